@@ -1,0 +1,23 @@
+"""Claims Desk's domain core: the desk file, its articles and claims, imports and exports.
+
+Pure Python with no Qt import, so that the window, the command line and the tests share it::
+
+    from desk import Desk, DeskError
+    with Desk.open("newsroom.desk") as desk:
+        desk.import_path("articles/")
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    DeskError, ExportError, ImportFailed, NewerDeskError, NotADeskError, NotFoundError,
+    ReadOnlyDeskError, SpanError,
+)
+from .model import STATUSES, Article, ArticleDraft, ArticleSummary, Change, Claim, ImportResult
+from .store import Desk
+
+__all__ = [
+    "STATUSES", "Article", "ArticleDraft", "ArticleSummary", "Change", "Claim", "Desk",
+    "DeskError", "ExportError", "ImportFailed", "ImportResult", "NewerDeskError",
+    "NotADeskError", "NotFoundError", "ReadOnlyDeskError", "SpanError",
+]

@@ -1,0 +1,137 @@
+"""The command line: the same desk core as the window, for scripts.
+
+``python main.py import|export|list DESK …``. Exit 0 on success, 1 on a user error (a
+one-line message on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from .errors import DeskError
+from .store import Desk
+
+PROG = "claims-desk"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit status 1."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(1, f"{self.prog}: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every subcommand."""
+    parser = _Parser(
+        prog=PROG,
+        description="Claims Desk: tag the claims in news articles. With no command, or "
+        "with a desk file, opens the window.",
+        epilog="Run 'claims-desk [DESK] [--read-only]' to open the window.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = commands.add_parser("import", help="import article files or folders into a desk")
+    p.add_argument("desk", metavar="DESK", help="the desk file (created if missing)")
+    p.add_argument("paths", metavar="PATH", nargs="+", help=".txt, .md, .html files or folders")
+    _editor_option(p)
+    p.set_defaults(run=cmd_import)
+
+    p = commands.add_parser("export", help="export a desk's claims (CSV)")
+    p.add_argument("desk", metavar="DESK")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("--excel", action="store_true",
+                   help="start the file with a byte-order mark for spreadsheets")
+    p.set_defaults(run=cmd_export)
+
+    p = commands.add_parser("list", help="list a desk's articles with their claim counts")
+    p.add_argument("desk", metavar="DESK")
+    p.set_defaults(run=cmd_list)
+    return parser
+
+
+def _editor_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--editor", metavar="NAME",
+                        help="who is making the change (default: the desk's default editor, "
+                        "else your login name)")
+
+
+def command_names() -> set[str]:
+    """Names of the subcommands (main.py sends everything else to the window)."""
+    parser = build_parser()
+    for action in parser._actions:  # noqa: SLF001 - argparse keeps subparsers here
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            return set(action.choices)
+    return set()
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run one subcommand; returns the exit status."""
+    args = build_parser().parse_args(list(argv))
+    if not getattr(args, "run", None):
+        build_parser().print_help()
+        return 0
+    try:
+        return args.run(args)
+    except DeskError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 1
+
+
+def _open(args: argparse.Namespace, **kwargs: object) -> Desk:
+    return Desk.open(args.desk, editor=getattr(args, "editor", None), **kwargs)  # type: ignore[arg-type]
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import files and folders, one line per file, then a summary."""
+    with _open(args) as desk:
+        results = desk.import_paths(args.paths)
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+        if result.status == "imported":
+            print(f"imported: {result.path} — {result.title}")
+        elif result.status == "skipped":
+            print(f"skipped: {result.path}: {result.message}")
+        elif result.status == "failed":
+            print(f"failed: {result.message}", file=sys.stderr)
+    summary = ", ".join(
+        f"{counts.get(status, 0)} {status}" for status in ("imported", "skipped", "failed")
+    )
+    if counts.get("passed over"):
+        summary += f", {counts['passed over']} other files passed over"
+    print(summary)
+    return 1 if counts.get("failed") else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export the claims CSV to a file or stdout."""
+    with _open(args, read_only=True) as desk:
+        if args.output:
+            count = desk.export_csv(args.output, excel=args.excel)
+            print(f"exported {count} claims to {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.reconfigure(newline="")  # type: ignore[union-attr]
+            desk.export_csv(sys.stdout, excel=args.excel)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print the desk's articles, newest first, with their claim counts."""
+    with _open(args, read_only=True) as desk:
+        summaries = desk.article_summaries()
+        for item in summaries:
+            date = item.published_at or item.imported_at[:10]
+            print(f"{item.claim_count:5d} claims  {date:10.10}  {item.title}  [{item.id}]")
+        articles, claims = desk.counts()
+        print(f"{articles} articles, {claims} claims")
+    return 0
+
+
+Command = Callable[[argparse.Namespace], int]

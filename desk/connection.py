@@ -1,0 +1,100 @@
+"""Opening desk files safely: identify before touching, then connect with the desk's pragmas.
+
+A file is looked at through a read-only connection first, so that a corrupt file or another
+program's database is refused with its bytes unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from .errors import DeskError, NewerDeskError, NotADeskError
+from .schema import APPLICATION_ID, SCHEMA_VERSION
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: How long a write waits for another process holding the desk (milliseconds).
+BUSY_TIMEOUT_MS = 10_000
+
+
+def is_new_file(path: Path) -> bool:
+    """True when ``path`` is missing or empty: opening it creates a new desk."""
+    return not path.exists() or (path.is_file() and path.stat().st_size == 0)
+
+
+def identify(path: Path) -> int:
+    """Check that ``path`` is a desk this code can open and return its schema version.
+
+    Raises :class:`NotADeskError` or :class:`NewerDeskError`; never writes to the file.
+    """
+    name = path.name
+    if path.is_dir():
+        raise NotADeskError(f"{path} is a folder, not a desk file.")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise DeskError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    if not header.startswith(SQLITE_HEADER):
+        raise NotADeskError(f"{name} is not a Claims Desk file: it is not an SQLite database.")
+    if len(header) < 100:
+        raise NotADeskError(f"{name} is damaged: the file is truncated.")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    wal = path.with_name(path.name + "-wal")
+    if (not wal.exists() or wal.stat().st_size == 0) and path.stat().st_size < page_size * page_count:
+        raise NotADeskError(f"{name} is damaged: the file is truncated.")
+    try:
+        conn = connect_read_only(path)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotADeskError(f"{name} is damaged or not a desk ({exc}).") from exc
+    if app_id != APPLICATION_ID or not {"articles", "claims"} <= tables:
+        raise NotADeskError(
+            f"{name} is not a Claims Desk file: it is another application's SQLite database."
+        )
+    if version > SCHEMA_VERSION:
+        raise NewerDeskError(
+            f"{name} was written by a newer version of Claims Desk (desk format {version}; "
+            f"this version reads up to {SCHEMA_VERSION}). Update Claims Desk to open it."
+        )
+    return version
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write, even to a desk in a folder that cannot be written."""
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        # A WAL desk in a read-only folder cannot get its -shm file: read it as immutable.
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+
+
+def connect_read_write(path: Path) -> sqlite3.Connection:
+    """The desk's own connection: WAL journal, ``synchronous=FULL``, foreign keys on."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def can_write(path: Path) -> bool:
+    """Whether this process may write the desk file and its folder (for WAL files)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and not os.access(path, os.W_OK):
+        return False
+    return os.access(folder, os.W_OK)

@@ -1,0 +1,111 @@
+"""The CSV export for reporting: one row per live claim, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from .errors import ExportError
+from .figures import format_value
+
+if TYPE_CHECKING:
+    from .store import Cancelled, Desk, Progress
+
+CSV_HEADER: tuple[str, ...] = (
+    "claim_id", "article_id", "article_title", "article_url", "quote", "source", "figure",
+    "figure_value", "figure_unit", "figure_qualifier", "status", "tags", "note", "editor",
+    "start_char", "end_char", "created_at", "updated_at",
+)
+#: Columns written as numbers, never neutralised.
+NUMERIC_COLUMNS = frozenset({"figure_value", "start_char", "end_char"})
+_NUMERIC_INDEXES = frozenset(CSV_HEADER.index(c) for c in NUMERIC_COLUMNS)
+_TAGS_INDEX = CSV_HEADER.index("tags")
+#: Leading characters that make a spreadsheet run a cell as a formula (OWASP).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """Defuse a text cell a spreadsheet would run as a formula by prefixing ``'``."""
+    if cell and cell.startswith(FORMULA_TRIGGERS):
+        return "'" + cell
+    return cell
+
+
+def csv_cells(row: tuple[Any, ...]) -> list[str]:
+    """One export row as CSV cells: numbers as numbers, text neutralised, tags joined."""
+    cells: list[str] = []
+    for index, value in enumerate(row):
+        if index in _NUMERIC_INDEXES:
+            cells.append(format_value(value) if index == 7 else ("" if value is None else str(value)))
+        elif index == _TAGS_INDEX:
+            tags = sorted(value.split("\x1f")) if value else []
+            cells.append(neutralise("; ".join(tags)))
+        else:
+            cells.append(neutralise("" if value is None else str(value)))
+    return cells
+
+
+def write_csv(desk: Desk, target: str | Path | IO[str], *, excel: bool = False,
+              progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:
+    """Write the claims CSV; a path is written through a temporary file and a rename.
+
+    Returns the number of claim rows. Raises :class:`ExportError` when the file cannot be
+    written (nothing partial is left) or when ``cancelled()`` turns true.
+    """
+    if not isinstance(target, (str, Path)):
+        if excel:
+            target.write("\ufeff")
+        return _write_rows(desk, target, progress, cancelled)
+    path = Path(target)
+    try:
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                            dir=path.parent if str(path.parent) else ".")
+    except OSError as exc:
+        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    try:
+        with open(handle, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
+            count = _write_rows(desk, out, progress, cancelled)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        _remove(tmp_name)
+        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    except BaseException:
+        _remove(tmp_name)
+        raise
+    return count
+
+
+def _write_rows(desk: Desk, out: IO[str], progress: Progress | None,
+                cancelled: Cancelled | None) -> int:
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    total = desk.counts()[1] if progress else 0
+    count = 0
+    for count, row in enumerate(desk.export_rows(), start=1):
+        writer.writerow(csv_cells(row))
+        if count % 1000 == 0:
+            if cancelled and cancelled():
+                raise ExportError("The export was cancelled.")
+            if progress:
+                progress(count, total, "")
+    return count
+
+
+def csv_text(desk: Desk) -> str:
+    """The whole export as a string (handy for tests and the clipboard)."""
+    buffer = io.StringIO()
+    write_csv(desk, buffer)
+    return buffer.getvalue()
+
+
+def _remove(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass

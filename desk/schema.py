@@ -1,0 +1,198 @@
+"""The desk file's schema: creation, identification and migration.
+
+A desk is an SQLite file marked with :data:`APPLICATION_ID` in ``PRAGMA application_id``
+and versioned with ``PRAGMA user_version``. Tables are created with sqlite-utils; the few
+things it cannot express (triggers that guard the invariants) are plain SQL.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlite_utils
+
+from .clock import SQL_NOW
+from .model import STATUSES
+
+#: "ClmD" — marks an SQLite file as a Claims Desk.
+APPLICATION_ID = 0x436C6D44
+#: The schema version this code writes. Older desks are migrated on open.
+SCHEMA_VERSION = 1
+
+#: The ``desk_meta`` keys every desk has.
+META_DESK_ID = "desk_id"
+META_DEFAULT_EDITOR = "default_editor"
+META_ORGANISATION = "organisation"
+
+
+def create(db: sqlite_utils.Database) -> None:
+    """Create every table, index and trigger of a new desk inside one transaction."""
+    with db.atomic():
+        db["desk_meta"].create({"key": str, "value": str}, pk="key")
+        db["articles"].create(
+            {
+                "id": str,
+                "title": str,
+                "body": str,
+                "url": str,
+                "byline": str,
+                "published_at": str,
+                "source_file": str,
+                "body_sha256": str,
+                "imported_at": str,
+                "updated_at": str,
+            },
+            pk="id",
+            not_null={"title", "body", "url", "byline", "published_at", "source_file",
+                      "body_sha256", "imported_at", "updated_at"},
+            defaults={
+                "title": "", "body": "", "url": "", "byline": "", "published_at": "",
+                "source_file": "", "body_sha256": "",
+                "imported_at": SQL_NOW, "updated_at": SQL_NOW,
+            },
+        )
+        db["claims"].create(
+            {
+                "id": str,
+                "article_id": str,
+                "start_char": int,
+                "end_char": int,
+                "quote": str,
+                "prefix": str,
+                "suffix": str,
+                "source": str,
+                "figure": str,
+                "figure_value": float,
+                "figure_unit": str,
+                "figure_qualifier": str,
+                "status": str,
+                "note": str,
+                "editor": str,
+                "created_at": str,
+                "updated_at": str,
+                "deleted_at": str,
+                "anchor_status": str,
+                "previous_quote": str,
+            },
+            pk="id",
+            foreign_keys=[("article_id", "articles", "id")],
+            not_null={"article_id", "start_char", "end_char", "quote", "prefix", "suffix",
+                      "source", "figure", "status", "note", "editor", "created_at",
+                      "updated_at", "anchor_status"},
+            defaults={
+                "prefix": "", "suffix": "", "source": "", "figure": "",
+                "status": "unchecked", "note": "", "editor": "",
+                "created_at": SQL_NOW, "updated_at": SQL_NOW, "anchor_status": "anchored",
+            },
+        )
+        # When each editable field of a claim was last changed, and by whom: merging
+        # desks compares these field by field.
+        db["claim_edits"].create(
+            {"claim_id": str, "field": str, "edited_at": str, "editor": str},
+            pk=("claim_id", "field"),
+            foreign_keys=[("claim_id", "claims", "id")],
+            not_null={"edited_at", "editor"},
+            defaults={"edited_at": SQL_NOW, "editor": ""},
+        )
+        db["tags"].create({"id": int, "name": str}, pk="id", not_null={"name"})
+        db["tags"].create_index(["name"], unique=True)
+        # The many-to-many table in sqlite-utils' m2m shape, plus tombstones so that
+        # a removed tag travels in a merge.
+        db["claims_tags"].create(
+            {"claims_id": str, "tags_id": int, "added_at": str, "deleted_at": str,
+             "editor": str},
+            pk=("claims_id", "tags_id"),
+            foreign_keys=[("claims_id", "claims", "id"), ("tags_id", "tags", "id")],
+            not_null={"added_at", "editor"},
+            defaults={"added_at": SQL_NOW, "editor": ""},
+        )
+        # Every earlier text of an article replaced by ``import --update``.
+        db["article_revisions"].create(
+            {"id": int, "article_id": str, "title": str, "body": str, "body_sha256": str,
+             "source_file": str, "replaced_at": str},
+            pk="id",
+            foreign_keys=[("article_id", "articles", "id")],
+            not_null={"article_id", "body", "replaced_at"},
+            defaults={"replaced_at": SQL_NOW},
+        )
+        # Field values a merge overruled, for an editor to review.
+        db["merge_conflicts"].create(
+            {"id": int, "claim_id": str, "field": str, "kept_value": str, "other_value": str,
+             "kept_editor": str, "other_editor": str, "kept_at": str, "other_at": str,
+             "other_desk": str, "merged_at": str, "resolved_at": str},
+            pk="id",
+            foreign_keys=[("claim_id", "claims", "id")],
+            not_null={"claim_id", "field", "merged_at"},
+            defaults={"merged_at": SQL_NOW},
+        )
+        # Suggestions of the claim finder that an editor dismissed (not suggested again).
+        db["dismissed_suggestions"].create(
+            {"article_id": str, "quote": str, "start_char": int, "end_char": int,
+             "dismissed_at": str, "editor": str},
+            pk=("article_id", "quote"),
+            foreign_keys=[("article_id", "articles", "id")],
+            not_null={"dismissed_at", "editor"},
+            defaults={"dismissed_at": SQL_NOW, "editor": ""},
+        )
+        db["article_revisions"].create_index(["article_id"])
+        db["merge_conflicts"].create_index(["claim_id"])
+        db["articles"].create_index(["body_sha256"])
+        db["articles"].create_index(["url"])
+        db["articles"].create_index(["source_file"])
+        db["articles"].create_index(["imported_at"])
+        db["claims"].create_index(["article_id", "start_char", "end_char"])
+        db["claims"].create_index(["status"])
+        db["claims"].create_index(["source"])
+        db["claims_tags"].create_index(["tags_id"])
+        db["articles"].enable_fts(["title", "body"], create_triggers=True,
+                                  tokenize="unicode61 remove_diacritics 2")
+        _create_guards(db)
+        db["desk_meta"].insert_all(
+            [
+                {"key": META_DESK_ID, "value": str(uuid.uuid4())},
+                {"key": META_DEFAULT_EDITOR, "value": ""},
+                {"key": META_ORGANISATION, "value": ""},
+            ]
+        )
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _create_guards(db: sqlite_utils.Database) -> None:
+    """Triggers that keep the invariants even for rows other tools write."""
+    statuses = ", ".join(f"'{s}'" for s in STATUSES)
+    for event in ("INSERT", "UPDATE OF status"):
+        name = "claims_status_" + event.split()[0].lower()
+        db.execute(
+            f"""CREATE TRIGGER {name} BEFORE {event} ON claims
+            WHEN NEW.status NOT IN ({statuses})
+            BEGIN SELECT RAISE(ABORT, 'claim status must be one of: {", ".join(STATUSES)}'); END"""
+        )
+    # A placed claim's quote is exactly the article body at its offsets (SQLite's
+    # substr() and length() count code points, as Python does).
+    for event in ("INSERT", "UPDATE OF start_char, end_char, quote, anchor_status"):
+        name = "claims_span_" + event.split()[0].lower()
+        db.execute(
+            f"""CREATE TRIGGER {name} BEFORE {event} ON claims
+            WHEN NEW.anchor_status != 'orphaned' AND (
+                NEW.start_char < 0 OR NEW.end_char <= NEW.start_char
+                OR NEW.end_char > (SELECT length(body) FROM articles WHERE id = NEW.article_id)
+                OR (SELECT substr(body, NEW.start_char + 1, NEW.end_char - NEW.start_char)
+                    FROM articles WHERE id = NEW.article_id) IS NOT NEW.quote)
+            BEGIN SELECT RAISE(ABORT, 'claim quote does not match the article text at its offsets'); END"""
+        )
+
+
+#: Migrations: ``MIGRATIONS[n]`` upgrades a desk from version n to n + 1.
+MIGRATIONS: dict[int, object] = {}
+
+
+def migrate(db: sqlite_utils.Database, from_version: int) -> None:
+    """Upgrade a desk from ``from_version`` to :data:`SCHEMA_VERSION`, one step per transaction."""
+    version = from_version
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS[version]
+        with db.atomic():
+            step(db)  # type: ignore[operator]
+            db.execute(f"PRAGMA user_version = {version + 1}")
+        version += 1

@@ -1,0 +1,491 @@
+"""The desk: one SQLite file of articles and the claims tagged in them.
+
+:class:`Desk` is the one API that the window, the command line and the tests use. Every call
+that changes data commits before it returns and tells the desk's listeners what changed.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import re
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import sqlite_utils
+
+from . import connection, schema
+from .anchoring import anchor_span, check_quote
+from .clock import now_iso
+from .errors import DeskError, NotFoundError, ReadOnlyDeskError
+from .figures import parse_figure
+from .importers import is_supported, read_article
+from .model import (
+    ARTICLE_COLUMNS, CLAIM_COLUMNS, STATUSES, Article, ArticleDraft, ArticleSummary, Change,
+    Claim, ImportResult,
+)
+
+Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
+_UNSET: Any = object()
+_TAG_SEP = "\x1f"
+
+
+class Desk:
+    """An open desk file. Use :meth:`open`; close it (or use ``with``) when done."""
+
+    def __init__(self, path: Path, db: sqlite_utils.Database, *, read_only: bool,
+                 editor: str) -> None:
+        self.path = path
+        self.db = db
+        self.read_only = read_only
+        self.editor = editor
+        self._listeners: list[Callable[[Change], None]] = []
+
+    # -- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False,
+             editor: str | None = None) -> Desk:
+        """Open the desk at ``path``, creating it when the file is missing or empty.
+
+        A file that cannot be written is opened read-only. Raises :class:`DeskError` (with
+        a message for people) for a file that is not a desk, leaving its bytes untouched.
+        """
+        path = Path(path).expanduser()
+        if connection.is_new_file(path):
+            if read_only:
+                raise DeskError(f"{path} does not exist.")
+            conn = cls._create_file(path)
+            version = schema.SCHEMA_VERSION
+        else:
+            version = connection.identify(path)
+            read_only = read_only or not connection.can_write(path)
+            try:
+                if read_only:
+                    conn = connection.connect_read_only(path)
+                else:
+                    conn = connection.connect_read_write(path)
+            except sqlite3.DatabaseError as exc:
+                raise DeskError(f"Cannot open {path.name}: {exc}.") from exc
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        if version < schema.SCHEMA_VERSION:
+            if read_only:
+                db.close()
+                raise DeskError(
+                    f"{path.name} uses an older desk format; open it once with write access "
+                    "to upgrade it."
+                )
+            schema.migrate(db, version)
+        desk = cls(path, db, read_only=read_only, editor="")
+        desk.editor = editor or desk.setting(schema.META_DEFAULT_EDITOR) or _login_name()
+        return desk
+
+    @staticmethod
+    def _create_file(path: Path) -> sqlite3.Connection:
+        folder = path.parent
+        if not folder.is_dir():
+            raise DeskError(f"Cannot create {path.name}: the folder {folder} does not exist.")
+        if not connection.can_write(path):
+            raise DeskError(f"Cannot create {path.name}: the folder {folder} cannot be written.")
+        try:
+            conn = connection.connect_read_write(path)
+            schema.create(sqlite_utils.Database(conn, execute_plugins=False))
+        except sqlite3.Error as exc:
+            raise DeskError(f"Cannot create {path.name}: {exc}.") from exc
+        return conn
+
+    def close(self) -> None:
+        """Close the desk's connection (idempotent)."""
+        try:
+            self.db.close()
+        except sqlite3.ProgrammingError:
+            pass
+
+    def __enter__(self) -> Desk:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- settings and change reports -----------------------------------------------------
+
+    @property
+    def desk_id(self) -> str:
+        """This desk's own id (copies of one desk share it)."""
+        return self.setting(schema.META_DESK_ID)
+
+    def setting(self, key: str) -> str:
+        """A value kept in the desk's ``desk_meta`` table ('' when unset)."""
+        row = self.db.execute("SELECT value FROM desk_meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row and row[0] is not None else ""
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a value in ``desk_meta``."""
+        self._check_writable()
+        with self.db.atomic():
+            self.db["desk_meta"].upsert({"key": key, "value": value}, pk="key")
+
+    def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
+        """Call ``listener`` with a :class:`Change` after each change; returns an unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _notify(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyDeskError(f"{self.path.name} is open read-only: nothing can be changed.")
+
+    # -- articles ------------------------------------------------------------------------
+
+    def articles(self) -> list[Article]:
+        """Every article, in import order."""
+        rows = self.db.execute(
+            f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles ORDER BY imported_at, rowid"
+        )
+        return [Article(*row) for row in rows]
+
+    def article(self, article_id: str) -> Article:
+        """One article by id (:class:`NotFoundError` if the desk has none)."""
+        row = self.db.execute(
+            f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"The desk has no article {article_id}.")
+        return Article(*row)
+
+    def article_summaries(self, query: str = "") -> list[ArticleSummary]:
+        """Articles for the article list, newest first, filtered by a full-text query."""
+        sql = """
+            SELECT a.id, a.title, a.url, a.published_at, a.imported_at,
+                   (SELECT count(*) FROM claims c
+                    WHERE c.article_id = a.id AND c.deleted_at IS NULL) AS claim_count
+            FROM articles a
+        """
+        params: list[str] = []
+        match = fts_query(query)
+        if match:
+            sql += " WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+            params.append(match)
+        sql += " ORDER BY coalesce(nullif(a.published_at, ''), a.imported_at) DESC, a.rowid DESC"
+        return [ArticleSummary(*row) for row in self.db.execute(sql, params)]
+
+    def counts(self) -> tuple[int, int]:
+        """How many articles and live claims the desk holds."""
+        articles = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        claims = self.db.execute(
+            "SELECT count(*) FROM claims WHERE deleted_at IS NULL"
+        ).fetchone()[0]
+        return articles, claims
+
+    def add_article(self, draft: ArticleDraft) -> ImportResult:
+        """Store an article read from a file; the same text a second time is skipped."""
+        self._check_writable()
+        digest = hashlib.sha256(draft.body.encode("utf-8")).hexdigest()
+        existing = self.db.execute(
+            "SELECT id, title FROM articles WHERE body_sha256 = ?", [digest]
+        ).fetchone()
+        if existing:
+            return ImportResult(draft.source_file, "skipped",
+                                f"already in the desk as “{existing[1]}”", existing[0],
+                                existing[1])
+        article_id = str(uuid.uuid4())
+        now = now_iso()
+        with self.db.atomic():
+            self.db["articles"].insert(
+                {
+                    "id": article_id, "title": draft.title, "body": draft.body,
+                    "url": draft.url, "byline": draft.byline,
+                    "published_at": draft.published_at, "source_file": draft.source_file,
+                    "body_sha256": digest, "imported_at": now, "updated_at": now,
+                }
+            )
+        self._notify(Change("articles_changed", article_id=article_id))
+        return ImportResult(draft.source_file, "imported", "", article_id, draft.title)
+
+    def import_path(self, path: str | Path, progress: Progress | None = None,
+                    cancelled: Cancelled | None = None) -> list[ImportResult]:
+        """Import a file or a folder (recursively); one :class:`ImportResult` per file.
+
+        Files of other types inside a folder are ``passed over``; a file of another type
+        named directly fails. A file that fails leaves nothing behind; the others import.
+        """
+        return self.import_paths([path], progress, cancelled)
+
+    def import_paths(self, paths: Iterable[str | Path], progress: Progress | None = None,
+                     cancelled: Cancelled | None = None) -> list[ImportResult]:
+        """Import several files and folders; see :meth:`import_path`."""
+        self._check_writable()
+        results: list[ImportResult] = []
+        todo: list[Path] = []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                for child in sorted(_walk(path)):
+                    if is_supported(child):
+                        todo.append(child)
+                    else:
+                        results.append(ImportResult(str(child), "passed over",
+                                                    "not an article file"))
+            elif path.exists():
+                todo.append(path)
+            else:
+                results.append(ImportResult(str(path), "failed",
+                                            f"{path.name}: no such file or folder"))
+        for done, path in enumerate(todo):
+            if cancelled and cancelled():
+                break
+            if progress:
+                progress(done, len(todo), path.name)
+            results.append(self._import_file(path))
+        if progress:
+            progress(len(todo), len(todo), "")
+        return results
+
+    def _import_file(self, path: Path) -> ImportResult:
+        try:
+            result = self.add_article(read_article(path))
+        except DeskError as exc:
+            return ImportResult(str(path), "failed", str(exc))
+        except Exception as exc:  # a bug or a library's surprise must not stop the batch
+            return ImportResult(str(path), "failed", f"{path.name}: could not be imported ({exc})")
+        return ImportResult(str(path), result.status, result.message, result.article_id,
+                            result.title)
+
+    # -- claims --------------------------------------------------------------------------
+
+    def add_claim(self, article_id: str, start: int, end: int, *, source: str = "",
+                  figure: str = "", status: str = "unchecked", note: str = "",
+                  tags: Iterable[str] = (), quote: str | None = None,
+                  claim_id: str | None = None) -> Claim:
+        """Tag ``body[start:end]`` of an article as a claim and return it.
+
+        ``quote``, when given, must equal the text at those offsets. Raises
+        :class:`SpanError` for an empty, out-of-bounds or mismatched span.
+        """
+        self._check_writable()
+        body = self.article(article_id).body
+        anchor = anchor_span(body, start, end) if quote is None else check_quote(
+            body, start, end, quote)
+        _check_status(status)
+        claim_id = claim_id or str(uuid.uuid4())
+        now = now_iso()
+        record = {
+            "id": claim_id, "article_id": article_id, "start_char": anchor.start,
+            "end_char": anchor.end, "quote": anchor.quote, "prefix": anchor.prefix,
+            "suffix": anchor.suffix, "source": source.strip(), "status": status, "note": note,
+            "editor": self.editor, "created_at": now, "updated_at": now,
+            "anchor_status": "anchored", **_figure_columns(figure),
+        }
+        with self.db.atomic():
+            self.db["claims"].insert(record)
+            self.db["claim_edits"].insert_all(
+                {"claim_id": claim_id, "field": f, "edited_at": now, "editor": self.editor}
+                for f in ("source", "figure", "status", "note", "tags")
+            )
+            self._write_tags(claim_id, clean_tags(tags), now)
+        self._notify(Change("claim_added", article_id, claim_id))
+        return self.claim(claim_id)
+
+    def update_claim(self, claim_id: str, *, source: str = _UNSET, figure: str = _UNSET,
+                     status: str = _UNSET, note: str = _UNSET,
+                     tags: Iterable[str] = _UNSET) -> Claim:
+        """Change some of a claim's fields; only fields that really change are written."""
+        self._check_writable()
+        old = self.claim(claim_id)
+        asked = {"source": source, "figure": figure, "status": status, "note": note}
+        changes: dict[str, Any] = {}
+        for name, value in asked.items():
+            if value is _UNSET:
+                continue
+            value = value.strip() if name in ("source", "figure") else value
+            if value != getattr(old, name):
+                changes[name] = value
+        new_tags = None if tags is _UNSET else clean_tags(tags)
+        if new_tags is not None and new_tags == old.tags:
+            new_tags = None
+        if not changes and new_tags is None:
+            return old
+        if "status" in changes:
+            _check_status(changes["status"])
+        now = now_iso()
+        columns = dict(changes)
+        if "figure" in changes:
+            columns.update(_figure_columns(changes["figure"]))
+        columns.update(updated_at=now, editor=self.editor)
+        edited = list(changes) + (["tags"] if new_tags is not None else [])
+        with self.db.atomic():
+            self.db["claims"].update(claim_id, columns)
+            self._record_edits(claim_id, edited, now)
+            if new_tags is not None:
+                self._write_tags(claim_id, new_tags, now)
+        self._notify(Change("claim_updated", old.article_id, claim_id))
+        return self.claim(claim_id)
+
+    def delete_claim(self, claim_id: str) -> None:
+        """Delete a claim, leaving a tombstone (``deleted_at``) so that merges see it."""
+        self._set_deleted(claim_id, now_iso(), "claim_deleted")
+
+    def restore_claim(self, claim_id: str) -> None:
+        """Bring a deleted claim back (the undo of a delete)."""
+        self._set_deleted(claim_id, None, "claim_restored")
+
+    def _set_deleted(self, claim_id: str, when: str | None, kind: str) -> None:
+        self._check_writable()
+        claim = self.claim(claim_id)
+        now = when or now_iso()
+        with self.db.atomic():
+            self.db["claims"].update(claim_id, {"deleted_at": when, "updated_at": now,
+                                                "editor": self.editor})
+            self._record_edits(claim_id, ["deleted_at"], now)
+        self._notify(Change(kind, claim.article_id, claim_id))
+
+    def claim(self, claim_id: str) -> Claim:
+        """One claim by id, deleted or not (:class:`NotFoundError` if unknown)."""
+        claims = self._query_claims("c.id = ?", [claim_id])
+        if not claims:
+            raise NotFoundError(f"The desk has no claim {claim_id}.")
+        return claims[0]
+
+    def claims(self, article_id: str | None = None, *,
+               include_deleted: bool = False) -> list[Claim]:
+        """Live claims of one article in text order, or of the whole desk by article."""
+        where, params = [], []
+        if article_id is not None:
+            where.append("c.article_id = ?")
+            params.append(article_id)
+        if not include_deleted:
+            where.append("c.deleted_at IS NULL")
+        return self._query_claims(" AND ".join(where) or "1", params)
+
+    def _query_claims(self, where: str, params: list[str]) -> list[Claim]:
+        columns = ", ".join(f"c.{name}" for name in CLAIM_COLUMNS)
+        sql = f"""
+            SELECT {columns},
+                   (SELECT group_concat(t.name, '{_TAG_SEP}') FROM claims_tags ct
+                    JOIN tags t ON t.id = ct.tags_id
+                    WHERE ct.claims_id = c.id AND ct.deleted_at IS NULL) AS tags
+            FROM claims c JOIN articles a ON a.id = c.article_id
+            WHERE {where}
+            ORDER BY a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at
+        """
+        return [
+            Claim(*row[:-1], tags=sorted(row[-1].split(_TAG_SEP)) if row[-1] else [])
+            for row in self.db.execute(sql, params)
+        ]
+
+    def sources(self) -> list[str]:
+        """Sources already used on this desk, most used first (for completion)."""
+        rows = self.db.execute(
+            "SELECT source FROM claims WHERE source != '' AND deleted_at IS NULL "
+            "GROUP BY source ORDER BY count(*) DESC, source"
+        )
+        return [row[0] for row in rows]
+
+    def tag_names(self) -> list[str]:
+        """Tags in live use on this desk, alphabetically (for completion)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT t.name FROM tags t JOIN claims_tags ct ON ct.tags_id = t.id "
+            "WHERE ct.deleted_at IS NULL ORDER BY t.name"
+        )
+        return [row[0] for row in rows]
+
+    def _record_edits(self, claim_id: str, fields: list[str], now: str) -> None:
+        self.db["claim_edits"].upsert_all(
+            ({"claim_id": claim_id, "field": f, "edited_at": now, "editor": self.editor}
+             for f in fields),
+            pk=("claim_id", "field"),
+        )
+
+    def _write_tags(self, claim_id: str, names: list[str], now: str) -> None:
+        live = {
+            row[0]: row[1]
+            for row in self.db.execute(
+                "SELECT t.name, t.id FROM claims_tags ct JOIN tags t ON t.id = ct.tags_id "
+                "WHERE ct.claims_id = ? AND ct.deleted_at IS NULL", [claim_id])
+        }
+        for name in names:
+            if name not in live:
+                tag_id = self.db["tags"].lookup({"name": name})
+                self.db["claims_tags"].upsert(
+                    {"claims_id": claim_id, "tags_id": tag_id, "added_at": now,
+                     "deleted_at": None, "editor": self.editor},
+                    pk=("claims_id", "tags_id"),
+                )
+        for name, tag_id in live.items():
+            if name not in names:
+                self.db.execute(
+                    "UPDATE claims_tags SET deleted_at = ?, editor = ? "
+                    "WHERE claims_id = ? AND tags_id = ?", [now, self.editor, claim_id, tag_id])
+
+    # -- exports -------------------------------------------------------------------------
+
+    def export_rows(self) -> Iterator[tuple[Any, ...]]:
+        """Rows for the CSV export: live claims by article (import order) then position."""
+        return iter(self.db.execute(f"""
+            SELECT c.id, c.article_id, a.title, a.url, c.quote, c.source, c.figure,
+                   c.figure_value, c.figure_unit, c.figure_qualifier, c.status,
+                   (SELECT group_concat(t.name, '{_TAG_SEP}') FROM claims_tags ct
+                    JOIN tags t ON t.id = ct.tags_id
+                    WHERE ct.claims_id = c.id AND ct.deleted_at IS NULL),
+                   c.note, c.editor, c.start_char, c.end_char, c.created_at, c.updated_at
+            FROM claims c JOIN articles a ON a.id = c.article_id
+            WHERE c.deleted_at IS NULL
+            ORDER BY a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at
+        """))
+
+    def export_csv(self, target: str | Path | IO[str], *, excel: bool = False,
+                   progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:
+        """Write the claims CSV to a path (atomically) or a text file object; returns rows."""
+        from .export import write_csv
+
+        return write_csv(self, target, excel=excel, progress=progress, cancelled=cancelled)
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Tags as typed, stripped, without empties or repeats, sorted."""
+    if isinstance(tags, str):
+        tags = re.split(r"[;,]", tags)
+    return sorted({t.strip() for t in tags if t and t.strip()})
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query matching every word of ``text`` as a prefix ('' for no words)."""
+    words = re.findall(r"\w+", text or "")
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def _figure_columns(figure: str) -> dict[str, Any]:
+    figure = (figure or "").strip()
+    parsed = parse_figure(figure)
+    return {
+        "figure": figure,
+        "figure_value": parsed.value if parsed else None,
+        "figure_unit": parsed.unit if parsed else None,
+        "figure_qualifier": parsed.qualifier if parsed else None,
+    }
+
+
+def _check_status(status: str) -> None:
+    if status not in STATUSES:
+        raise DeskError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for path in folder.rglob("*"):
+        if path.is_file() and not any(part.startswith(".") for part in
+                                      path.relative_to(folder).parts):
+            yield path
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "editor"

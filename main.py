@@ -1,0 +1,40 @@
+"""Claims Desk's entry point and composition root.
+
+``python main.py`` opens the window on the default desk (filled from ``seeds/`` on first
+run); ``python main.py DESK [--read-only]`` opens that desk; ``python main.py COMMAND …``
+runs a command-line subcommand (see ``python main.py --help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the window or a subcommand and return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from desk import cli
+
+    if not argv or argv[0] not in cli.command_names() | {"-h", "--help"}:
+        return run_window(argv)
+    return cli.run(argv)
+
+
+def run_window(argv: list[str]) -> int:
+    """Open the main window on a desk: the default one, or the one named."""
+    parser = argparse.ArgumentParser(prog="claims-desk", add_help=False)
+    parser.add_argument("desk", nargs="?")
+    parser.add_argument("--read-only", action="store_true")
+    args, qt_args = parser.parse_known_args(argv)
+
+    from desk.paths import default_desk_path
+    from ui.app import run
+
+    return run(args.desk or default_desk_path(), read_only=args.read_only,
+               seed=args.desk is None, qt_args=qt_args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

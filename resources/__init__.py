@@ -1,0 +1,1 @@
+"""Icons, the stylesheet and the README screenshot, loaded with importlib.resources."""
