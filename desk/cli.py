@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("import", help="import article files or folders into a desk")
     p.add_argument("desk", metavar="DESK", help="the desk file (created if missing)")
     p.add_argument("paths", metavar="PATH", nargs="+", help=".txt, .md, .html files or folders")
+    p.add_argument("--update", action="store_true",
+                   help="replace the text of the article with the same URL or file name and "
+                   "re-anchor its claims (the desk is backed up first)")
     _editor_option(p)
     p.set_defaults(run=cmd_import)
 
@@ -50,6 +53,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("list", help="list a desk's articles with their claim counts")
     p.add_argument("desk", metavar="DESK")
     p.set_defaults(run=cmd_list)
+
+    p = commands.add_parser("check", help="check a desk's integrity and invariants (read only)")
+    p.add_argument("desk", metavar="DESK")
+    p.set_defaults(run=cmd_check)
+
+    p = commands.add_parser("restore", help="replace a desk's content with one of its backups")
+    p.add_argument("desk", metavar="DESK")
+    p.add_argument("backup", metavar="BACKUP", help="a backup file (see the 'backups' command)")
+    p.set_defaults(run=cmd_restore)
+
+    p = commands.add_parser("backups", help="list a desk's backups, newest first")
+    p.add_argument("desk", metavar="DESK")
+    p.set_defaults(run=cmd_backups)
     return parser
 
 
@@ -91,19 +107,22 @@ def _open(args: argparse.Namespace, **kwargs: object) -> Desk:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import files and folders, one line per file, then a summary."""
     with _open(args) as desk:
-        results = desk.import_paths(args.paths)
+        results = desk.import_paths(args.paths, update=args.update)
     counts: dict[str, int] = {}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
         if result.status == "imported":
-            print(f"imported: {result.path} — {result.title}")
+            print(f"imported: {result.path} — {result.title}"
+                  + (f" ({result.message})" if result.message else ""))
+        elif result.status == "updated":
+            print(f"updated: {result.path} — {result.title}: {result.message}")
         elif result.status == "skipped":
             print(f"skipped: {result.path}: {result.message}")
         elif result.status == "failed":
             print(f"failed: {result.message}", file=sys.stderr)
-    summary = ", ".join(
-        f"{counts.get(status, 0)} {status}" for status in ("imported", "skipped", "failed")
-    )
+    shown = ("imported", "updated", "skipped", "failed") if args.update else (
+        "imported", "skipped", "failed")
+    summary = ", ".join(f"{counts.get(status, 0)} {status}" for status in shown)
     if counts.get("passed over"):
         summary += f", {counts['passed over']} other files passed over"
     print(summary)
@@ -135,3 +154,37 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 Command = Callable[[argparse.Namespace], int]
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check a desk without writing to it; exit 0 only when it is sound."""
+    from .check import check_desk
+
+    report = check_desk(args.desk)
+    for line in report.lines():
+        print(line)
+    return 0 if report.sound else 1
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace a desk's content with a backup (the desk itself is backed up first)."""
+    from pathlib import Path
+
+    from .backup import restore_file
+
+    safety = restore_file(Path(args.desk), Path(args.backup))
+    print(f"restored {args.desk} from {args.backup}")
+    if safety:
+        print(f"the desk as it was before is in {safety}")
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    """List a desk's backups, newest first."""
+    from .backup import list_backups
+
+    backups = list_backups(args.desk)
+    for info in backups:
+        print(f"{info.created_at}  {info.reason:8}  {info.size:>10,} bytes  {info.path}")
+    print(f"{len(backups)} backups")
+    return 0

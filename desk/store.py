@@ -44,18 +44,27 @@ class Desk:
         self.read_only = read_only
         self.editor = editor
         self._listeners: list[Callable[[Change], None]] = []
+        #: The backup made when the desk was opened with ``backup=True`` (else None).
+        self.last_backup: Path | None = None
+        #: Why that backup could not be made ('' when it was, or was not asked for).
+        self.backup_error = ""
 
     # -- opening and closing -------------------------------------------------------------
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False,
-             editor: str | None = None) -> Desk:
+             editor: str | None = None, backup: bool = False) -> Desk:
         """Open the desk at ``path``, creating it when the file is missing or empty.
 
         A file that cannot be written is opened read-only. Raises :class:`DeskError` (with
         a message for people) for a file that is not a desk, leaving its bytes untouched.
+        With ``backup`` (the window passes it) an existing desk opened for writing is first
+        copied to its ``backups`` folder; if that fails the desk still opens and
+        :attr:`backup_error` says why. A desk of an older format is always backed up before
+        it is migrated.
         """
         path = Path(path).expanduser()
+        existed = not connection.is_new_file(path)
         if connection.is_new_file(path):
             if read_only:
                 raise DeskError(f"{path} does not exist.")
@@ -79,9 +88,14 @@ class Desk:
                     f"{path.name} uses an older desk format; open it once with write access "
                     "to upgrade it."
                 )
-            schema.migrate(db, version)
+            _migrate_with_backup(db, path, version)
         desk = cls(path, db, read_only=read_only, editor="")
         desk.editor = editor or desk.setting(schema.META_DEFAULT_EDITOR) or _login_name()
+        if backup and existed and not read_only:
+            try:
+                desk.last_backup = desk.backup("open")
+            except DeskError as exc:
+                desk.backup_error = str(exc)
         return desk
 
     @staticmethod
@@ -219,9 +233,16 @@ class Desk:
         return self.import_paths([path], progress, cancelled)
 
     def import_paths(self, paths: Iterable[str | Path], progress: Progress | None = None,
-                     cancelled: Cancelled | None = None) -> list[ImportResult]:
-        """Import several files and folders; see :meth:`import_path`."""
+                     cancelled: Cancelled | None = None, *,
+                     update: bool = False) -> list[ImportResult]:
+        """Import several files and folders; see :meth:`import_path`.
+
+        With ``update`` the desk is backed up first and each file goes through
+        :meth:`update_article` (a changed text replaces the matching article's).
+        """
         self._check_writable()
+        if update:
+            self.backup("update")
         results: list[ImportResult] = []
         todo: list[Path] = []
         for raw in paths:
@@ -243,14 +264,15 @@ class Desk:
                 break
             if progress:
                 progress(done, len(todo), path.name)
-            results.append(self._import_file(path))
+            results.append(self._import_file(path, update))
         if progress:
             progress(len(todo), len(todo), "")
         return results
 
-    def _import_file(self, path: Path) -> ImportResult:
+    def _import_file(self, path: Path, update: bool = False) -> ImportResult:
         try:
-            result = self.add_article(read_article(path))
+            draft = read_article(path)
+            result = self.update_article(draft) if update else self.add_article(draft)
         except DeskError as exc:
             return ImportResult(str(path), "failed", str(exc))
         except Exception as exc:  # a bug or a library's surprise must not stop the batch
@@ -424,21 +446,123 @@ class Desk:
                     "UPDATE claims_tags SET deleted_at = ?, editor = ? "
                     "WHERE claims_id = ? AND tags_id = ?", [now, self.editor, claim_id, tag_id])
 
+    # -- backups, article updates and re-anchoring (see backup.py, reanchor.py) ---------
+
+    def backup(self, reason: str = "manual") -> Path:
+        """Copy this desk to its ``backups`` folder (the newest 5 are kept); return the copy.
+
+        Raises :class:`DeskError` when the copy cannot be written (nothing partial is left).
+        """
+        from .backup import backup_connection
+
+        return backup_connection(self.db.conn, self.path, reason)
+
+    def backups(self) -> list[Any]:
+        """This desk's backups, newest first (:class:`desk.backup.BackupInfo`)."""
+        from .backup import list_backups
+
+        return list_backups(self.path)
+
+    def restore_backup(self, backup_path: str | Path) -> Path:
+        """Replace this desk's content with a backup; returns the safety backup made first.
+
+        The backup is checked before use (:func:`desk.safe_open.open_foreign`); one of an
+        older format is migrated. Listeners get a ``desk_restored`` change.
+        """
+        from .backup import restore_into
+
+        self._check_writable()
+        version, safety = restore_into(self.db.conn, self.path, backup_path)
+        if version < schema.SCHEMA_VERSION:
+            schema.migrate(self.db, version)
+        self._notify(Change("desk_restored"))
+        return safety
+
+    def update_article(self, draft: ArticleDraft) -> ImportResult:
+        """Import ``draft`` as a new text of the article with its URL or source file name.
+
+        Unchanged text is ``skipped``; a draft matching no article is ``imported`` as new
+        (and said so); one matching several is ``failed`` with their titles; otherwise the
+        body is replaced (the old one kept in ``article_revisions``), every claim is
+        re-anchored (:mod:`desk.reanchor`) and the result is ``updated``.
+        """
+        from .reanchor import update_article_text
+
+        self._check_writable()
+        digest = hashlib.sha256(draft.body.encode("utf-8")).hexdigest()
+        rows = self.db.execute(
+            "SELECT id, title, body_sha256 FROM articles WHERE (? != '' AND url = ?) "
+            "OR (? != '' AND source_file = ?) ORDER BY imported_at, rowid",
+            [draft.url, draft.url, draft.source_file, draft.source_file]).fetchall()
+        same = [row for row in rows if row[2] == digest]
+        if same:
+            return ImportResult(draft.source_file, "skipped", "unchanged", same[0][0],
+                                same[0][1])
+        if len(rows) > 1:
+            titles = "; ".join(f"“{row[1]}”" for row in rows)
+            return ImportResult(draft.source_file, "failed",
+                                f"{draft.source_file}: matches {len(rows)} articles ({titles}); "
+                                "nothing was updated")
+        if not rows:
+            result = self.add_article(draft)
+            if result.status == "imported":
+                return ImportResult(draft.source_file, "imported",
+                                    "no article with this URL or file name: imported as new",
+                                    result.article_id, result.title)
+            return result
+        article = self.article(rows[0][0])
+        claims = self.claims(article.id, include_deleted=True)
+        counts = update_article_text(self.db, article, draft, claims, self.editor)
+        placed = counts["offsets"] + counts["exact"]
+        message = (f"{len(claims)} claims: {placed} anchored, {counts['fuzzy']} fuzzy, "
+                   f"{counts['orphaned']} orphaned")
+        self._notify(Change("articles_changed", article_id=article.id))
+        return ImportResult(draft.source_file, "updated", message, article.id, draft.title)
+
+    def needs_attention(self, article_id: str | None = None) -> list[Claim]:
+        """Live claims placed by a fuzzy match or orphaned by an update, in text order."""
+        where = "c.deleted_at IS NULL AND c.anchor_status != 'anchored'"
+        params: list[str] = []
+        if article_id is not None:
+            where += " AND c.article_id = ?"
+            params.append(article_id)
+        return self._query_claims(where, params)
+
+    def reattach_claim(self, claim_id: str, start: int, end: int) -> Claim:
+        """Anchor a fuzzy or orphaned claim to ``body[start:end]`` chosen by an editor."""
+        self._check_writable()
+        claim = self.claim(claim_id)
+        anchor = anchor_span(self.article(claim.article_id).body, start, end)
+        previous = claim.previous_quote or (claim.quote if claim.quote != anchor.quote else None)
+        return self._set_anchor(claim, {
+            "start_char": anchor.start, "end_char": anchor.end, "quote": anchor.quote,
+            "prefix": anchor.prefix, "suffix": anchor.suffix, "anchor_status": "anchored",
+            "previous_quote": previous,
+        })
+
+    def accept_anchor(self, claim_id: str) -> Claim:
+        """Confirm a fuzzy claim's new place (it becomes ``anchored``; the old quote stays)."""
+        self._check_writable()
+        claim = self.claim(claim_id)
+        if claim.anchor_status != "fuzzy":
+            raise DeskError("Only a claim placed by a fuzzy match can be accepted as it is; "
+                            "re-attach an orphaned claim by selecting its text.")
+        return self._set_anchor(claim, {"anchor_status": "anchored"})
+
+    def _set_anchor(self, claim: Claim, columns: dict[str, Any]) -> Claim:
+        now = now_iso()
+        with self.db.atomic():
+            self.db["claims"].update(claim.id, {**columns, "updated_at": now,
+                                                "editor": self.editor})
+            self._record_edits(claim.id, ["anchor"], now)
+        self._notify(Change("claim_updated", claim.article_id, claim.id))
+        return self.claim(claim.id)
+
     # -- exports -------------------------------------------------------------------------
 
     def export_rows(self) -> Iterator[tuple[Any, ...]]:
         """Rows for the CSV export: live claims by article (import order) then position."""
-        return iter(self.db.execute(f"""
-            SELECT c.id, c.article_id, a.title, a.url, c.quote, c.source, c.figure,
-                   c.figure_value, c.figure_unit, c.figure_qualifier, c.status,
-                   (SELECT group_concat(t.name, '{_TAG_SEP}') FROM claims_tags ct
-                    JOIN tags t ON t.id = ct.tags_id
-                    WHERE ct.claims_id = c.id AND ct.deleted_at IS NULL),
-                   c.note, c.editor, c.start_char, c.end_char, c.created_at, c.updated_at
-            FROM claims c JOIN articles a ON a.id = c.article_id
-            WHERE c.deleted_at IS NULL
-            ORDER BY a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at
-        """))
+        return iter(self.db.execute(EXPORT_SQL))
 
     def export_csv(self, target: str | Path | IO[str], *, excel: bool = False,
                    progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:
@@ -446,6 +570,20 @@ class Desk:
         from .export import write_csv
 
         return write_csv(self, target, excel=excel, progress=progress, cancelled=cancelled)
+
+
+#: The rows of the CSV export, in :data:`desk.export.CSV_HEADER` order (tags joined by \x1f).
+EXPORT_SQL = f"""
+    SELECT c.id, c.article_id, a.title, a.url, c.quote, c.source, c.figure,
+           c.figure_value, c.figure_unit, c.figure_qualifier, c.status,
+           (SELECT group_concat(t.name, '{_TAG_SEP}') FROM claims_tags ct
+            JOIN tags t ON t.id = ct.tags_id
+            WHERE ct.claims_id = c.id AND ct.deleted_at IS NULL),
+           c.note, c.editor, c.start_char, c.end_char, c.created_at, c.updated_at
+    FROM claims c JOIN articles a ON a.id = c.article_id
+    WHERE c.deleted_at IS NULL
+    ORDER BY a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at
+"""
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
@@ -482,6 +620,25 @@ def _walk(folder: Path) -> Iterator[Path]:
         if path.is_file() and not any(part.startswith(".") for part in
                                       path.relative_to(folder).parts):
             yield path
+
+
+def _migrate_with_backup(db: sqlite_utils.Database, path: Path, version: int) -> None:
+    """Back up a desk of an older format, then migrate it (each step is atomic)."""
+    from .backup import backup_connection
+
+    try:
+        backup_connection(db.conn, path, "migrate")
+    except DeskError as exc:
+        db.close()
+        raise DeskError(f"{path.name} was not upgraded to the new desk format: {exc}") from exc
+    try:
+        schema.migrate(db, version)
+    except sqlite3.Error as exc:
+        db.close()
+        raise DeskError(
+            f"{path.name} could not be upgraded to the new desk format ({exc}); it was left "
+            "as it was, and a backup is in its backups folder."
+        ) from exc
 
 
 def _login_name() -> str:
