@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import tempfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import ExportError
-from .figures import format_value
 
 if TYPE_CHECKING:
     from .store import Cancelled, Desk, Progress
@@ -22,8 +22,6 @@ CSV_HEADER: tuple[str, ...] = (
 )
 #: Columns written as numbers, never neutralised.
 NUMERIC_COLUMNS = frozenset({"figure_value", "start_char", "end_char"})
-_NUMERIC_INDEXES = frozenset(CSV_HEADER.index(c) for c in NUMERIC_COLUMNS)
-_TAGS_INDEX = CSV_HEADER.index("tags")
 #: Leading characters that make a spreadsheet run a cell as a formula (OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,18 +33,27 @@ def neutralise(cell: str) -> str:
     return cell
 
 
-def csv_cells(row: tuple[Any, ...]) -> list[str]:
+def csv_cells(row: tuple[Any, ...]) -> list[Any]:
     """One export row as CSV cells: numbers as numbers, text neutralised, tags joined."""
-    cells: list[str] = []
-    for index, value in enumerate(row):
-        if index in _NUMERIC_INDEXES:
-            cells.append(format_value(value) if index == 7 else ("" if value is None else str(value)))
-        elif index == _TAGS_INDEX:
-            tags = sorted(value.split("\x1f")) if value else []
-            cells.append(neutralise("; ".join(tags)))
-        else:
-            cells.append(neutralise("" if value is None else str(value)))
-    return cells
+    (claim_id, article_id, title, url, quote, source, figure, value, unit, qualifier, status,
+     tags, note, editor, start, end, created, updated) = row
+    n = _neutral
+    return [
+        n(claim_id), n(article_id), n(title), n(url), n(quote), n(source), n(figure),
+        "" if value is None else (int(value) if float(value).is_integer() else value),
+        n(unit), n(qualifier), n(status),
+        n("; ".join(sorted(tags.split("\x1f")))) if tags else "",
+        n(note), n(editor), start, end, n(created), n(updated),
+    ]
+
+
+def _neutral(cell: str | None) -> str:
+    if not cell:
+        return ""
+    return "'" + cell if cell[0] in _TRIGGER_CHARS else cell
+
+
+_TRIGGER_CHARS = frozenset("".join(FORMULA_TRIGGERS))
 
 
 def write_csv(desk: Desk, target: str | Path | IO[str], *, excel: bool = False,
@@ -87,14 +94,17 @@ def _write_rows(desk: Desk, out: IO[str], progress: Progress | None,
     writer.writerow(CSV_HEADER)
     total = desk.counts()[1] if progress else 0
     count = 0
-    for count, row in enumerate(desk.export_rows(), start=1):
-        writer.writerow(csv_cells(row))
-        if count % 1000 == 0:
-            if cancelled and cancelled():
-                raise ExportError("The export was cancelled.")
-            if progress:
-                progress(count, total, "")
-    return count
+    rows = desk.export_rows()
+    while True:
+        batch = [csv_cells(row) for row in itertools.islice(rows, 2000)]
+        if not batch:
+            return count
+        writer.writerows(batch)
+        count += len(batch)
+        if cancelled and cancelled():
+            raise ExportError("The export was cancelled.")
+        if progress:
+            progress(count, total, "")
 
 
 def csv_text(desk: Desk) -> str:

@@ -1,0 +1,218 @@
+"""The scale benchmark: every figure beside the fastest the same machine does, in the same run.
+
+    python tests/bench.py [--quick] [--json] [--pages PATH/article-extraction]
+
+Builds a synthetic newsroom desk (10,000 articles, 100,000 claims, a few 1 MB articles; with
+``--quick`` a small one) in a temporary folder and measures each figure as the median of
+several runs next to its baseline. Prints one table (or JSON with ``--json``) and the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from desk import Desk  # noqa: E402
+from desk.store import EXPORT_SQL, fts_query  # noqa: E402
+from tests.benchdata import FULL, QUICK, build_desk  # noqa: E402
+
+PROBE = ROOT / "tests" / "bench_probe.py"
+
+
+@dataclass
+class Figure:
+    """One line of the table: our time, the baseline's, their ratio, the target and verdict."""
+
+    name: str
+    ours: float | None
+    baseline: float | None
+    unit: str
+    target: str
+    passed: bool | None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.ours is None or not self.baseline:
+            return None
+        return self.ours / self.baseline
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    """Median wall time of ``fn`` in milliseconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def judge(ours: float, baseline: float | None, max_ratio: float | None,
+          max_ms: float | None) -> bool:
+    """Whether a figure meets its ratio and absolute targets."""
+    ok = True
+    if max_ratio is not None and baseline:
+        ok &= ours / baseline <= max_ratio
+    if max_ms is not None:
+        ok &= ours <= max_ms
+    return ok
+
+
+def bench_filter(desk_path: Path, runs: int) -> Figure:
+    """Filter the article list by a word: our query vs the raw FTS5 MATCH."""
+    word = "Kharkiv"
+    with Desk.open(desk_path, read_only=True) as desk:
+        ours = median_time(lambda: desk.article_summaries(word), runs)
+    raw = sqlite3.connect(desk_path)
+    match = fts_query(word)
+    base = median_time(lambda: raw.execute(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", [match]).fetchall(), runs)
+    raw.close()
+    return Figure("filter articles by a word (FTS5, core)", ours, base, "ms", "≤ 1.5×, ≤ 30 ms",
+                  judge(ours, base, 1.5, 30))
+
+
+def bench_export(desk_path: Path, tmp: Path, runs: int) -> Figure:
+    """Export every claim to CSV vs csv.writer over a raw cursor of the same rows."""
+    out = tmp / "claims.csv"
+    with Desk.open(desk_path, read_only=True) as desk:
+        ours = median_time(lambda: desk.export_csv(out), runs)
+    raw = sqlite3.connect(desk_path)
+
+    def baseline() -> None:
+        with open(tmp / "raw.csv", "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(raw.execute(EXPORT_SQL))
+
+    base = median_time(baseline, runs)
+    raw.close()
+    return Figure("export all claims to CSV", ours, base, "ms", "≤ 1.3×", judge(ours, base, 1.3, None))
+
+
+def bench_import_pages(pages: Path | None, tmp: Path) -> Figure:
+    """Import real news pages through the app's importer: pages per second."""
+    if pages is None or not (pages / "html").is_dir():
+        return Figure("import real news pages", None, None, "pages/s", "reported", None,
+                      "skipped: no --pages path")
+    folder = tmp / "pages"
+    folder.mkdir()
+    for gz in sorted((pages / "html").glob("*.html.gz")):
+        (folder / gz.name[:-3]).write_bytes(gzip.decompress(gz.read_bytes()))
+    count = len(list(folder.iterdir()))
+    with Desk.open(tmp / "pages.desk") as desk:
+        start = time.perf_counter()
+        results = desk.import_path(folder)
+        seconds = time.perf_counter() - start
+    imported = sum(r.status == "imported" for r in results)
+    return Figure("import real news pages", count / seconds, None, "pages/s", "reported", True,
+                  f"{imported}/{count} imported")
+
+
+def run_probe(*args: str) -> dict:
+    """Run the window probe in a fresh process and return what it measured."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, str(PROBE), *args], capture_output=True, text=True,
+                          env=env, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(f"probe {args[0]} failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    """A one-line description of the machine this ran on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{platform.system()} {platform.release()}, {os.cpu_count()} cores, {cpu}, "
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+
+
+def print_table(figures: list[Figure], build_seconds: float, spec_name: str) -> None:
+    """The human-readable table."""
+    print(f"Machine: {machine()}")
+    print(f"Desk: {spec_name} (built in {build_seconds:.1f} s)\n")
+    rows = [("figure", "ours", "baseline", "ratio", "target", "pass")]
+    for f in figures:
+        rows.append((
+            f.name,
+            "—" if f.ours is None else f"{f.ours:.1f} {f.unit}",
+            "—" if f.baseline is None else f"{f.baseline:.1f} {f.unit}",
+            "—" if f.ratio is None else f"{f.ratio:.2f}×",
+            f.target,
+            {True: "pass", False: "FAIL", None: "—"}[f.passed] + (f" ({f.note})" if f.note else ""),
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    for index, row in enumerate(rows):
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
+        if index == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the desk, measure every figure, print the table; exit 1 if a target failed."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a small desk, fewer runs")
+    parser.add_argument("--json", action="store_true", help="print JSON on stdout")
+    parser.add_argument("--pages", type=Path, default=None,
+                        help="the article-extraction benchmark folder (optional)")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the built desk here")
+    args = parser.parse_args(argv)
+    spec = QUICK if args.quick else FULL
+    runs = 3 if args.quick else 7
+    tmp = Path(tempfile.mkdtemp(prefix="claims-bench-"))
+    try:
+        desk_path = tmp / "bench.desk"
+        start = time.perf_counter()
+        ids = build_desk(desk_path, spec)
+        build_seconds = time.perf_counter() - start
+        figures = collect(desk_path, ids, tmp, runs, args)
+        if args.keep:
+            shutil.copy(desk_path, args.keep)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if args.json:
+        print(json.dumps({
+            "machine": machine(),
+            "figures": [{"name": f.name, "ours": f.ours, "baseline": f.baseline,
+                         "ratio": f.ratio, "target": f.target, "pass": f.passed,
+                         "unit": f.unit, "note": f.note} for f in figures],
+        }, indent=2))
+    else:
+        print_table(figures, build_seconds, "quick" if args.quick else "full")
+    return 0 if all(f.passed is not False for f in figures) or args.quick else 1
+
+
+def collect(desk_path: Path, ids: dict[str, str], tmp: Path, runs: int,
+            args: argparse.Namespace) -> list[Figure]:
+    """Every figure of the table, in order."""
+    figures = [bench_filter(desk_path, runs), bench_export(desk_path, tmp, runs)]
+    figures.append(bench_import_pages(args.pages, tmp))
+    return figures
+
+
+if __name__ == "__main__":
+    sys.exit(main())
