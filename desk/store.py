@@ -190,6 +190,20 @@ class Desk:
         sql += " ORDER BY coalesce(nullif(a.published_at, ''), a.imported_at) DESC, a.rowid DESC"
         return [ArticleSummary(*row) for row in self.db.execute(sql, params)]
 
+    def article_ids_matching(self, query: str) -> set[str] | None:
+        """Ids of the articles whose title or text match every word of ``query`` (FTS5).
+
+        None when the query has no words (everything matches). The window filters its
+        already-loaded list with this, so a filter costs little more than the FTS lookup.
+        """
+        match = fts_query(query)
+        if not match:
+            return None
+        rows = self.db.execute(
+            "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ?", [match])
+        return {row[0] for row in rows}
+
     def counts(self) -> tuple[int, int]:
         """How many articles and live claims the desk holds."""
         articles = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]

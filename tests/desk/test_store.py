@@ -195,3 +195,10 @@ def test_article_filter_uses_full_text_search(seeded_desk: Desk) -> None:
         "Russia invasion of Ukraine latest news and live updates"]
     assert len(seeded_desk.article_summaries("")) == 5
     assert seeded_desk.article_summaries('"; DROP TABLE articles; --') == []
+
+
+def test_article_ids_matching_is_the_filter_set(seeded_desk: Desk) -> None:
+    flood = article_titled(seeded_desk, "Flood")
+    assert seeded_desk.article_ids_matching("insurers warned") == {flood.id}
+    assert seeded_desk.article_ids_matching("  ") is None
+    assert seeded_desk.article_ids_matching("zzzzqqq") == set()
