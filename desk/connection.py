@@ -18,6 +18,30 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
+#: Desk files this process holds open through SQLite (resolved path -> how many times).
+_OPEN_HERE: dict[str, int] = {}
+
+
+def register_open(path: Path) -> None:
+    """Note that this process now holds ``path`` open through SQLite."""
+    key = str(path.resolve())
+    _OPEN_HERE[key] = _OPEN_HERE.get(key, 0) + 1
+
+
+def register_closed(path: Path) -> None:
+    """Note that one of this process's SQLite connections to ``path`` was closed."""
+    key = str(path.resolve())
+    if _OPEN_HERE.get(key, 0) <= 1:
+        _OPEN_HERE.pop(key, None)
+    else:
+        _OPEN_HERE[key] -= 1
+
+
+def is_open_here(path: Path) -> bool:
+    """Whether this process already holds ``path`` open through SQLite."""
+    return str(path.resolve()) in _OPEN_HERE
+
+
 def is_new_file(path: Path) -> bool:
     """True when ``path`` is missing or empty: opening it creates a new desk."""
     return not path.exists() or (path.is_file() and path.stat().st_size == 0)
@@ -31,21 +55,8 @@ def identify(path: Path) -> int:
     name = path.name
     if path.is_dir():
         raise NotADeskError(f"{path} is a folder, not a desk file.")
-    try:
-        with open(path, "rb") as handle:
-            header = handle.read(100)
-    except OSError as exc:
-        raise DeskError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
-    if not header.startswith(SQLITE_HEADER):
-        raise NotADeskError(f"{name} is not a Claims Desk file: it is not an SQLite database.")
-    if len(header) < 100:
-        raise NotADeskError(f"{name} is damaged: the file is truncated.")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    page_count = int.from_bytes(header[28:32], "big")
-    wal = path.with_name(path.name + "-wal")
-    if (not wal.exists() or wal.stat().st_size == 0) and path.stat().st_size < page_size * page_count:
-        raise NotADeskError(f"{name} is damaged: the file is truncated.")
+    if not is_open_here(path):
+        _check_header(path)
     try:
         conn = connect_read_only(path)
         try:
@@ -66,6 +77,31 @@ def identify(path: Path) -> int:
             f"this version reads up to {SCHEMA_VERSION}). Update Claims Desk to open it."
         )
     return version
+
+
+def _check_header(path: Path) -> None:
+    """Refuse, from its first bytes, a file that is not an SQLite database or is truncated.
+
+    Skipped for a file this process holds open through SQLite: opening and closing another
+    descriptor of it would drop the POSIX locks SQLite holds for this process, and another
+    process could then delete the WAL under it.
+    """
+    name = path.name
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise DeskError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    if not header.startswith(SQLITE_HEADER):
+        raise NotADeskError(f"{name} is not a Claims Desk file: it is not an SQLite database.")
+    if len(header) < 100:
+        raise NotADeskError(f"{name} is damaged: the file is truncated.")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    wal = path.with_name(path.name + "-wal")
+    if (not wal.exists() or wal.stat().st_size == 0) and path.stat().st_size < page_size * page_count:
+        raise NotADeskError(f"{name} is damaged: the file is truncated.")
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:

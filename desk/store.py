@@ -48,6 +48,7 @@ class Desk:
         self.last_backup: Path | None = None
         #: Why that backup could not be made ('' when it was, or was not asked for).
         self.backup_error = ""
+        self._registered = False
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -90,6 +91,8 @@ class Desk:
                 )
             _migrate_with_backup(db, path, version)
         desk = cls(path, db, read_only=read_only, editor="")
+        connection.register_open(path)
+        desk._registered = True
         desk.editor = editor or desk.setting(schema.META_DEFAULT_EDITOR) or _login_name()
         if backup and existed and not read_only:
             try:
@@ -114,6 +117,9 @@ class Desk:
 
     def close(self) -> None:
         """Close the desk's connection (idempotent)."""
+        if self._registered:
+            self._registered = False
+            connection.register_closed(self.path)
         try:
             self.db.close()
         except sqlite3.ProgrammingError:
