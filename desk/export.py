@@ -7,6 +7,7 @@ import io
 import itertools
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -86,6 +87,34 @@ def write_csv(desk: Desk, target: str | Path | IO[str], *, excel: bool = False,
         _remove(tmp_name)
         raise
     return count
+
+
+def write_text_atomically(path: str | Path, write: Callable[[IO[str]], int], *,
+                          encoding: str = "utf-8") -> int:
+    """Write a text file through a temporary file and a rename; returns what ``write`` does.
+
+    ``write(handle)`` fills the file. Raises :class:`ExportError` when the file cannot be
+    written; on any error (or a cancel raised by ``write``) no partial file is left.
+    """
+    path = Path(path)
+    try:
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                            dir=path.parent if str(path.parent) else ".")
+    except OSError as exc:
+        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    try:
+        with open(handle, "w", encoding=encoding, newline="") as out:
+            result = write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        _remove(tmp_name)
+        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    except BaseException:
+        _remove(tmp_name)
+        raise
+    return result
 
 
 def _write_rows(desk: Desk, out: IO[str], progress: Progress | None,
