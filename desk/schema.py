@@ -17,7 +17,7 @@ from .model import STATUSES
 #: "ClmD" — marks an SQLite file as a Claims Desk.
 APPLICATION_ID = 0x436C6D44
 #: The schema version this code writes. Older desks are migrated on open.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: The ``desk_meta`` keys every desk has.
 META_DESK_ID = "desk_id"
@@ -134,6 +134,7 @@ def create(db: sqlite_utils.Database) -> None:
             not_null={"dismissed_at", "editor"},
             defaults={"dismissed_at": SQL_NOW, "editor": ""},
         )
+        _create_across_tables(db)
         db["article_revisions"].create_index(["article_id"])
         db["merge_conflicts"].create_index(["claim_id"])
         db["articles"].create_index(["body_sha256"])
@@ -183,8 +184,42 @@ def _create_guards(db: sqlite_utils.Database) -> None:
         )
 
 
+def _create_across_tables(db: sqlite_utils.Database) -> None:
+    """Tables of the across-the-desk features (schema version 2, :mod:`desk.groups`).
+
+    ``claim_groups``: one row per grouped claim (``group_id`` shared by the claims that state
+    the same thing; ``how`` is ``quote``, ``figure`` or ``editor``; editor-made rows are never
+    regrouped automatically). ``claim_changes``: the figures and attributions that an
+    ``import --update`` changed under a claim (stealth edits), per article revision.
+    """
+    db["claim_groups"].create(
+        {"claim_id": str, "group_id": str, "how": str, "confirmed_at": str, "editor": str,
+         "updated_at": str},
+        pk="claim_id",
+        foreign_keys=[("claim_id", "claims", "id")],
+        not_null={"group_id", "how", "editor", "updated_at"},
+        defaults={"how": "editor", "editor": "", "updated_at": SQL_NOW},
+    )
+    db["claim_groups"].create_index(["group_id"])
+    db["claim_changes"].create(
+        {"id": int, "revision_id": int, "article_id": str, "claim_id": str, "kind": str,
+         "old_text": str, "new_text": str, "message": str, "detected_at": str,
+         "reviewed_at": str},
+        pk="id",
+        foreign_keys=[("revision_id", "article_revisions", "id"),
+                      ("article_id", "articles", "id"), ("claim_id", "claims", "id")],
+        not_null={"article_id", "claim_id", "kind", "old_text", "new_text", "message",
+                  "detected_at"},
+        defaults={"old_text": "", "new_text": "", "message": "", "detected_at": SQL_NOW},
+    )
+    db["claim_changes"].create_index(["article_id"])
+    db["claim_changes"].create_index(["claim_id"])
+
+
 #: Migrations: ``MIGRATIONS[n]`` upgrades a desk from version n to n + 1.
-MIGRATIONS: dict[int, object] = {}
+MIGRATIONS: dict[int, object] = {
+    1: _create_across_tables,  # v2: claim_groups, claim_changes
+}
 
 
 def migrate(db: sqlite_utils.Database, from_version: int) -> None:
