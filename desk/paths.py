@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from .store import Desk
 
 APP_NAME = "claims-desk"
 DEFAULT_DESK_NAME = "newsroom.desk"
@@ -18,3 +22,22 @@ def default_desk_path() -> Path:
 def seeds_dir() -> Path:
     """The sample articles a fresh default desk is filled with."""
     return Path(__file__).resolve().parent.parent / "seeds"
+
+
+def open_desk(path: str | Path, *, read_only: bool = False, seed: bool = False) -> Desk:
+    """Open (or create) a desk; with ``seed``, a desk file that is new is filled from seeds.
+
+    ``python main.py`` opens the default desk this way, so that a first run shows the
+    sample articles. An existing desk, even an empty one, is never re-seeded.
+    """
+    from .connection import is_new_file
+    from .store import Desk
+
+    path = Path(path).expanduser()
+    fresh = seed and not read_only and is_new_file(path)
+    if fresh:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    desk = Desk.open(path, read_only=read_only)
+    if fresh:
+        desk.import_path(seeds_dir())
+    return desk

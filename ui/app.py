@@ -1,0 +1,71 @@
+"""The application: QApplication set-up (names, icon, style, stylesheet) and ``run``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desk import DeskError
+from desk.paths import open_desk
+
+from . import settings
+from .icons import app_icon, stylesheet
+
+WINDOW_SIZE = (1400, 900)
+
+
+def application(qt_args: Sequence[str] = ()) -> QApplication:
+    """The QApplication, created and set up once."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0] if sys.argv else "claims-desk", *qt_args])
+    assert isinstance(app, QApplication)
+    setup(app)
+    return app
+
+
+def setup(app: QApplication) -> None:
+    """Names for QSettings, the icon and the stylesheet (idempotent)."""
+    app.setOrganizationName(settings.ORGANIZATION)
+    app.setApplicationName(settings.APPLICATION)
+    app.setApplicationDisplayName(settings.APPLICATION)
+    app.setWindowIcon(app_icon())
+    app.setStyleSheet(stylesheet())
+
+
+def create_window(desk_path: str | Path, *, read_only: bool = False, seed: bool = False):
+    """Open the desk at ``desk_path`` (created if missing) and return its main window.
+
+    A QApplication must exist. Raises :class:`desk.DeskError` when the file is not a desk.
+    """
+    from .window import MainWindow
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        setup(app)
+    desk = open_desk(desk_path, read_only=read_only, seed=seed)
+    try:
+        window = MainWindow(desk)
+    except BaseException:
+        desk.close()
+        raise
+    settings.remember_desk(desk.path)
+    if settings.value(settings.WINDOW_GEOMETRY).isEmpty():
+        window.resize(*WINDOW_SIZE)
+    return window
+
+
+def run(path: str | Path, *, read_only: bool = False, seed: bool = False,
+        qt_args: Sequence[str] = ()) -> int:
+    """Show the window on a desk and run the event loop; the exit status."""
+    app = application(qt_args)
+    try:
+        window = create_window(path, read_only=read_only, seed=seed)
+    except DeskError as exc:
+        QMessageBox.critical(None, "Cannot open desk", str(exc))
+        return 1
+    window.show()
+    return app.exec()

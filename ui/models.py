@@ -1,0 +1,314 @@
+"""Qt model adapters over the desk: the article list and the claims table.
+
+Both read through the desk's API (no SQL here) and follow its :class:`~desk.Change` events,
+turning one changed claim into one ``dataChanged``/``beginInsertRows``/``beginRemoveRows``
+instead of reloading everything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from bisect import bisect_left
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QObject, Qt
+
+from desk import STATUSES, ArticleSummary, Change, Claim, Desk, DeskError
+
+from . import status as status_look
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+DATE_ROLE = Qt.ItemDataRole.UserRole + 2
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 3
+SORT_ROLE = Qt.ItemDataRole.UserRole + 4
+
+Index = QModelIndex
+
+
+def display_date(summary: ArticleSummary) -> str:
+    """The article's date as people read it ("12 Mar 2024"), or its import date."""
+    raw = summary.published_at or summary.imported_at
+    try:
+        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return raw[:10]
+    text = f"{when.day} {when:%b %Y}"
+    return text if summary.published_at else f"added {text}"
+
+
+class ArticleListModel(QAbstractListModel):
+    """The desk's articles, newest first, filtered by a full-text query."""
+
+    def __init__(self, desk: Desk, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.query = ""
+        self._rows: list[ArticleSummary] = desk.article_summaries()
+
+    def rowCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008 - Qt's API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.title or "(untitled)"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(part for part in (row.title, row.url, display_date(row)) if part)
+        if role == ID_ROLE:
+            return row.id
+        if role == DATE_ROLE:
+            return display_date(row)
+        if role == COUNT_ROLE:
+            return row.claim_count
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return f"{display_date(row)}, {_claims_text(row.claim_count)}"
+        return None
+
+    def summary(self, row: int) -> ArticleSummary:
+        """The article shown in ``row``."""
+        return self._rows[row]
+
+    def row_of(self, article_id: str) -> int:
+        """The row showing ``article_id``, or -1 when the filter hides it."""
+        for row, summary in enumerate(self._rows):
+            if summary.id == article_id:
+                return row
+        return -1
+
+    def set_query(self, query: str) -> None:
+        """Show only the articles whose title or text match ``query`` (every word, as prefix)."""
+        self.query = query
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the list again (after an import or a new filter)."""
+        self.beginResetModel()
+        self._rows = self.desk.article_summaries(self.query)
+        self.endResetModel()
+
+    def on_change(self, change: Change) -> None:
+        """Follow a desk change: new articles reload, claim changes update one count."""
+        if change.kind == "articles_changed":
+            self.reload()
+        elif change.kind in ("claim_added", "claim_deleted", "claim_restored"):
+            row = self.row_of(change.article_id or "")
+            if row >= 0:
+                count = len(self.desk.claims(change.article_id))
+                self._rows[row] = dataclasses.replace(self._rows[row], claim_count=count)
+                index = self.index(row)
+                self.dataChanged.emit(index, index, [COUNT_ROLE])
+
+
+def _claims_text(count: int) -> str:
+    return f"{count} claim" if count == 1 else f"{count} claims"
+
+
+#: The table's columns: (title, claim field or None).
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Quote", "quote"), ("Source", "source"), ("Figure", "figure"), ("Status", "status"),
+    ("Tags", "tags"), ("Article", "article"),
+)
+EDITABLE = frozenset({"source", "figure", "status", "tags"})
+QUOTE, SOURCE, FIGURE, STATUS, TAGS, ARTICLE = range(len(COLUMNS))
+
+Editor = Callable[[str, str, Any], bool]
+
+
+class ClaimsTableModel(QAbstractTableModel):
+    """Claims of one article (text order) or of the whole desk; edits go through ``edit``.
+
+    ``edit(claim_id, field, value)`` makes the change (an undoable command) and returns
+    whether it worked; the model itself is updated by the desk's change event.
+    """
+
+    def __init__(self, desk: Desk, edit: Editor | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self._edit = edit
+        self.article_id: str | None = None
+        self.whole_desk = False
+        self._claims: list[Claim] = []
+        self._titles: dict[str, str] = {}
+
+    # -- the Qt model API ----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._claims)
+
+    def columnCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return COLUMNS[section][0]
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._claims):
+            return None
+        claim = self._claims[index.row()]
+        field = COLUMNS[index.column()][1]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._text(claim, field, role == Qt.ItemDataRole.EditRole)
+        if role == ID_ROLE:
+            return claim.id
+        if role == SORT_ROLE:
+            return self._sort_key(claim, field)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if field == "quote":
+                return claim.quote
+            if field == "figure" and claim.figure_value is not None:
+                return figure_summary(claim.figure_value, claim.figure_unit,
+                                      claim.figure_qualifier)
+            return claim.note or None
+        if role == Qt.ItemDataRole.DecorationRole and field == "status":
+            return status_look.badge(claim.status)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if (not self.desk.read_only and self._edit is not None
+                and COLUMNS[index.column()][1] in EDITABLE):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: Index, value: Any,  # noqa: N802
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if (role != Qt.ItemDataRole.EditRole or not index.isValid()
+                or not self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+            return False
+        claim = self._claims[index.row()]
+        field = COLUMNS[index.column()][1]
+        if field == "status" and value not in STATUSES:
+            return False
+        if field == "tags":
+            value = [t.strip() for t in str(value).split(",") if t.strip()]
+        assert self._edit is not None
+        return self._edit(claim.id, field, value)
+
+    # -- what it shows -------------------------------------------------------------------
+
+    def _text(self, claim: Claim, field: str, editing: bool) -> str:
+        if field == "quote":
+            return " ".join(claim.quote.split())
+        if field == "tags":
+            return ", ".join(claim.tags)
+        if field == "status":
+            return claim.status if editing else status_look.LABELS[claim.status]
+        if field == "article":
+            return self._title(claim.article_id)
+        return getattr(claim, field)
+
+    def _sort_key(self, claim: Claim, field: str) -> Any:
+        if field == "figure":
+            return claim.figure_value if claim.figure_value is not None else float("-inf")
+        if field == "status":
+            return STATUSES.index(claim.status)
+        if field == "quote":
+            return (self._title(claim.article_id), claim.start_char) if self.whole_desk \
+                else claim.start_char
+        return self._text(claim, field, False).casefold()
+
+    def _title(self, article_id: str) -> str:
+        if article_id not in self._titles:
+            try:
+                self._titles[article_id] = self.desk.article(article_id).title
+            except DeskError:
+                self._titles[article_id] = ""
+        return self._titles[article_id]
+
+    def claim(self, row: int) -> Claim:
+        """The claim in ``row``."""
+        return self._claims[row]
+
+    def claims(self) -> list[Claim]:
+        """Every claim shown, in text order."""
+        return list(self._claims)
+
+    def row_of(self, claim_id: str) -> int:
+        """The row of ``claim_id``, or -1."""
+        for row, claim in enumerate(self._claims):
+            if claim.id == claim_id:
+                return row
+        return -1
+
+    # -- following the desk --------------------------------------------------------------
+
+    def show_article(self, article_id: str | None) -> None:
+        """Show the claims of one article (or none)."""
+        self.article_id = article_id
+        if not self.whole_desk:
+            self.reload()
+
+    def set_whole_desk(self, whole: bool) -> None:
+        """Show every claim of the desk instead of the current article's."""
+        self.whole_desk = whole
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the claims again."""
+        self.beginResetModel()
+        if self.whole_desk:
+            self._claims = self.desk.claims()
+        elif self.article_id:
+            self._claims = self.desk.claims(self.article_id)
+        else:
+            self._claims = []
+        self.endResetModel()
+
+    def _shows(self, article_id: str | None) -> bool:
+        return self.whole_desk or (article_id is not None and article_id == self.article_id)
+
+    def on_change(self, change: Change) -> None:
+        """Follow one desk change with the smallest model signal that describes it."""
+        if change.kind == "articles_changed" or not self._shows(change.article_id):
+            return
+        claim_id = change.claim_id or ""
+        row = self.row_of(claim_id)
+        if change.kind == "claim_updated" and row >= 0:
+            self._claims[row] = self.desk.claim(claim_id)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        elif change.kind == "claim_deleted" and row >= 0:
+            self.beginRemoveRows(Index(), row, row)
+            del self._claims[row]
+            self.endRemoveRows()
+        elif change.kind in ("claim_added", "claim_restored") and row < 0:
+            if self.whole_desk:
+                self.reload()  # desk-wide order is by article import order: read it again
+                return
+            claim = self.desk.claim(claim_id)
+            keys = [_text_order(c) for c in self._claims]
+            at = bisect_left(keys, _text_order(claim))
+            self.beginInsertRows(Index(), at, at)
+            self._claims.insert(at, claim)
+            self.endInsertRows()
+
+
+def _text_order(claim: Claim) -> tuple[int, int, str]:
+    return (claim.start_char, claim.end_char, claim.created_at)
+
+
+def figure_summary(value: float | None, unit: str | None, qualifier: str | None) -> str:
+    """A parsed figure in words: "value 350,000,000 · unit USD · qualifier “more than”"."""
+    if value is None:
+        return ""
+    number = float(value)
+    parts = [f"value {number:,.0f}" if number.is_integer() else f"value {number:,}"]
+    if unit:
+        parts.append(f"unit {unit}")
+    if qualifier:
+        parts.append(f"qualifier “{qualifier}”")
+    return " · ".join(parts)
+

@@ -1,0 +1,286 @@
+"""The reader: an article's text, read-only, with every claim highlighted by status.
+
+A :class:`QSyntaxHighlighter` colours claims from spans sorted per block (cheap even for
+thousands of claims; it never touches the document's text or undo stack). Overlapping claims
+are drawn darker and underlined so that both stay visible; the selected claim is drawn vivid.
+Offsets cross the boundary here: the desk's code points become Qt's UTF-16 positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import (
+    QColor, QFont, QMouseEvent, QResizeEvent, QSyntaxHighlighter, QTextCharFormat,
+    QTextCursor, QTextDocument,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from desk import Article, Claim
+
+from . import status as status_look
+from .offsets import OffsetMap
+
+#: The widest the text column gets, in average characters (comfortable line length).
+MAX_LINE_CHARS = 76
+READER_FONT = QFont("DejaVu Serif", 12)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A claim's place in the document, in UTF-16 positions."""
+
+    start: int
+    end: int
+    claim_id: str
+    status: str
+
+
+class ClaimHighlighter(QSyntaxHighlighter):
+    """Colours the claims' spans; :meth:`set_spans` and :meth:`set_selected` drive it."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self._by_block: dict[int, list[Span]] = {}
+        self._spans: dict[str, Span] = {}
+        self.selected: str | None = None
+        self.dark = False
+
+    def set_spans(self, spans: list[Span]) -> None:
+        """Replace every span and repaint the whole document."""
+        self._spans = {span.claim_id: span for span in spans}
+        self._by_block = {}
+        for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+            for block in self._blocks_of(span):
+                self._by_block.setdefault(block, []).append(span)
+        self.rehighlight()
+
+    def put_span(self, span: Span | None, claim_id: str) -> None:
+        """Add, move or (``span=None``) remove one claim's span, repainting only its blocks."""
+        old = self._spans.pop(claim_id, None)
+        touched: set[int] = set()
+        if old is not None:
+            for block in self._blocks_of(old):
+                self._by_block[block] = [s for s in self._by_block.get(block, [])
+                                         if s.claim_id != claim_id]
+                touched.add(block)
+        if span is not None:
+            self._spans[claim_id] = span
+            for block in self._blocks_of(span):
+                spans = self._by_block.setdefault(block, [])
+                spans.append(span)
+                spans.sort(key=lambda s: (s.start, -s.end))
+                touched.add(block)
+        self._repaint(touched)
+
+    def set_selected(self, claim_id: str | None) -> None:
+        """Make one claim stand out (repaints the blocks of the old and new selection)."""
+        if claim_id == self.selected:
+            return
+        touched: set[int] = set()
+        for cid in (self.selected, claim_id):
+            if cid in self._spans:
+                touched.update(self._blocks_of(self._spans[cid]))
+        self.selected = claim_id
+        self._repaint(touched)
+
+    def span(self, claim_id: str) -> Span | None:
+        """The span of one claim, if shown."""
+        return self._spans.get(claim_id)
+
+    def spans_at(self, position: int) -> list[Span]:
+        """Spans covering a UTF-16 position, innermost (shortest) first."""
+        block = self.document().findBlock(position).blockNumber()
+        hits = [s for s in self._by_block.get(block, []) if s.start <= position < s.end]
+        return sorted(hits, key=lambda s: s.end - s.start)
+
+    def _blocks_of(self, span: Span) -> range:
+        doc = self.document()
+        first = doc.findBlock(span.start).blockNumber()
+        last = doc.findBlock(max(span.start, span.end - 1)).blockNumber()
+        return range(first, last + 1)
+
+    def _repaint(self, blocks: set[int]) -> None:
+        doc = self.document()
+        for number in sorted(blocks):
+            block = doc.findBlockByNumber(number)
+            if block.isValid():
+                self.rehighlightBlock(block)
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
+        """Colour one block: split it at every span edge, format each piece by its cover."""
+        block = self.currentBlock()
+        spans = self._by_block.get(block.blockNumber())
+        if not spans:
+            return
+        begin = block.position()
+        length = block.length() - 1
+        edges = {0, length}
+        clipped = []
+        for span in spans:
+            start, end = max(span.start - begin, 0), min(span.end - begin, length)
+            if start < end:
+                clipped.append((start, end, span))
+                edges.update((start, end))
+        points = sorted(edges)
+        for left, right in zip(points, points[1:]):
+            cover = [span for start, end, span in clipped if start <= left and end >= right]
+            if cover:
+                self.setFormat(left, right - left, self._format(cover))
+
+    def _format(self, cover: list[Span]) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        selected = next((s for s in cover if s.claim_id == self.selected), None)
+        top = selected or min(cover, key=lambda s: s.end - s.start)
+        colour = status_look.highlight(top.status, dark=self.dark, strong=selected is not None)
+        if len(cover) > 1 and selected is None:
+            colour = colour.lighter(135) if self.dark else colour.darker(100 + 9 * len(cover))
+        fmt.setBackground(colour)
+        if selected is not None:
+            fmt.setForeground(QColor("#ffffff") if self.dark else QColor("#111111"))
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(status_look.badge_colour(top.status).darker(150))
+        elif len(cover) > 1:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            fmt.setUnderlineColor(status_look.badge_colour(cover[-1].status))
+        return fmt
+
+
+class Reader(QPlainTextEdit):
+    """The article text, read-only and selectable by mouse and keyboard.
+
+    Emits :attr:`claimClicked` with a claim id when a highlight is clicked (repeated clicks
+    on overlapping claims cycle through them).
+    """
+
+    claimClicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reader")
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setFont(READER_FONT)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.document().setDocumentMargin(18)
+        self.setPlaceholderText("Choose an article on the left, or drop article files here.")
+        self.highlighter = ClaimHighlighter(self.document())
+        self.highlighter.dark = status_look.is_dark(self.palette())
+        self.offsets = OffsetMap("")
+        self.article: Article | None = None
+        self.zoom = 0
+        self.setAccessibleName("Article text")
+
+    # -- content -------------------------------------------------------------------------
+
+    def show_article(self, article: Article | None, claims: list[Claim]) -> None:
+        """Show an article's text with its claims highlighted (None clears the reader)."""
+        self.article = article
+        body = article.body if article else ""
+        self.offsets = OffsetMap(body)
+        self.highlighter.selected = None
+        self.highlighter.set_spans([])  # no stale spans while the new text lays out
+        self.setPlainText(body)
+        self.highlighter.set_spans([self.span_of(c) for c in claims])
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def span_of(self, claim: Claim) -> Span:
+        """Where a claim sits in the document (UTF-16 positions)."""
+        return Span(self.offsets.to_utf16(claim.start_char), self.offsets.to_utf16(claim.end_char),
+                    claim.id, claim.status)
+
+    def put_claim(self, claim: Claim) -> None:
+        """Show a new or changed claim of this article."""
+        live = claim.deleted_at is None
+        self.highlighter.put_span(self.span_of(claim) if live else None, claim.id)
+
+    def remove_claim(self, claim_id: str) -> None:
+        """Stop highlighting a claim."""
+        self.highlighter.put_span(None, claim_id)
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selected text as code-point offsets into the article body, or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection() or self.article is None:
+            return None
+        return (self.offsets.to_code_point(cursor.selectionStart()),
+                self.offsets.to_code_point(cursor.selectionEnd()))
+
+    def select_text(self, start: int, end: int) -> None:
+        """Select body[start:end] (code points), as an editor would with the mouse."""
+        cursor = self.textCursor()
+        cursor.setPosition(self.offsets.to_utf16(start))
+        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def select_claim(self, claim_id: str | None, scroll: bool = True) -> None:
+        """Make a claim's highlight stand out and, if asked, scroll it into view."""
+        self.highlighter.set_selected(claim_id)
+        span = self.highlighter.span(claim_id) if claim_id else None
+        if span is not None and scroll:
+            cursor = self.textCursor()
+            cursor.setPosition(span.start)
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+
+    # -- looks ---------------------------------------------------------------------------
+
+    def zoom_by(self, steps: int) -> None:
+        """Make the text larger (positive) or smaller, within reason."""
+        steps = max(-4, min(12, self.zoom + steps)) - self.zoom
+        if steps > 0:
+            self.zoomIn(steps)
+        elif steps < 0:
+            self.zoomOut(-steps)
+        self.zoom += steps
+        self.resizeEvent(QResizeEvent(self.size(), self.size()))  # re-fit and re-lay out
+
+    def _fit_column(self, width: int | None = None) -> None:
+        """Centre a text column of at most MAX_LINE_CHARS, given the widget's width."""
+        width = self.width() if width is None else width
+        scroll = self.verticalScrollBar().sizeHint().width()
+        widest = self.fontMetrics().averageCharWidth() * MAX_LINE_CHARS
+        widest += 2 * int(self.document().documentMargin())
+        side = max(0, (width - scroll - 2 * self.frameWidth() - widest) // 2)
+        if self.viewportMargins().left() != side:
+            self.setViewportMargins(side, 0, side, 0)  # sends this widget a resize event
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Keep the text in a column of comfortable width, centred."""
+        self._fit_column()
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Follow a switch between light and dark palettes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            dark = status_look.is_dark(self.palette())
+            if dark != self.highlighter.dark:
+                self.highlighter.dark = dark
+                self.highlighter.rehighlight()
+
+    # -- clicks --------------------------------------------------------------------------
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        """A click (not a drag) on a highlight selects that claim."""
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        position = self.cursorForPosition(event.position().toPoint()).position()
+        self.click_at(position)
+
+    def click_at(self, position: int) -> str | None:
+        """Select the claim under a UTF-16 position (cycling through overlaps); its id."""
+        hits = self.highlighter.spans_at(position)
+        if not hits:
+            return None
+        ids = [span.claim_id for span in hits]
+        current = self.highlighter.selected
+        chosen = ids[(ids.index(current) + 1) % len(ids)] if current in ids else ids[0]
+        self.claimClicked.emit(chosen)
+        return chosen
+
+

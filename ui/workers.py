@@ -1,0 +1,97 @@
+"""Long desk work (imports, exports) on a worker thread, with a progress dialog and Cancel.
+
+The worker opens its **own** desk connection (SQLite connections belong to one thread) and
+talks to the window only through queued signals; it never touches a widget.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from desk import Desk, DeskError
+
+Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
+Work = Callable[[Desk, Progress, Cancelled], Any]
+
+
+class DeskJob(QThread):
+    """Runs ``work(desk, progress, cancelled)`` on its own desk connection.
+
+    Emits :attr:`progressed` while it runs, then exactly one of :attr:`succeeded` (with the
+    work's result) or :attr:`failed` (with a message for people).
+    """
+
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, desk_path: Path, editor: str, work: Work,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.desk_path = desk_path
+        self.editor = editor
+        self.work = work
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next check."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """True once Cancel was asked for."""
+        return self._cancel.is_set()
+
+    def run(self) -> None:  # noqa: D102 - runs on the worker thread
+        try:
+            desk = Desk.open(self.desk_path, editor=self.editor)
+        except DeskError as exc:
+            self.failed.emit(str(exc))
+            return
+        try:
+            result = self.work(desk, self.progressed.emit, self._cancel.is_set)
+        except DeskError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # a bug must become a message, not a dead thread
+            self.failed.emit(f"Something went wrong: {exc}")
+        else:
+            self.succeeded.emit(result)
+        finally:
+            desk.close()
+
+
+def start_job(parent: QWidget, title: str, desk_path: Path, editor: str, work: Work,
+              on_success: Callable[[Any], None], on_failure: Callable[[str], None]) -> DeskJob:
+    """Start ``work`` on a worker thread behind a progress dialog with a Cancel button."""
+    job = DeskJob(desk_path, editor, work, parent)
+    dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+    dialog.setObjectName("progressDialog")
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(400)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+
+    def show_progress(done: int, total: int, label: str) -> None:
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total) if total else 0)
+        if label:
+            dialog.setLabelText(f"{title}\n{label}")
+
+    job.progressed.connect(show_progress)
+    dialog.canceled.connect(job.cancel)
+    job.succeeded.connect(on_success)
+    job.failed.connect(on_failure)
+    job.finished.connect(dialog.close)
+    job.finished.connect(dialog.deleteLater)
+    job.finished.connect(job.deleteLater)
+    job.dialog = dialog  # type: ignore[attr-defined]
+    job.start()
+    return job
