@@ -12,6 +12,7 @@ import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -146,7 +147,7 @@ class Desk:
     def set_setting(self, key: str, value: str) -> None:
         """Store a value in ``desk_meta``."""
         self._check_writable()
-        with self.db.atomic():
+        with self._writing():
             self.db["desk_meta"].upsert({"key": key, "value": value}, pk="key")
 
     def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
@@ -157,6 +158,16 @@ class Desk:
     def _notify(self, change: Change) -> None:
         for listener in list(self._listeners):
             listener(change)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write transaction whose SQLite failures (full disk, busy desk, read-only file)
+        become a :class:`DeskError` for people; the transaction is rolled back."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.OperationalError as exc:
+            raise DeskError(write_failure_message(self.path, exc)) from exc
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -231,7 +242,7 @@ class Desk:
                                 existing[1])
         article_id = str(uuid.uuid4())
         now = now_iso()
-        with self.db.atomic():
+        with self._writing():
             self.db["articles"].insert(
                 {
                     "id": article_id, "title": draft.title, "body": draft.body,
@@ -325,7 +336,7 @@ class Desk:
             "editor": self.editor, "created_at": now, "updated_at": now,
             "anchor_status": "anchored", **_figure_columns(figure),
         }
-        with self.db.atomic():
+        with self._writing():
             self.db["claims"].insert(record)
             self.db["claim_edits"].insert_all(
                 {"claim_id": claim_id, "field": f, "edited_at": now, "editor": self.editor}
@@ -362,7 +373,7 @@ class Desk:
             columns.update(_figure_columns(changes["figure"]))
         columns.update(updated_at=now, editor=self.editor)
         edited = list(changes) + (["tags"] if new_tags is not None else [])
-        with self.db.atomic():
+        with self._writing():
             self.db["claims"].update(claim_id, columns)
             self._record_edits(claim_id, edited, now)
             if new_tags is not None:
@@ -382,7 +393,7 @@ class Desk:
         self._check_writable()
         claim = self.claim(claim_id)
         now = when or now_iso()
-        with self.db.atomic():
+        with self._writing():
             self.db["claims"].update(claim_id, {"deleted_at": when, "updated_at": now,
                                                 "editor": self.editor})
             self._record_edits(claim_id, ["deleted_at"], now)
@@ -532,7 +543,8 @@ class Desk:
             return result
         article = self.article(rows[0][0])
         claims = self.claims(article.id, include_deleted=True)
-        counts = update_article_text(self.db, article, draft, claims, self.editor)
+        with self._writing():
+            counts = update_article_text(self.db, article, draft, claims, self.editor)
         placed = counts["offsets"] + counts["exact"]
         message = (f"{len(claims)} claims: {placed} anchored, {counts['fuzzy']} fuzzy, "
                    f"{counts['orphaned']} orphaned")
@@ -571,7 +583,7 @@ class Desk:
 
     def _set_anchor(self, claim: Claim, columns: dict[str, Any]) -> Claim:
         now = now_iso()
-        with self.db.atomic():
+        with self._writing():
             self.db["claims"].update(claim.id, {**columns, "updated_at": now,
                                                 "editor": self.editor})
             self._record_edits(claim.id, ["anchor"], now)
@@ -640,6 +652,20 @@ def _walk(folder: Path) -> Iterator[Path]:
         if path.is_file() and not any(part.startswith(".") for part in
                                       path.relative_to(folder).parts):
             yield path
+
+
+def write_failure_message(path: Path, exc: sqlite3.Error) -> str:
+    """A sentence for people about a change SQLite could not write."""
+    text = str(exc).lower()
+    if "full" in text:
+        why = "the disk is full. Free some space and try again"
+    elif "locked" in text or "busy" in text:
+        why = "another program kept the desk busy for too long. Try again"
+    elif "readonly" in text or "read-only" in text:
+        why = "the file cannot be written"
+    else:
+        why = f"SQLite reported “{exc}”"
+    return f"The change was not saved to {path.name}: {why}. Nothing else was changed."
 
 
 def _migrate_with_backup(db: sqlite_utils.Database, path: Path, version: int) -> None:
