@@ -43,9 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     _editor_option(p)
     p.set_defaults(run=cmd_import)
 
-    p = commands.add_parser("export", help="export a desk's claims (CSV)")
+    p = commands.add_parser("export", help="export a desk's claims (CSV, W3C JSON, ClaimReview)")
     p.add_argument("desk", metavar="DESK")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("--format", choices=("csv", "json", "claimreview"), default="csv",
+                   help="csv (default), json (W3C Web Annotations) or claimreview "
+                   "(schema.org ClaimReview for claims with a verdict)")
     p.add_argument("--excel", action="store_true",
                    help="start the file with a byte-order mark for spreadsheets")
     p.set_defaults(run=cmd_export)
@@ -66,6 +69,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("backups", help="list a desk's backups, newest first")
     p.add_argument("desk", metavar="DESK")
     p.set_defaults(run=cmd_backups)
+
+    p = commands.add_parser("merge", help="merge other desks (e.g. laptops' copies) into a desk")
+    p.add_argument("desk", metavar="DESK", help="the desk that receives the work")
+    p.add_argument("others", metavar="OTHER", nargs="+", help="desk files to merge in")
+    _editor_option(p)
+    p.set_defaults(run=cmd_merge)
+
+    p = commands.add_parser("import-annotations",
+                            help="add claims from W3C Web Annotation JSON (ours or another tool's)")
+    p.add_argument("desk", metavar="DESK")
+    p.add_argument("file", metavar="FILE.json")
+    _editor_option(p)
+    p.set_defaults(run=cmd_import_annotations)
+
+    p = commands.add_parser("settings", help="show or change a desk's settings")
+    p.add_argument("desk", metavar="DESK")
+    p.add_argument("--organisation", metavar="NAME",
+                   help="the newsroom named as author of ClaimReview exports")
+    p.add_argument("--review-url", metavar="URL",
+                   help="the page where the newsroom publishes its fact checks (ClaimReview url)")
+    p.add_argument("--default-editor", metavar="NAME", help="the editor name used by default")
+    p.set_defaults(run=cmd_settings)
     return parser
 
 
@@ -130,7 +155,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export the claims CSV to a file or stdout."""
+    """Export the claims (CSV, W3C JSON or ClaimReview) to a file or stdout."""
+    if args.format != "csv":
+        return cmd_export_json(args)
     with _open(args, read_only=True) as desk:
         if args.output:
             count = desk.export_csv(args.output, excel=args.excel)
@@ -187,4 +214,57 @@ def cmd_backups(args: argparse.Namespace) -> int:
     for info in backups:
         print(f"{info.created_at}  {info.reason:8}  {info.size:>10,} bytes  {info.path}")
     print(f"{len(backups)} backups")
+    return 0
+
+
+def cmd_export_json(args: argparse.Namespace) -> int:
+    """Export W3C Web Annotations or schema.org ClaimReview JSON."""
+    from .interchange import write_json
+
+    with _open(args, read_only=True) as desk:
+        count = write_json(desk, args.output or sys.stdout, args.format)
+    if args.output:
+        print(f"exported {count} claims to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Merge other desks into a desk and print what changed."""
+    from .merge import merge_desks
+
+    with _open(args) as desk:
+        summary = merge_desks(desk, args.others)
+    for line in summary.lines():
+        print(line)
+    if summary.backup:
+        print(f"the desk as it was before is in {summary.backup}")
+    return 0
+
+
+def cmd_import_annotations(args: argparse.Namespace) -> int:
+    """Add claims from annotations; exit 1 when some could not be placed."""
+    from .interchange import import_annotations
+
+    with _open(args) as desk:
+        result = import_annotations(desk, args.file)
+    for line in result.lines():
+        print(line, file=sys.stderr if line.startswith("not placed") else sys.stdout)
+    return 1 if result.unplaced else 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    """Change the settings given, then print them all."""
+    from .interchange import META_REVIEW_URL
+    from .schema import META_DEFAULT_EDITOR, META_ORGANISATION
+
+    keys = {"organisation": META_ORGANISATION, "review_url": META_REVIEW_URL,
+            "default_editor": META_DEFAULT_EDITOR}
+    changes = {key: getattr(args, name) for name, key in keys.items()
+               if getattr(args, name) is not None}
+    with _open(args, read_only=not changes) as desk:
+        for key, value in changes.items():
+            desk.set_setting(key, value.strip())
+        print(f"desk_id: {desk.desk_id}")
+        for key in keys.values():
+            print(f"{key}: {desk.setting(key)}")
     return 0

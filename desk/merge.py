@@ -1,0 +1,480 @@
+"""Merging desks: the work of several laptops brought together into one desk.
+
+``merge_desks(desk, ["laptop-ana.desk", "laptop-ben.desk"])`` merges other desk files into
+an open desk, in one transaction (an error or a cancel leaves the desk as it was), after a
+backup (reason ``merge``). Each other file is untrusted: it is opened read-only and
+defensively (:func:`desk.safe_open.open_foreign`) and never written.
+
+* Articles are matched by id, then by the SHA-256 of their text (also against earlier
+  texts kept in ``article_revisions``). When the two sides hold different texts of one
+  article (``import --update`` on one laptop), the newer text stays (a text that the other
+  side already replaced is older whatever the clocks say) and the other one is kept as a
+  revision; claims anchored in the older text are re-anchored (:mod:`desk.reanchor`).
+* Claims are matched by id and merged field by field (:mod:`desk.merge_rules`); overruled
+  values that both sides edited go to ``merge_conflicts`` for review.
+* Merging is idempotent and does not depend on the order of the files; every claim of every
+  file ends up in the desk (deleted ones as tombstones).
+
+A file is never merged into itself (the same path, or another name of the same file); copies
+of one desk share its ``desk_id`` and merge like any other desk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .clock import now_iso
+from .errors import DeskError, ReadOnlyDeskError
+from .merge_rules import ANCHOR_COLUMNS, VALUE_FIELDS, Conflict, edit_of, live_tags, merge_claim
+from .model import CLAIM_COLUMNS, Change
+from .reanchor import Reanchorer
+from .safe_open import open_foreign
+
+if TYPE_CHECKING:
+    from .store import Cancelled, Desk, Progress
+
+#: The ``desk_meta`` key holding a JSON record of the last merge.
+META_LAST_MERGE = "last_merge"
+_ARTICLE_FIELDS = ("title", "body", "url", "byline", "published_at", "source_file",
+                   "imported_at", "updated_at")
+_UPDATE_COLUMNS = tuple(c for c in CLAIM_COLUMNS if c not in ("id", "article_id"))
+
+
+class MergeCancelled(DeskError):
+    """The merge was cancelled; the desk is as it was."""
+
+
+@dataclass
+class MergeSummary:
+    """What a merge did, for the command line and the window."""
+
+    articles_added: int = 0
+    articles_updated: int = 0
+    claims_added: int = 0
+    claims_updated: int = 0
+    claims_deleted: int = 0
+    claims_restored: int = 0
+    conflicts: int = 0
+    reanchored: int = 0
+    orphaned: int = 0
+    merged: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    backup: Path | None = None
+
+    def lines(self) -> list[str]:
+        """The summary as lines of text."""
+        lines = [f"merged {name}" for name in self.merged]
+        lines.append(f"articles: {self.articles_added} added, {self.articles_updated} updated")
+        lines.append(
+            f"claims: {self.claims_added} added, {self.claims_updated} updated, "
+            f"{self.claims_deleted} deleted, {self.claims_restored} restored")
+        lines.append(f"conflicts: {self.conflicts} (kept for review)")
+        if self.reanchored:
+            lines.append(f"re-anchored onto a newer article text: {self.reanchored} "
+                         f"({self.orphaned} could not be placed and need attention)")
+        lines.extend(self.problems)
+        return lines
+
+
+@dataclass
+class MergeContext:
+    """What a merge step sees: the receiving desk, the other file and how ids map."""
+
+    desk: Desk
+    other: sqlite3.Connection
+    other_name: str
+    article_map: dict[str, str]
+    claim_ids: set[str]
+    summary: MergeSummary
+
+
+#: Extra steps run for each other file after articles and claims (for tables added by
+#: other features): ``MERGE_STEPS.append(fn)`` where ``fn(context: MergeContext)``.
+MERGE_STEPS: list[Callable[[MergeContext], None]] = []
+
+
+def merge_desks(desk: Desk, paths: Iterable[str | Path], *, progress: Progress | None = None,
+                cancelled: Cancelled | None = None, backup: bool = True) -> MergeSummary:
+    """Merge the desk files at ``paths`` into ``desk``; returns a :class:`MergeSummary`.
+
+    All files are checked before anything changes; the merge is one transaction, so a
+    :class:`DeskError` (or :class:`MergeCancelled` when ``cancelled()`` turns true) leaves
+    the desk as it was. ``progress(done, total, label)`` is called between steps.
+    """
+    if desk.read_only:
+        raise ReadOnlyDeskError(f"{desk.path.name} is open read-only: nothing can be merged into it.")
+    others = check_inputs(desk.path, paths)
+    summary = MergeSummary()
+    connections: list[tuple[Path, sqlite3.Connection]] = []
+    try:
+        for path in others:
+            connections.append((path, open_foreign(path)))
+        if backup:
+            summary.backup = desk.backup("merge")
+        total = len(connections) * 3
+        with desk.db.atomic():
+            for index, (path, conn) in enumerate(connections):
+                step = _Merge(desk, conn, path.name, summary)
+                stages = (step.merge_articles, step.merge_claims, step.merge_extras)
+                for number, stage in enumerate(stages):
+                    if cancelled and cancelled():
+                        raise MergeCancelled("The merge was cancelled; the desk is unchanged.")
+                    if progress:
+                        progress(index * 3 + number, total, path.name)
+                    stage()
+                summary.merged.append(str(path))
+            record = {k: v for k, v in asdict(summary).items() if k != "backup"}
+            record.update(merged_at=now_iso(), editor=desk.editor)
+            desk.db["desk_meta"].upsert({"key": META_LAST_MERGE, "value": json.dumps(record)},
+                                        pk="key")
+    except sqlite3.Error as exc:
+        raise DeskError(f"The merge failed and the desk is unchanged: {exc}.") from exc
+    finally:
+        for _path, conn in connections:
+            conn.close()
+    if progress:
+        progress(len(connections) * 3, len(connections) * 3, "")
+    desk._notify(Change("articles_changed"))  # noqa: SLF001 - views reload everything
+    return summary
+
+
+def check_inputs(desk_path: Path, paths: Iterable[str | Path]) -> list[Path]:
+    """The files to merge, each once; refuses the desk itself under any name."""
+    result: list[Path] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise DeskError(f"{path} does not exist.")
+        if path.is_dir():
+            raise DeskError(f"{path} is a folder, not a desk file.")
+        if _same_file(path, desk_path):
+            raise DeskError(f"{path} is the desk being merged into: a desk is never merged "
+                            "into itself.")
+        if not any(_same_file(path, seen) for seen in result):
+            result.append(path)
+    if not result:
+        raise DeskError("Name at least one desk file to merge.")
+    return result
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class _Merge:
+    """Merges one other file into the desk (inside the caller's transaction)."""
+
+    def __init__(self, desk: Desk, other: sqlite3.Connection, name: str,
+                 summary: MergeSummary) -> None:
+        self.desk, self.db, self.other, self.name, self.summary = desk, desk.db, other, name, summary
+        self.article_map: dict[str, str] = {}
+        self.final_sha: dict[str, str] = {}        # desk article id -> its text's hash now
+        self.other_body: dict[str, str] = {}       # other article id -> its text there
+        self.other_sha: dict[str, str] = {}        # other article id -> that text's hash
+        self._bodies: dict[str, str] = {}
+        self.replaced: dict[str, str] = {}         # desk article id -> its text before
+        self.claim_ids: set[str] = set()
+
+    # -- articles ------------------------------------------------------------------------
+
+    def merge_articles(self) -> None:
+        """Match, add and update articles and their revisions."""
+        mine = {r[0]: {"sha": r[1], "updated_at": r[2]} for r in self.db.execute(
+            "SELECT id, body_sha256, updated_at FROM articles")}
+        by_sha = {v["sha"]: k for k, v in mine.items()}
+        revisions: dict[str, set[str]] = {}
+        rev_owner: dict[str, str] = {}
+        for article_id, sha in self.db.execute(
+                "SELECT article_id, body_sha256 FROM article_revisions"):
+            revisions.setdefault(article_id, set()).add(sha)
+            rev_owner.setdefault(sha, article_id)
+        their_revs: dict[str, list[dict[str, Any]]] = {}
+        for row in self.other.execute(
+                "SELECT article_id, title, body, source_file, replaced_at FROM article_revisions"):
+            rev = dict(zip(("article_id", "title", "body", "source_file", "replaced_at"), row))
+            rev["body_sha256"] = _sha(rev["body"])
+            their_revs.setdefault(rev["article_id"], []).append(rev)
+        for row in self.other.execute(
+                f"SELECT id, {', '.join(_ARTICLE_FIELDS)} FROM articles ORDER BY imported_at, rowid"):
+            theirs = dict(zip(("id",) + _ARTICLE_FIELDS, row))
+            sha = theirs["body_sha256"] = _sha(theirs["body"])
+            old = {r["body_sha256"] for r in their_revs.get(theirs["id"], [])}
+            target = (theirs["id"] if theirs["id"] in mine else by_sha.get(sha)
+                      or rev_owner.get(sha) or next((by_sha[s] for s in old if s in by_sha), None))
+            self.other_body[theirs["id"]] = theirs["body"]
+            self.other_sha[theirs["id"]] = sha
+            if target is None:
+                self.db["articles"].insert(theirs)
+                self.summary.articles_added += 1
+                target = theirs["id"]
+                mine[target] = {"sha": sha, "updated_at": theirs["updated_at"]}
+                by_sha[sha] = target
+            elif mine[target]["sha"] != sha:
+                my_sha = mine[target]["sha"]
+                if sha in revisions.get(target, ()):
+                    newer = False
+                elif my_sha in old:
+                    newer = True
+                else:
+                    newer = (theirs["updated_at"], sha) > (mine[target]["updated_at"], my_sha)
+                if newer:
+                    self._replace_text(target, theirs, revisions)
+                    mine[target] = {"sha": sha, "updated_at": theirs["updated_at"]}
+                    by_sha[sha] = target
+                else:
+                    self._keep_revision(target, {**theirs, "replaced_at": mine[target][
+                        "updated_at"]}, revisions, mine[target]["sha"])
+            for rev in their_revs.get(theirs["id"], []):
+                self._keep_revision(target, rev, revisions, mine[target]["sha"])
+            self.article_map[theirs["id"]] = target
+        self.final_sha = {k: v["sha"] for k, v in mine.items()}
+
+    def _replace_text(self, article_id: str, theirs: dict[str, Any],
+                      revisions: dict[str, set[str]]) -> None:
+        columns = ("title", "body", "body_sha256", "source_file", "updated_at")
+        current = dict(zip(columns, self.db.execute(
+            f"SELECT {', '.join(columns)} FROM articles WHERE id = ?", [article_id]).fetchone()))
+        self.replaced.setdefault(article_id, current["body"])
+        self._keep_revision(article_id, {**current, "replaced_at": theirs["updated_at"]},
+                            revisions, theirs["body_sha256"])
+        self.db["articles"].update(article_id, {k: v for k, v in theirs.items()
+                                                if k not in ("id", "imported_at")})
+        self.summary.articles_updated += 1
+
+    def _keep_revision(self, article_id: str, text: dict[str, Any],
+                       revisions: dict[str, set[str]], current_sha: str) -> None:
+        sha = text["body_sha256"]
+        if sha == current_sha or sha in revisions.get(article_id, set()):
+            return
+        self.db["article_revisions"].insert({
+            "article_id": article_id, "title": text["title"], "body": text["body"],
+            "body_sha256": sha, "source_file": text["source_file"],
+            "replaced_at": text["replaced_at"]})
+        revisions.setdefault(article_id, set()).add(sha)
+
+    # -- claims --------------------------------------------------------------------------
+
+    def merge_claims(self) -> None:
+        """Add the other side's new claims and merge the shared ones field by field."""
+        theirs = _load_claims(self.other)
+        their_edits = _load_edits(self.other)
+        their_tags = _load_tags(self.other)
+        mine = _load_claims(self.db.conn)
+        my_edits = _load_edits(self.db.conn)
+        my_tags = _load_tags(self.db.conn)
+        self._known_conflicts = {Conflict(*row).key() for row in self.db.execute(
+            "SELECT claim_id, field, kept_value, other_value, kept_editor, other_editor, "
+            "kept_at, other_at FROM merge_conflicts")}
+        inserts: list[dict[str, Any]] = []
+        changed: dict[str, dict[str, Any]] = {}
+        edit_rows: list[tuple[Any, ...]] = []
+        tag_rows: list[tuple[Any, ...]] = []
+        conflicts: list[Conflict] = []
+        fresh: set[str] = set()  # claims whose anchor comes from the other side
+        reanchorers: dict[tuple[str, str], Reanchorer] = {}
+        now = now_iso()
+        for claim_id, claim in theirs.items():
+            their_article = claim["article_id"]
+            article_id = self.article_map.get(their_article)
+            if article_id is None:
+                self.summary.problems.append(
+                    f"{self.name}: claim {claim_id} belongs to no article and was not merged.")
+                continue
+            self.claim_ids.add(claim_id)
+            claim = {**claim, "article_id": article_id}
+            edits = their_edits.get(claim_id, {})
+            old = mine.get(claim_id)
+            theirs_fit = self.other_sha[their_article] == self.final_sha[article_id]
+            mine_fit = old is not None and old["article_id"] == article_id and \
+                article_id not in self.replaced
+            if old is not None and old["article_id"] != article_id:
+                anchor_from = "mine"  # the same claim on another article: keep ours
+            elif mine_fit:
+                anchor_from = "both" if theirs_fit else "mine"
+            else:
+                anchor_from = "theirs"
+            if anchor_from == "both" and not self._fits(claim):
+                anchor_from = "mine"
+            elif anchor_from == "theirs" and not (theirs_fit and self._fits(claim)):
+                claim.update(self._reanchor(reanchorers, their_article, article_id, claim))
+                edits = {**edits, "anchor": (now, self.desk.editor)}
+            if anchor_from == "theirs":
+                fresh.add(claim_id)
+            if old is None:
+                inserts.append(claim)
+                edit_rows.extend((claim_id, f, *e) for f, e in edits.items())
+                tag_rows.extend((claim_id, n, *s) for n, s in their_tags.get(claim_id, {}).items())
+                if claim["deleted_at"] is None:
+                    self.summary.claims_added += 1
+                continue
+            old_edits, old_tags = my_edits.get(claim_id, {}), my_tags.get(claim_id, {})
+            result = merge_claim(old, old_edits, old_tags, claim, edits,
+                                 their_tags.get(claim_id, {}), anchor_from=anchor_from)
+            for name, edit in result.edits.items():
+                if edit != edit_of(old, old_edits, name):
+                    edit_rows.append((claim_id, name, *edit))
+            for name, state in result.tags.items():
+                if old_tags.get(name) != state:
+                    tag_rows.append((claim_id, name, *state))
+            conflicts.extend(result.conflicts)
+            if result.row != old:
+                changed[claim_id] = result.row
+            self._count_change(old, result.row, old_tags, result.tags)
+        # The desk's own claims on an article whose text was replaced by the other's.
+        for claim_id, old in mine.items():
+            if old["article_id"] in self.replaced and claim_id not in fresh:
+                row = changed.get(claim_id, old)
+                placed = self._reanchor(reanchorers, None, old["article_id"], row)
+                if any(row[c] != placed[c] for c in ANCHOR_COLUMNS):
+                    changed[claim_id] = {**row, **placed}
+                    edit_rows.append((claim_id, "anchor", now, self.desk.editor))
+        updates = list(changed.values())
+        self._write(inserts, updates, edit_rows, tag_rows, conflicts)
+
+    def _body(self, article_id: str) -> str:
+        if article_id not in self._bodies:
+            self._bodies[article_id] = self.db.execute(
+                "SELECT body FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+        return self._bodies[article_id]
+
+    def _fits(self, claim: dict[str, Any]) -> bool:
+        """Whether a claim's anchor is sound in the desk's text of its article."""
+        if claim["anchor_status"] == "orphaned":
+            return True
+        start, end = claim["start_char"], claim["end_char"]
+        body = self._body(claim["article_id"])
+        return (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(body)
+                and body[start:end] == claim["quote"])
+
+    def _reanchor(self, cache: dict[tuple[str, str], Reanchorer], their_article: str | None,
+                  article_id: str, claim: dict[str, Any]) -> dict[str, Any]:
+        old_body = (self.replaced[article_id] if their_article is None
+                    else self.other_body[their_article])
+        key = (their_article or "", article_id)
+        if key not in cache:
+            cache[key] = Reanchorer(old_body, self._body(article_id))
+        placed = cache[key].place(claim["start_char"], claim["end_char"], claim["quote"],
+                                  claim["prefix"], claim["suffix"], claim["anchor_status"],
+                                  claim["previous_quote"])
+        self.summary.reanchored += 1
+        self.summary.orphaned += placed.status == "orphaned"
+        return {"start_char": placed.start, "end_char": placed.end, "quote": placed.quote,
+                "prefix": placed.prefix, "suffix": placed.suffix,
+                "anchor_status": placed.status, "previous_quote": placed.previous_quote}
+
+    def _count_change(self, old: dict[str, Any], new: dict[str, Any],
+                      old_tags: dict[str, Any], new_tags: dict[str, Any]) -> None:
+        if old["deleted_at"] is None and new["deleted_at"] is not None:
+            self.summary.claims_deleted += 1
+        elif old["deleted_at"] is not None and new["deleted_at"] is None:
+            self.summary.claims_restored += 1
+        elif (any(old[c] != new[c] for c in VALUE_FIELDS + ANCHOR_COLUMNS)
+              or live_tags(old_tags) != live_tags(new_tags)):
+            self.summary.claims_updated += 1
+
+    def _write(self, inserts: list[dict[str, Any]], updates: list[dict[str, Any]],
+               edit_rows: list[tuple[Any, ...]], tag_rows: list[tuple[Any, ...]],
+               conflicts: list[Conflict]) -> None:
+        conn = self.db.conn
+        if inserts:
+            self.db["claims"].insert_all(inserts, batch_size=500)
+        if updates:
+            assignments = ", ".join(f"{c} = ?" for c in _UPDATE_COLUMNS)
+            conn.executemany(f"UPDATE claims SET {assignments} WHERE id = ?",
+                             [[row[c] for c in _UPDATE_COLUMNS] + [row["id"]] for row in updates])
+        conn.executemany(
+            "INSERT INTO claim_edits (claim_id, field, edited_at, editor) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (claim_id, field) DO UPDATE SET edited_at = excluded.edited_at, "
+            "editor = excluded.editor", edit_rows)
+        names = {row[1] for row in tag_rows}
+        tag_ids = dict(self.db.execute("SELECT name, id FROM tags"))
+        missing = sorted(names - tag_ids.keys())
+        if missing:
+            self.db["tags"].insert_all(({"name": n} for n in missing))
+            tag_ids = dict(self.db.execute("SELECT name, id FROM tags"))
+        conn.executemany(
+            "INSERT INTO claims_tags (claims_id, tags_id, added_at, deleted_at, editor) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (claims_id, tags_id) DO UPDATE SET "
+            "added_at = excluded.added_at, deleted_at = excluded.deleted_at, "
+            "editor = excluded.editor",
+            [(c, tag_ids[n], a, d, e) for c, n, a, d, e in tag_rows])
+        now = now_iso()
+        for conflict in conflicts:
+            if conflict.key() in self._known_conflicts:
+                continue
+            self._known_conflicts.add(conflict.key())
+            self.db["merge_conflicts"].insert({**asdict(conflict), "other_desk": self.name,
+                                               "merged_at": now})
+            self.summary.conflicts += 1
+
+    # -- everything else -----------------------------------------------------------------
+
+    def merge_extras(self) -> None:
+        """Carry over the other side's conflicts and dismissed suggestions, then extra steps."""
+        known = {Conflict(*row[:8]).key(): row[8] for row in self.db.execute(
+            "SELECT claim_id, field, kept_value, other_value, kept_editor, other_editor, "
+            "kept_at, other_at, resolved_at FROM merge_conflicts")}
+        for row in self.other.execute(
+                "SELECT claim_id, field, kept_value, other_value, kept_editor, other_editor, "
+                "kept_at, other_at, other_desk, merged_at, resolved_at FROM merge_conflicts"):
+            conflict = Conflict(*row[:8])
+            if conflict.claim_id not in self.claim_ids:
+                continue
+            if conflict.key() not in known:
+                self.db["merge_conflicts"].insert(
+                    {**asdict(conflict), "other_desk": row[8], "merged_at": row[9],
+                     "resolved_at": row[10]})
+                self.summary.conflicts += 1
+            elif row[10] and not known[conflict.key()]:
+                self.db.execute(
+                    "UPDATE merge_conflicts SET resolved_at = ? WHERE claim_id = ? AND field = ? "
+                    "AND kept_value IS ? AND other_value IS ? AND kept_at IS ? AND other_at IS ?",
+                    [row[10], *conflict.key()])
+        for article_id, quote, start, end, when, editor in self.other.execute(
+                "SELECT article_id, quote, start_char, end_char, dismissed_at, editor "
+                "FROM dismissed_suggestions"):
+            if article_id in self.article_map:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO dismissed_suggestions (article_id, quote, start_char, "
+                    "end_char, dismissed_at, editor) VALUES (?, ?, ?, ?, ?, ?)",
+                    [self.article_map[article_id], quote, start, end, when, editor])
+        context = MergeContext(self.desk, self.other, self.name, self.article_map,
+                               self.claim_ids, self.summary)
+        for step in MERGE_STEPS:
+            step(context)
+
+
+def _load_claims(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    return {row[0]: dict(zip(CLAIM_COLUMNS, row)) for row in conn.execute(
+        f"SELECT {', '.join(CLAIM_COLUMNS)} FROM claims")}
+
+
+def _load_edits(conn: sqlite3.Connection) -> dict[str, dict[str, tuple[str, str]]]:
+    edits: dict[str, dict[str, tuple[str, str]]] = {}
+    for claim_id, name, when, editor in conn.execute(
+            "SELECT claim_id, field, edited_at, editor FROM claim_edits"):
+        edits.setdefault(claim_id, {})[name] = (when, editor or "")
+    return edits
+
+
+def _load_tags(conn: sqlite3.Connection) -> dict[str, dict[str, tuple[str, Any, str]]]:
+    tags: dict[str, dict[str, tuple[str, Any, str]]] = {}
+    for claim_id, name, added, deleted, editor in conn.execute(
+            "SELECT ct.claims_id, t.name, ct.added_at, ct.deleted_at, ct.editor "
+            "FROM claims_tags ct JOIN tags t ON t.id = ct.tags_id"):
+        tags.setdefault(claim_id, {})[name] = (added, deleted, editor or "")
+    return tags
