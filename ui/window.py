@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
         self.article_id: str | None = None
         self.claim_id: str | None = None
         self.last_message: QMessageBox | None = None
+        self.desk_closed = False
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
         self.setWindowTitle(f"{desk.path.name} — Claims Desk"
@@ -406,11 +407,15 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Save what is being typed, the layout, then close the desk."""
+        if self.desk_closed:
+            super().closeEvent(event)
+            return
         self.claim_panel.commit_pending()
         self.files.stop_jobs()
         self._save_settings()
         self._unsubscribe()
         self.desk.close()
+        self.desk_closed = True
         if self in OPEN_WINDOWS:
             OPEN_WINDOWS.remove(self)
         super().closeEvent(event)

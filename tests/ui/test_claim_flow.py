@@ -1,0 +1,189 @@
+"""End to end: import, select after emoji, add a claim from the keyboard, undo/redo, reopen."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from desk import Desk
+from desk.figures import find_figure
+from tests.conftest import SEEDS
+from tests.ui.conftest import open_article
+
+VACCINE_SEED = SEEDS / "vaccine-uptake-report.md"
+PHRASE = "Only 84.5% of children had received both doses"
+
+
+def select_with_qt(window, phrase: str) -> None:
+    """Select text the way Qt counts it (UTF-16), without our own offset code."""
+    cursor = window.reader.document().find(phrase)
+    assert not cursor.isNull(), phrase
+    window.reader.setTextCursor(cursor)
+
+
+def claim_rows(path: Path) -> list[sqlite3.Row]:
+    """The claims table, read with plain sqlite3."""
+    with sqlite3.connect(path) as conn:
+        conn.row_factory = sqlite3.Row
+        return conn.execute("SELECT * FROM claims ORDER BY created_at").fetchall()
+
+
+def test_import_select_after_emoji_add_claim_type_source_and_figure(
+        qtbot, open_window, desk_path: Path) -> None:
+    window = open_window(desk_path)
+    assert window.articles_model.rowCount() == 0
+
+    job = window.files.import_paths([str(VACCINE_SEED)])
+    with qtbot.waitSignal(job.finished, timeout=20000):
+        pass
+    qtbot.waitUntil(lambda: window.articles_model.rowCount() == 1)
+    article_id = open_article(window, "Vaccination")
+    body = window.desk.article(article_id).body
+    assert "💉" in body[: body.index(PHRASE)]  # the span follows an emoji
+
+    window.reader.setFocus()
+    select_with_qt(window, PHRASE)
+    assert window.actions.actionAddClaim.isEnabled()
+    qtbot.keyClick(window.reader, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    panel = window.claim_panel
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.sourceEdit)
+    assert panel.figureEdit.text() == find_figure(PHRASE).text == "Only 84.5%"  # pre-filled
+    assert panel.statusCombo.currentData() == "unchecked"
+    qtbot.keyClicks(panel.sourceEdit, "National Health Agency")
+    qtbot.keyClick(panel.sourceEdit, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is panel.figureEdit
+    qtbot.keyClicks(panel.figureEdit, "84.5%")  # Tab selected the pre-filled text: replaced
+    qtbot.keyClick(panel.figureEdit, Qt.Key.Key_Return)
+
+    rows = claim_rows(desk_path)
+    assert len(rows) == 1
+    row = rows[0]
+    start = body.index(PHRASE)
+    assert (row["start_char"], row["end_char"]) == (start, start + len(PHRASE))
+    assert row["quote"] == PHRASE == body[row["start_char"]:row["end_char"]]
+    assert row["source"] == "National Health Agency"
+    assert row["figure"] == "84.5%"
+    assert row["figure_value"] == 84.5 and row["figure_unit"] == "%"
+    assert row["status"] == "unchecked" and row["deleted_at"] is None
+    # the table and the list follow
+    assert window.claims_model.rowCount() == 1
+    assert window.claims_model.claim(0).source == "National Health Agency"
+    assert window.articles_model.summary(0).claim_count == 1
+
+
+def test_undo_and_redo_across_add_and_field_edits(qtbot, open_window, seeded_desk: Desk) -> None:
+    window = open_window(seeded_desk.path)
+    open_article(window, "Vaccination")
+    select_with_qt(window, PHRASE)
+    claim = window.add_claim_from_selection()
+    assert claim is not None
+    panel = window.claim_panel
+    panel.sourceEdit.setText("National Health Agency")
+    panel.sourceEdit.editingFinished.emit()
+    panel.figureEdit.setText("84.5%")
+    panel.figureEdit.editingFinished.emit()
+    assert seeded_desk.claim(claim.id).figure == "84.5%"
+
+    undo, redo = window.actions.actionUndo, window.actions.actionRedo
+    undo.trigger()
+    assert seeded_desk.claim(claim.id).figure == "Only 84.5%"
+    assert panel.figureEdit.text() == "Only 84.5%"
+    undo.trigger()
+    assert seeded_desk.claim(claim.id).source == ""
+    undo.trigger()
+    assert seeded_desk.claim(claim.id).deleted_at is not None
+    assert seeded_desk.claims(claim.article_id) == []
+    assert window.reader.highlighter.span(claim.id) is None
+    assert not undo.isEnabled()
+
+    for _ in range(3):
+        redo.trigger()
+    restored = seeded_desk.claim(claim.id)
+    assert restored.deleted_at is None
+    assert (restored.source, restored.figure) == ("National Health Agency", "84.5%")
+    assert window.reader.highlighter.span(claim.id) is not None
+    assert window.claim_id == claim.id
+
+
+def test_undo_with_the_keyboard_from_the_reader(qtbot, open_window, seeded_desk: Desk) -> None:
+    window = open_window(seeded_desk.path)
+    article_id = open_article(window, "Vaccination")
+    select_with_qt(window, "1,342 confirmed measles cases")
+    claim = window.add_claim_from_selection()
+    assert claim is not None and claim.figure == find_figure(claim.quote).text
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert seeded_desk.claims(article_id) == []
+
+
+def test_close_and_reopen_shows_the_highlight(qtbot, open_window, seeded_desk: Desk) -> None:
+    window = open_window(seeded_desk.path)
+    article_id = open_article(window, "Vaccination")
+    select_with_qt(window, PHRASE)
+    claim = window.add_claim_from_selection()
+    assert claim is not None
+    window.close()
+    assert window.desk_closed
+
+    again = open_window(seeded_desk.path)
+    open_article(again, "Vaccination")
+    assert again.article_id == article_id
+    reader = again.reader
+    expected = reader.document().find(PHRASE)
+    span = reader.highlighter.span(claim.id)
+    assert (span.start, span.end) == (expected.selectionStart(), expected.selectionEnd())
+    # the block really carries a background format over exactly that text
+    block = reader.document().findBlock(span.start)
+    ranges = [r for r in block.layout().formats() if r.format.background().style() != Qt.BrushStyle.NoBrush]
+    covered = {(block.position() + r.start, block.position() + r.start + r.length) for r in ranges}
+    assert (span.start, span.end) in covered
+
+
+def test_click_on_a_highlight_selects_its_claim(qtbot, open_window, seeded_desk: Desk) -> None:
+    article = next(a for a in seeded_desk.articles() if "Vaccination" in a.title)
+    start = article.body.index("1,342")
+    claim = seeded_desk.add_claim(article.id, start, start + len("1,342 confirmed"),
+                                  source="National Health Agency", status="checking")
+    window = open_window(seeded_desk.path)
+    open_article(window, "Vaccination")
+    assert window.claim_id is None
+    cursor = window.reader.document().find("1,342")
+    cursor.setPosition(cursor.selectionStart() + 2)
+    window.reader.setTextCursor(cursor)
+    window.reader.ensureCursorVisible()
+    point = window.reader.cursorRect(cursor).center()
+    qtbot.mouseClick(window.reader.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.waitUntil(lambda: window.claim_id == claim.id)
+    assert window.claim_panel.sourceEdit.text() == "National Health Agency"
+    assert window.claim_panel.statusCombo.currentText() == "Checking"
+
+
+def test_delete_claim_and_undo(qtbot, open_window, seeded_desk: Desk) -> None:
+    window = open_window(seeded_desk.path)
+    open_article(window, "Vaccination")
+    select_with_qt(window, PHRASE)
+    claim = window.add_claim_from_selection()
+    window.reader.setFocus()
+    window.actions.actionDeleteClaim.trigger()
+    assert seeded_desk.claim(claim.id).deleted_at is not None
+    assert window.claims_model.rowCount() == 0 and window.claim_id is None
+    window.actions.actionUndo.trigger()
+    assert seeded_desk.claim(claim.id).deleted_at is None
+    assert window.claims_model.rowCount() == 1
+
+
+def test_whitespace_round_a_selection_is_trimmed(qtbot, open_window, seeded_desk: Desk) -> None:
+    window = open_window(seeded_desk.path)
+    open_article(window, "Vaccination")
+    cursor = window.reader.document().find(PHRASE)
+    cursor.setPosition(cursor.selectionStart() - 1)
+    cursor.setPosition(cursor.position() + len(PHRASE) + 2,
+                       QTextCursor.MoveMode.KeepAnchor)
+    window.reader.setTextCursor(cursor)
+    claim = window.add_claim_from_selection()
+    assert claim is not None and claim.quote.startswith("Only") and claim.quote == claim.quote.strip()
