@@ -6,8 +6,9 @@ too), followed by a blank line and the article's paragraphs, separated by blank 
 - ``.txt``/``.text``: the first non-empty line is the title.
 - ``.md``/``.markdown``: the first heading (or first line) is the title; Markdown marks
   (headings, emphasis, links, images) are reduced to their text.
-- ``.html``/``.htm``: trafilatura extracts the article text and its metadata (title, byline,
-  date, canonical URL), dropping navigation, scripts and boilerplate.
+- ``.html``/``.htm``: :mod:`desk.html_extract` (built on trafilatura) extracts the article text
+  and its metadata (title, byline, date, canonical URL), dropping navigation, scripts and
+  boilerplate.
 
 Lines that are only web boilerplate ("Source link", "Leave a Comment", …) are dropped from
 every format.
@@ -15,7 +16,6 @@ every format.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -107,38 +107,34 @@ def parse_markdown(text: str, source_file: str) -> ArticleDraft:
 
 
 def parse_html(html: str, source_file: str) -> ArticleDraft:
-    """An HTML page: trafilatura finds the article text and its metadata."""
-    import trafilatura
+    """An HTML page: the article text and metadata, found by :mod:`desk.html_extract`.
 
-    result = None
-    for options in ({}, {"favor_recall": True}):
-        try:
-            result = trafilatura.extract(
-                html, output_format="json", with_metadata=True, include_comments=False,
-                include_tables=True, include_images=False, deduplicate=False, **options,
-            )
-        except Exception as exc:  # trafilatura/lxml raise many types on broken markup
-            raise ImportFailed(f"{source_file}: the HTML could not be read ({exc})") from exc
-        if result:
-            break
-    if not result:
-        raise ImportFailed(f"{source_file}: no article text found in the page")
-    meta = json.loads(result)
-    title = (meta.get("title") or "").strip()
-    lines = _clean_blocks((meta.get("text") or "").split("\n"))
+    The headline (the article's own headline line when it repeats the page title, else the
+    page title) leads the body, once.
+    """
+    from .html_extract import NoArticle, extract_article
+
+    try:
+        found = extract_article(html)
+    except NoArticle as exc:
+        raise ImportFailed(f"{source_file}: {exc}") from exc
+    except Exception as exc:  # trafilatura/lxml raise many types on broken markup
+        raise ImportFailed(f"{source_file}: the HTML could not be read ({exc})") from exc
+    lines = _clean_blocks(found.paragraphs)
+    title = found.title.strip()
     if not lines:
         raise ImportFailed(f"{source_file}: no article text found in the page")
     if not title:
-        title = lines[0].strip()
-    elif lines[0].strip() != title:
+        title = lines[0].split("\n")[0].strip()
+    if lines[0].strip() != title:
         lines.insert(0, title)
     return ArticleDraft(
         title=title,
         body=_join(lines),
         source_file=source_file,
-        url=(meta.get("source") or meta.get("url") or "").strip(),
-        byline=(meta.get("author") or "").strip(),
-        published_at=(meta.get("date") or "").strip(),
+        url=found.url,
+        byline=found.byline,
+        published_at=found.published_at,
     )
 
 

@@ -1,0 +1,270 @@
+"""Find a news article's text and metadata in an HTML page, built on trafilatura.
+
+trafilatura (pinned in pyproject.toml: its output changes between releases) does the heavy work;
+this module uses it in the way that measured best on real news pages
+(``scripts/eval_extraction.py`` scores it against a public benchmark), then tidies what it
+leaves:
+
+1. **Hidden elements** (``display:none``, ``visibility:hidden``, the ``hidden`` attribute) are
+   pruned before extraction: pages hide schema.org metadata blocks, duplicated headlines and
+   pop-ups there, and a reader never sees them.
+2. **Two passes**: trafilatura's balanced mode and its ``favor_precision`` mode. The precise
+   pass drops more boilerplate (related links, newsletter boxes, footers) but sometimes loses
+   real text, so it is kept only while it holds at least :data:`PRECISION_KEEPS` of the balanced
+   pass's text; otherwise the balanced pass is used. If both find nothing, the ``favor_recall``
+   pass and then trafilatura's ``baseline`` extractor are tried.
+3. **Continuation blocks**: articles split into several sibling containers of the same kind
+   (``<div class="article-body">`` … an ad … ``<div class="article-body">``) often come out with
+   only the first one. Paragraphs of the other containers with the same tag and class are
+   added back, in page order.
+4. **Clean-up**: paragraphs that are (almost) all link text and short (related-story teasers,
+   "READ MORE: …"), the short label introducing such a run ("DON'T MISS"), lines that are only a
+   web address or a timestamp, and a repeat of the headline are dropped.
+
+Everything here is pure Python (lxml and trafilatura), no Qt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from lxml import html as lxml_html
+
+#: The precise pass is kept while it holds at least this share of the balanced pass's text.
+PRECISION_KEEPS = 0.5
+#: A paragraph whose letters are at least this share link text is a link, not prose …
+LINK_SHARE = 0.7
+#: … when it has at most this many words (long linked paragraphs are kept).
+LINK_PARAGRAPH_MAX_WORDS = 30
+#: … and at least this many (a one-word link like "[Reuters]" cites a source).
+LINK_PARAGRAPH_MIN_WORDS = 3
+#: A label introducing a run of links ("Related", "DON'T MISS") has at most this many words.
+LABEL_MAX_WORDS = 2
+#: A continuation container is merged only if it brings at least this many characters.
+CONTINUATION_MIN_CHARS = 150
+
+HIDDEN_XPATH = (
+    "//*[contains(translate(@style, ' ', ''), 'display:none')"
+    " or contains(translate(@style, ' ', ''), 'visibility:hidden')"
+    " or @hidden]"
+)
+
+_WORD = re.compile(r"\w+")
+_BARE_URL = re.compile(r"^https?://\S+$", re.I)
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_SENTENCE_END = ('.', '!', '?', '"', '”', '’', "'", ')', ':', '…')
+
+
+@dataclass
+class Extraction:
+    """What :func:`extract_article` found: the headline, the paragraphs and the metadata."""
+
+    title: str
+    paragraphs: list[str]
+    url: str = ""
+    byline: str = ""
+    published_at: str = ""
+    #: Which trafilatura pass produced the text ("balanced", "precision", "recall", "baseline").
+    strategy: str = ""
+    #: How many paragraphs the continuation step added, and the clean-up removed.
+    added: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+class NoArticle(ValueError):
+    """The page could not be parsed, or holds no article text."""
+
+
+def extract_article(html: str, *, clean: bool = True, merge: bool = True) -> Extraction:
+    """Extract the article of one HTML page, raising :class:`NoArticle` if there is none.
+
+    ``clean`` and ``merge`` switch off the clean-up and the continuation step (for measuring
+    what each brings).
+    """
+    import trafilatura
+
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        raise NoArticle("this is not an HTML page that can be read")
+    meta_doc, paragraphs, strategy = _best_pass(tree)
+    result = Extraction(
+        title=_clean_line(getattr(meta_doc, "title", None) or ""),
+        paragraphs=paragraphs,
+        url=(getattr(meta_doc, "url", None) or "").strip(),
+        byline=(getattr(meta_doc, "author", None) or "").strip(),
+        published_at=(getattr(meta_doc, "date", None) or "").strip(),
+        strategy=strategy,
+    )
+    if not paragraphs:
+        raise NoArticle("no article text found in the page")
+    if merge:
+        result.paragraphs, result.added = _add_continuations(tree, result.paragraphs)
+    if clean:
+        result.paragraphs, result.removed = _clean(tree, result.paragraphs)
+    result.title, result.paragraphs = _split_headline(result.title, result.paragraphs)
+    if not result.paragraphs:
+        raise NoArticle("no article text found in the page")
+    return result
+
+
+def _run(tree, **options) -> tuple[object | None, list[str]]:
+    """One trafilatura pass over (a copy of) the parsed page: its document and paragraphs."""
+    from trafilatura import bare_extraction
+
+    doc = bare_extraction(
+        tree, include_comments=False, include_tables=True, include_images=False,
+        include_links=False, include_formatting=False, deduplicate=False,
+        prune_xpath=HIDDEN_XPATH, **options,
+    )
+    if doc is None:
+        return None, []
+    return doc, [line.strip() for line in (doc.text or "").split("\n") if line.strip()]
+
+
+def _best_pass(tree) -> tuple[object | None, list[str], str]:
+    """Balanced and precise passes compared; recall and baseline when both find nothing."""
+    meta_doc, balanced = _run(tree, with_metadata=True)
+    _, precise = _run(tree, favor_precision=True)
+    if precise and _chars(precise) >= PRECISION_KEEPS * _chars(balanced):
+        return meta_doc, precise, "precision"
+    if balanced:
+        return meta_doc, balanced, "balanced"
+    _, recall = _run(tree, favor_recall=True)
+    if recall:
+        return meta_doc, recall, "recall"
+    import trafilatura
+
+    _, text, _ = trafilatura.baseline(tree)
+    lines = [line.strip() for line in (text or "").split("\n") if line.strip()]
+    return meta_doc, lines, "baseline"
+
+
+def _chars(paragraphs: list[str]) -> int:
+    return sum(len(p) for p in paragraphs)
+
+
+def _key(text: str) -> str:
+    """Text reduced to its lower-case words: how paragraphs are matched to page elements."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _word_letters(text: str) -> int:
+    return sum(len(w) for w in _WORD.findall(text))
+
+
+def _is_hidden(element) -> bool:
+    for node in element.iterancestors():
+        style = (node.get("style") or "").replace(" ", "").lower()
+        if "display:none" in style or "visibility:hidden" in style or node.get("hidden") is not None:
+            return True
+    return False
+
+
+def _add_continuations(tree, paragraphs: list[str]) -> tuple[list[str], int]:
+    """Add paragraphs of sibling containers like the one the article text came from."""
+    by_key: dict[str, object] = {}
+    for p in tree.iter("p"):
+        by_key.setdefault(_key(p.text_content()), p)
+    matched = [by_key.get(_key(text)) for text in paragraphs]
+    parents = Counter(
+        (el.getparent().tag, el.getparent().get("class"))
+        for el in matched if el is not None and el.getparent() is not None
+    )
+    if not parents:
+        return paragraphs, 0
+    (tag, css_class), count = parents.most_common(1)[0]
+    if count < 2 or not css_class or not isinstance(tag, str):
+        return paragraphs, 0
+    containers = [c for c in tree.iter(tag) if c.get("class") == css_class]
+    used = {el.getparent() for el in matched if el is not None}
+    known = {_key(text) for text in paragraphs}
+    order = {el: i for i, el in enumerate(tree.iter())}
+    additions: list[tuple[int, str]] = []
+    for container in containers:
+        if container in used or _is_hidden(container):
+            continue
+        found = []
+        for child in container.iterchildren("p", "h2", "h3", "h4", "blockquote"):
+            text = " ".join(child.text_content().split())
+            key = _key(text)
+            if not key or key in known or _link_share(child) >= LINK_SHARE:
+                continue
+            found.append((order[child], text))
+        if _chars([t for _, t in found]) >= CONTINUATION_MIN_CHARS:
+            additions.extend(found)
+    if not additions:
+        return paragraphs, 0
+    positioned: list[tuple[int, int, str]] = []
+    last = -1
+    for seq, (text, el) in enumerate(zip(paragraphs, matched)):
+        if el is not None:
+            last = order[el]
+        positioned.append((last, seq, text))
+    positioned.extend((pos, len(paragraphs) + i, text) for i, (pos, text) in enumerate(additions))
+    positioned.sort()
+    return [text for _, _, text in positioned], len(additions)
+
+
+def _link_share(element) -> float:
+    total = _word_letters(element.text_content())
+    if not total:
+        return 0.0
+    return sum(_word_letters(a.text_content()) for a in element.iter("a")) / total
+
+
+def _link_shares(tree) -> dict[str, float]:
+    """Share of link text of every block element of the page, by its words."""
+    shares: dict[str, float] = {}
+    for element in tree.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "dd"):
+        key = _key(element.text_content())
+        if key and key not in shares:
+            shares[key] = _link_share(element)
+    return shares
+
+
+def _clean(tree, paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """Drop link teasers (and their label), bare web addresses and timestamps."""
+    shares = _link_shares(tree)
+    drop = [False] * len(paragraphs)
+    for i, text in enumerate(paragraphs):
+        words = len(_WORD.findall(text))
+        share = shares.get(_key(text), 0.0)
+        if not words or (share >= LINK_SHARE
+                         and LINK_PARAGRAPH_MIN_WORDS <= words <= LINK_PARAGRAPH_MAX_WORDS):
+            drop[i] = True
+        elif _BARE_URL.match(text) or _TIMESTAMP.match(text):
+            drop[i] = True
+    for i in range(len(paragraphs) - 1):
+        text = paragraphs[i]
+        if (drop[i + 1] and not drop[i] and len(_WORD.findall(text)) <= LABEL_MAX_WORDS
+                and not text.rstrip().endswith(_SENTENCE_END)
+                and shares.get(_key(text), 0.0) < LINK_SHARE
+                and shares.get(_key(paragraphs[i + 1]), 0.0) >= LINK_SHARE):
+            drop[i] = True
+    kept = [p for p, d in zip(paragraphs, drop) if not d]
+    removed = [p for p, d in zip(paragraphs, drop) if d]
+    return kept, removed
+
+
+def _clean_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _split_headline(title: str, paragraphs: list[str]) -> tuple[str, list[str]]:
+    """The headline once: a leading paragraph repeating the page title becomes the title.
+
+    Page titles often carry the site's name ("Headline | Site"); the article's own headline
+    paragraph is then the better title. Without any title, the first paragraph is used.
+    """
+    title_key = _key(title)
+    for i, text in enumerate(paragraphs[:3]):
+        key = _key(text)
+        if not key or len(text) > 300:
+            continue
+        if key == title_key or (title_key.startswith(key + " ") and len(key) >= 0.4 * len(title_key)):
+            return _clean_line(text), paragraphs[:i] + paragraphs[i + 1:]
+    if not title_key and paragraphs:
+        return _clean_line(paragraphs[0]), paragraphs[1:]
+    return title, paragraphs
