@@ -113,8 +113,24 @@ def parse_figure(text: str) -> Figure | None:
         return None
     match = _FIGURE.match(text)
     if not match or not (match.group("num") or match.group("words")):
-        return None
+        return _parse_between(text)
     return _figure_of(match)
+
+
+def _parse_between(text: str) -> Figure | None:
+    """A range "between €3 billion and €4.5 billion": its lower end, qualifier "between"."""
+    found = re.match(r"between\s+(.+?)\s+(?:and|to)\s+(.+)$", text, re.IGNORECASE)
+    if not found:
+        return None
+    low, high = parse_figure(found.group(1)), parse_figure(found.group(2))
+    if low is None or low.value is None:
+        return None
+    unit = low.unit or (high.unit if high else None)
+    value = low.value
+    scale = re.search(rf"\b({_scale_re})\b", found.group(2), re.IGNORECASE)
+    if scale and not re.search(rf"\b({_scale_re})\b", found.group(1), re.IGNORECASE):
+        value *= _SCALES[scale.group(1).lower()]  # "between 3 and 4.5 billion"
+    return Figure(value, unit, "between")
 
 
 def find_figure(text: str) -> FigureMatch | None:
@@ -153,14 +169,23 @@ def find_figures(text: str) -> list[FigureMatch]:
     return found
 
 
+def number_end(text: str, start: int) -> int:
+    """Where the number phrase of a figure found at ``start`` ends, without its counted noun."""
+    match = _FIGURE.match(text, start)
+    return match.end() if match else start
+
+
 def _is_date_part(text: str, match: re.Match[str]) -> bool:
     num = match.group("num")
     if match.group("cur") or match.group("scale") or match.group("unit") or match.group("qual"):
         return False
     if re.fullmatch(r"(1[89]|20)\d\d", num):
         return True  # a year
-    before = text[: match.start()]
-    return bool(re.fullmatch(r"\d{1,2}", num) and _MONTHS.search(before))
+    # Only the few characters before the number matter (a month name and spaces): searching
+    # the whole text before it made find_figures quadratic on long articles.
+    window = max(0, match.start() - 40)
+    return bool(re.fullmatch(r"\d{1,2}", num)
+                and _MONTHS.search(text, window, match.start()))
 
 
 def _with_noun(text: str, end: int, match: re.Match[str]) -> int:

@@ -1,0 +1,210 @@
+"""Evaluate the claim finder: precision, recall and F1, against the "contains a number" rule.
+
+Usage::
+
+    python scripts/eval_finder.py                          # our labelled set + speed check
+    python scripts/eval_finder.py /work/shared/benchmarks  # also ClaimBuster and CLEF 2018
+    python scripts/eval_finder.py BENCH --sweep            # F1 by threshold, tuning halves
+
+A sentence counts as suggested when a candidate overlaps it. Splits (fixed, so that the
+finder is judged on sentences its cue weights were not checked against):
+
+- ClaimBuster ``train.json``: sentences with an even ``sentence_id`` are the tuning half,
+  odd ones the test half.
+- CLEF 2018 task 1: the first presidential debate is for tuning; the second presidential and
+  the vice-presidential debates are the test.
+- Our labelled set (``tests/data/finder_labels.jsonl``): written before the cues were tuned
+  and kept as a regression set; reported in full.
+
+The benchmark folder is never shipped nor needed by the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from desk.finder import DEFAULT_MIN_SCORE, suggest  # noqa: E402
+from desk.importers import read_article  # noqa: E402
+from desk.segment import sentences  # noqa: E402
+
+LABELS = ROOT / "tests" / "data" / "finder_labels.jsonl"
+_DIGIT = re.compile(r"\d")
+
+
+def contains_number(text: str) -> bool:
+    """The baseline: a sentence is check-worthy when it contains a digit."""
+    return bool(_DIGIT.search(text))
+
+
+def scores(pairs: Iterable[tuple[bool, bool]]) -> dict[str, float]:
+    """Precision, recall and F1 of (predicted, gold) pairs."""
+    tp = fp = fn = n = 0
+    for predicted, gold in pairs:
+        n += 1
+        tp += predicted and gold
+        fp += predicted and not gold
+        fn += gold and not predicted
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"P": p, "R": r, "F1": f, "n": n, "pos": tp + fn}
+
+
+def line(name: str, result: dict[str, float]) -> str:
+    """One row of the report."""
+    return (f"  {name:<28} P {result['P']:.3f}  R {result['R']:.3f}  F1 {result['F1']:.3f}"
+            f"   ({result['n']} sentences, {result['pos']} check-worthy)")
+
+
+def finder_says(min_score: float) -> Callable[[str], bool]:
+    """Whether the finder suggests anything in a single sentence."""
+    return lambda text: bool(suggest(text, min_score=min_score))
+
+
+# -- our labelled set -------------------------------------------------------------------
+
+def source_matches(found: str, expected: list[str]) -> bool:
+    """A found source agrees with a label when either contains the other (any case)."""
+    found = found.casefold()
+    return any(e.casefold() in found or (found and found in e.casefold()) for e in expected)
+
+
+def evaluate_labels(min_score: float) -> None:
+    """P/R/F1 on the hand-labelled seed sentences, and how often the source is right."""
+    rows = [json.loads(x) for x in LABELS.read_text(encoding="utf-8").splitlines() if x]
+    by_file: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_file[row["file"]].append(row)
+    pairs, baseline = [], []
+    right = wrong = 0
+    misses: list[str] = []
+    for name, items in by_file.items():
+        body = read_article(ROOT / name).body
+        found = suggest(body, min_score=min_score)
+        cursor = 0
+        for item in items:
+            start = body.find(item["sentence"], cursor)
+            if start < 0:
+                raise SystemExit(f"label not found in {name}: {item['sentence'][:60]!r}")
+            end = start + len(item["sentence"])
+            cursor = end
+            hits = [s for s in found if s.start < end and s.end > start]
+            pairs.append((bool(hits), item["checkworthy"]))
+            baseline.append((contains_number(item["sentence"]), item["checkworthy"]))
+            if hits and item["checkworthy"]:
+                expected = item["sources"]
+                ok = (any(source_matches(h.source, expected) for h in hits) if expected
+                      else not any(h.source for h in hits))
+                right += ok
+                wrong += not ok
+                if not ok:
+                    misses.append(f"    expected {expected or 'no source'}, found "
+                                  f"{[h.source for h in hits]}: {item['sentence'][:70]}")
+    print(f"Our labelled set ({LABELS.relative_to(ROOT)}), min score {min_score}:")
+    print(line("finder", scores(pairs)))
+    print(line("contains a number", scores(baseline)))
+    total = right + wrong
+    print(f"  source right on {right}/{total} suggested check-worthy sentences "
+          f"({right / total:.0%})" if total else "  no sources to compare")
+    for miss in misses:
+        print(miss)
+
+
+# -- public benchmarks ------------------------------------------------------------------
+
+def claimbuster(folder: Path) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """(tuning half, test half) of the ClaimBuster training split: even / odd ids."""
+    data = json.loads((folder / "checkworthy-claimbuster" / "train.json").read_text("utf-8"))
+    tune = [(d["text"], d["label"] == 1) for d in data if d["sentence_id"] % 2 == 0]
+    test = [(d["text"], d["label"] == 1) for d in data if d["sentence_id"] % 2 == 1]
+    return tune, test
+
+
+def clef(folder: Path) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """(tuning debate, test debates) of CLEF 2018 task 1."""
+    def read(path: Path) -> list[tuple[str, bool]]:
+        rows = []
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            parts = raw.split("\t")
+            if len(parts) >= 4:
+                rows.append((parts[2], parts[3].strip() == "1"))
+        return rows
+    base = folder / "checkworthy"
+    tune = read(base / "Task1-English-1st-Presidential.txt")
+    test = (read(base / "Task1-English-2nd-Presidential.txt")
+            + read(base / "Task1-English-Vice-Presidential.txt"))
+    return tune, test
+
+
+def judge(rows: list[tuple[str, bool]], rule: Callable[[str], bool]) -> dict[str, float]:
+    """Scores of a sentence rule on labelled rows."""
+    return scores((rule(text), gold) for text, gold in rows)
+
+
+def evaluate_benchmarks(folder: Path, min_score: float, sweep: bool) -> None:
+    """ClaimBuster and CLEF: finder vs the number rule, on the test halves (and tuning)."""
+    for name, loader in (("ClaimBuster train.json", claimbuster), ("CLEF 2018 task 1", clef)):
+        tune, test = loader(folder)
+        print(f"{name}:")
+        for split, rows in (("test", test), ("tuning", tune)):
+            print(line(f"finder ({split})", judge(rows, finder_says(min_score))))
+            print(line(f"contains a number ({split})", judge(rows, contains_number)))
+        if sweep:
+            for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+                print(line(f"  tuning @ {threshold}", judge(tune, finder_says(threshold))))
+
+
+# -- speed ------------------------------------------------------------------------------
+
+def speed_check() -> None:
+    """Time suggestions for a 1 MB article made of the sample articles, best of three."""
+    parts = []
+    for path in sorted((ROOT / "seeds").iterdir()) + sorted(
+            (ROOT / "tests" / "data" / "finder_articles").iterdir()):
+        try:
+            parts.append(read_article(path).body)
+        except Exception:  # noqa: BLE001 - a file the desk cannot read is not ours to time
+            continue
+    unit = "\n\n".join(parts)
+    text = (unit + "\n\n") * (1_000_000 // len(unit) + 1)
+    text = text[:1_000_000]
+    best = float("inf")
+    count = 0
+    for _ in range(3):
+        began = time.perf_counter()
+        count = len(suggest(text))
+        best = min(best, time.perf_counter() - began)
+    n_sentences = sum(1 for _ in sentences(text))
+    print(f"Speed: {len(text):,} characters ({n_sentences:,} sentences) → {count:,} "
+          f"suggestions in {best:.2f} s (best of 3)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the evaluation."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("benchmarks", nargs="?", type=Path,
+                        help="the benchmarks folder (e.g. /work/shared/benchmarks)")
+    parser.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE)
+    parser.add_argument("--sweep", action="store_true", help="F1 by threshold (tuning halves)")
+    parser.add_argument("--no-speed", action="store_true")
+    args = parser.parse_args(argv)
+    evaluate_labels(args.min_score)
+    if args.benchmarks:
+        evaluate_benchmarks(args.benchmarks, args.min_score, args.sweep)
+    if not args.no_speed:
+        speed_check()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
