@@ -119,9 +119,11 @@ def merge_desks(desk: Desk, paths: Iterable[str | Path], *, progress: Progress |
         if backup:
             summary.backup = desk.backup("merge")
         total = len(connections) * 3
+        touched: dict[str, Any] = {}
+        updated_articles: set[str] = set()
         with desk.db.atomic():
             for index, (path, conn) in enumerate(connections):
-                step = _Merge(desk, conn, path.name, summary)
+                step = _Merge(desk, conn, path.name, summary, touched, updated_articles)
                 stages = (step.merge_articles, step.merge_claims, step.merge_extras)
                 for number, stage in enumerate(stages):
                     if cancelled and cancelled():
@@ -130,6 +132,7 @@ def merge_desks(desk: Desk, paths: Iterable[str | Path], *, progress: Progress |
                         progress(index * 3 + number, total, path.name)
                     stage()
                 summary.merged.append(str(path))
+            _tally(desk, touched, summary)
             record = {k: v for k, v in asdict(summary).items() if k != "backup"}
             record.update(merged_at=now_iso(), editor=desk.editor)
             desk.db["desk_meta"].upsert({"key": META_LAST_MERGE, "value": json.dumps(record)},
@@ -179,8 +182,11 @@ class _Merge:
     """Merges one other file into the desk (inside the caller's transaction)."""
 
     def __init__(self, desk: Desk, other: sqlite3.Connection, name: str,
-                 summary: MergeSummary) -> None:
+                 summary: MergeSummary, touched: dict[str, Any],
+                 updated_articles: set[str]) -> None:
         self.desk, self.db, self.other, self.name, self.summary = desk, desk.db, other, name, summary
+        self.touched = touched                     # claim id -> its state before the merge
+        self.updated_articles = updated_articles   # articles whose text was replaced
         self.article_map: dict[str, str] = {}
         self.final_sha: dict[str, str] = {}        # desk article id -> its text's hash now
         self.other_body: dict[str, str] = {}       # other article id -> its text there
@@ -253,7 +259,8 @@ class _Merge:
                             revisions, theirs["body_sha256"])
         self.db["articles"].update(article_id, {k: v for k, v in theirs.items()
                                                 if k not in ("id", "imported_at")})
-        self.summary.articles_updated += 1
+        self.summary.articles_updated += article_id not in self.updated_articles
+        self.updated_articles.add(article_id)
 
     def _keep_revision(self, article_id: str, text: dict[str, Any],
                        revisions: dict[str, set[str]], current_sha: str) -> None:
@@ -318,8 +325,7 @@ class _Merge:
                 inserts.append(claim)
                 edit_rows.extend((claim_id, f, *e) for f, e in edits.items())
                 tag_rows.extend((claim_id, n, *s) for n, s in their_tags.get(claim_id, {}).items())
-                if claim["deleted_at"] is None:
-                    self.summary.claims_added += 1
+                self.touched.setdefault(claim_id, None)
                 continue
             old_edits, old_tags = my_edits.get(claim_id, {}), my_tags.get(claim_id, {})
             result = merge_claim(old, old_edits, old_tags, claim, edits,
@@ -333,13 +339,15 @@ class _Merge:
             conflicts.extend(result.conflicts)
             if result.row != old:
                 changed[claim_id] = result.row
-            self._count_change(old, result.row, old_tags, result.tags)
+            if result.row != old or result.tags != old_tags:
+                self.touched.setdefault(claim_id, _signature(old, old_tags))
         # The desk's own claims on an article whose text was replaced by the other's.
         for claim_id, old in mine.items():
             if old["article_id"] in self.replaced and claim_id not in fresh:
                 row = changed.get(claim_id, old)
                 placed = self._reanchor(reanchorers, None, old["article_id"], row)
                 if any(row[c] != placed[c] for c in ANCHOR_COLUMNS):
+                    self.touched.setdefault(claim_id, _signature(old, my_tags.get(claim_id, {})))
                     changed[claim_id] = {**row, **placed}
                     edit_rows.append((claim_id, "anchor", now, self.desk.editor))
         updates = list(changed.values())
@@ -375,16 +383,6 @@ class _Merge:
         return {"start_char": placed.start, "end_char": placed.end, "quote": placed.quote,
                 "prefix": placed.prefix, "suffix": placed.suffix,
                 "anchor_status": placed.status, "previous_quote": placed.previous_quote}
-
-    def _count_change(self, old: dict[str, Any], new: dict[str, Any],
-                      old_tags: dict[str, Any], new_tags: dict[str, Any]) -> None:
-        if old["deleted_at"] is None and new["deleted_at"] is not None:
-            self.summary.claims_deleted += 1
-        elif old["deleted_at"] is not None and new["deleted_at"] is None:
-            self.summary.claims_restored += 1
-        elif (any(old[c] != new[c] for c in VALUE_FIELDS + ANCHOR_COLUMNS)
-              or live_tags(old_tags) != live_tags(new_tags)):
-            self.summary.claims_updated += 1
 
     def _write(self, inserts: list[dict[str, Any]], updates: list[dict[str, Any]],
                edit_rows: list[tuple[Any, ...]], tag_rows: list[tuple[Any, ...]],
@@ -456,6 +454,39 @@ class _Merge:
                                self.claim_ids, self.summary)
         for step in MERGE_STEPS:
             step(context)
+
+
+def _signature(claim: dict[str, Any], tags: dict[str, Any]) -> tuple[Any, ...]:
+    """What an editor sees of a claim: live or not, its values, anchor and live tags."""
+    return (claim["deleted_at"] is None, tuple(claim[c] for c in VALUE_FIELDS + ANCHOR_COLUMNS),
+            frozenset(live_tags(tags)))
+
+
+def _tally(desk: Desk, touched: dict[str, Any], summary: MergeSummary) -> None:
+    """Count claims added, updated, deleted and restored by the whole merge (net)."""
+    if not touched:
+        return
+    ids = json.dumps(list(touched))
+    where = "WHERE id IN (SELECT value FROM json_each(?))"
+    columns = ", ".join(CLAIM_COLUMNS)
+    rows = {r[0]: dict(zip(CLAIM_COLUMNS, r)) for r in desk.db.execute(
+        f"SELECT {columns} FROM claims {where}", [ids])}
+    tags: dict[str, dict[str, Any]] = {}
+    for claim_id, name in desk.db.execute(
+            "SELECT ct.claims_id, t.name FROM claims_tags ct JOIN tags t ON t.id = ct.tags_id "
+            "WHERE ct.deleted_at IS NULL AND ct.claims_id IN (SELECT value FROM json_each(?))",
+            [ids]):
+        tags.setdefault(claim_id, {})[name] = ("", None, "")
+    for claim_id, before in touched.items():
+        after = _signature(rows[claim_id], tags.get(claim_id, {}))
+        if before is None:
+            summary.claims_added += after[0]
+        elif before[0] and not after[0]:
+            summary.claims_deleted += 1
+        elif after[0] and not before[0]:
+            summary.claims_restored += 1
+        elif before != after:
+            summary.claims_updated += 1
 
 
 def _load_claims(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:

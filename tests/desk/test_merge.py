@@ -1,0 +1,334 @@
+"""Merging desks: three laptops in the field, tombstones, tags, updated articles, conflicts,
+and the properties (idempotent, order-independent, nothing lost, never into itself)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from desk import ArticleDraft, Desk, DeskError
+from desk.check import check_desk
+from desk.cli import run
+from desk.merge import MergeCancelled, merge_desks
+
+FLOOD = ("Flood relief pledged\n\n"
+         "The UN human rights office said 249 civilians were killed in the region. "
+         "Officials said $350 million was pledged by donors on Friday. "
+         "The ministry said nearly 500 homes were damaged by the water. "
+         "Volunteers handed out 9,000 meals in the first week.")
+REPORT = ("Hospital report\n\n"
+          "Doctors treated 1,200 patients for smoke inhalation last month, the health "
+          "board said. About 40% of them were children, according to the report.")
+
+
+def tick() -> None:
+    """Let the millisecond clock move on, so that 'later' is later."""
+    time.sleep(0.003)
+
+
+def claim_on(desk: Desk, article_id: str, needle: str, **fields):
+    body = desk.article(article_id).body
+    start = body.index(needle)
+    return desk.add_claim(article_id, start, start + len(needle), **fields)
+
+
+def copy_desk(source: Path, target: Path) -> Path:
+    """A laptop's copy of a closed desk file, as a file copy (the routine in the field)."""
+    assert not Path(f"{source}-wal").exists() or Path(f"{source}-wal").stat().st_size == 0
+    shutil.copyfile(source, target)
+    return target
+
+
+def snapshot(path: Path) -> dict[str, tuple]:
+    """Every claim's values, its article named by text, and live tags (ids of articles may
+    differ between merge orders when the same text was imported twice)."""
+    with Desk.open(path, read_only=True) as desk:
+        shas = {a.id: a.body_sha256 for a in desk.articles()}
+        return {c.id: (shas[c.article_id], c.start_char, c.end_char, c.quote, c.source,
+                       c.figure, c.figure_value, c.status, c.note, c.deleted_at is None,
+                       c.anchor_status, tuple(c.tags))
+                for c in desk.claims(include_deleted=True)}
+
+
+def dump(path: Path) -> dict[str, list]:
+    """The merge-relevant tables, whole, for 'nothing changed' checks."""
+    conn = sqlite3.connect(path)
+    try:
+        return {table: sorted(map(repr, conn.execute(f"SELECT * FROM {table}")))
+                for table in ("articles", "claims", "claim_edits", "claims_tags", "tags",
+                              "article_revisions", "merge_conflicts", "dismissed_suggestions")}
+    finally:
+        conn.close()
+
+
+def conflicts(desk: Desk) -> list[tuple]:
+    return list(desk.db.execute(
+        "SELECT claim_id, field, kept_value, other_value, kept_editor, other_editor "
+        "FROM merge_conflicts ORDER BY id"))
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> dict:
+    """The office desk: two articles and five claims, closed and ready to be copied."""
+    path = tmp_path / "office.desk"
+    with Desk.open(path, editor="lead") as desk:
+        flood = desk.add_article(ArticleDraft("Flood relief pledged", FLOOD, "flood.txt",
+                                              url="https://news.example/flood")).article_id
+        report = desk.add_article(ArticleDraft("Hospital report", REPORT, "report.txt")).article_id
+        claims = {
+            "civilians": claim_on(desk, flood, "249 civilians", source="UN human rights office",
+                                  figure="249", tags=["casualties"]),
+            "pledge": claim_on(desk, flood, "$350 million", source="Officials",
+                               figure="$350 million"),
+            "homes": claim_on(desk, flood, "nearly 500 homes", source="The ministry",
+                              figure="nearly 500", tags=["housing", "damage"]),
+            "meals": claim_on(desk, flood, "9,000 meals", figure="9,000"),
+            "patients": claim_on(desk, report, "1,200 patients", source="health board",
+                                 figure="1,200"),
+        }
+        ids = {name: claim.id for name, claim in claims.items()}
+    return {"path": path, "flood": flood, "report": report, "claims": ids}
+
+
+def laptops(office: dict, tmp_path: Path, *names: str) -> list[Path]:
+    return [copy_desk(office["path"], tmp_path / f"{name}.desk") for name in names]
+
+
+def field_work(office: dict, tmp_path: Path) -> dict:
+    """Three reporters edit their copies with overlapping changes, deletes, and the same
+    new article imported on two laptops; one laptop updates an article's text."""
+    ana, ben, cat = laptops(office, tmp_path, "ana", "ben", "cat")
+    c = office["claims"]
+    new_article = ArticleDraft("Bridge reopens", "Bridge reopens\n\nThe bridge carried "
+                               "12,000 vehicles a day before it closed, the council said.",
+                               "bridge.txt")
+    tick()
+    with Desk.open(ana, editor="ana") as desk:
+        desk.update_claim(c["civilians"], note="Matches the UN statement of 3 March.")
+        desk.update_claim(c["pledge"], status="verified")
+        desk.delete_claim(c["meals"])
+        desk.update_claim(c["homes"], tags=["housing", "damage", "priority"])
+        bridge = desk.add_article(new_article).article_id
+        ana_bridge = claim_on(desk, bridge, "12,000 vehicles", source="the council",
+                              figure="12,000").id
+        ana_new = claim_on(desk, office["flood"], "Volunteers", note="who organised them?").id
+    tick()
+    with Desk.open(ben, editor="ben") as desk:
+        desk.update_claim(c["civilians"], status="checking")
+        desk.update_claim(c["pledge"], status="false")          # later than ana's: wins
+        desk.update_claim(c["homes"], tags=["housing"])         # removes "damage"
+        tick()
+        desk.update_claim(c["meals"], note="Confirmed by the food bank.")  # after ana's delete
+        desk.delete_claim(c["patients"])
+        bridge_b = desk.add_article(new_article).article_id     # the same text, another id
+        ben_bridge = claim_on(desk, bridge_b, "the council said", source="the council").id
+    tick()
+    with Desk.open(cat, editor="cat") as desk:
+        updated = desk.update_article(ArticleDraft(
+            "Flood relief pledged",
+            FLOOD.replace("Officials said", "Officials confirmed on Thursday that")
+            .replace("Volunteers", "Volunteers from three towns"),
+            "flood.txt", url="https://news.example/flood"))
+        assert updated.status == "updated", updated
+        cat_new = claim_on(desk, office["flood"], "confirmed on Thursday", source="Officials").id
+    return {"ana": ana, "ben": ben, "cat": cat, "ana_bridge": ana_bridge,
+            "ben_bridge": ben_bridge, "ana_new": ana_new, "cat_new": cat_new}
+
+
+def test_three_laptops_merge_into_the_office_desk(office: dict, tmp_path: Path) -> None:
+    work = field_work(office, tmp_path)
+    c = office["claims"]
+    with Desk.open(office["path"], editor="lead") as desk:
+        summary = merge_desks(desk, [work["ana"], work["ben"], work["cat"]])
+        claims = {cl.id: cl for cl in desk.claims(include_deleted=True)}
+        flood = desk.article(office["flood"])
+        # A note typed on one laptop and a status set on another both survive.
+        assert claims[c["civilians"]].note == "Matches the UN statement of 3 March."
+        assert claims[c["civilians"]].status == "checking"
+        # Both set the pledge's status: the later edit wins, the other is a conflict.
+        assert claims[c["pledge"]].status == "false"
+        found = conflicts(desk)
+        assert (c["pledge"], "status", "false", "verified", "ben", "ana") in found
+        # Deleted on ana's laptop, edited later on ben's: it comes back, with a conflict.
+        assert claims[c["meals"]].deleted_at is None
+        assert claims[c["meals"]].note == "Confirmed by the food bank."
+        assert any(row[0] == c["meals"] and row[1] == "deleted_at" for row in found)
+        # Deleted on ben's laptop and touched nowhere else: stays deleted (a tombstone).
+        assert claims[c["patients"]].deleted_at is not None
+        # Tags as a set: ana's addition and ben's removal both travel.
+        assert claims[c["homes"]].tags == ["housing", "priority"]
+        # The same article imported on two laptops is one article, with both claims on it.
+        bridges = [a for a in desk.articles() if a.title == "Bridge reopens"]
+        assert len(bridges) == 1
+        assert claims[work["ana_bridge"]].article_id == bridges[0].id
+        assert claims[work["ben_bridge"]].article_id == bridges[0].id
+        # Cat's updated text replaced the older one; the others' claims are re-anchored.
+        assert "confirmed on Thursday" in flood.body
+        for claim in desk.claims(office["flood"]):
+            assert flood.body[claim.start_char:claim.end_char] == claim.quote
+        assert claims[c["meals"]].quote == "9,000 meals"
+        assert all(claim.anchor_status == "anchored" for claim in claims.values())
+        assert claims[work["ana_new"]].quote == "Volunteers"
+        assert claims[work["cat_new"]].article_id == office["flood"]
+        revisions = [r[0] for r in desk.db.execute(
+            "SELECT body FROM article_revisions WHERE article_id = ?", [office["flood"]])]
+        assert FLOOD in revisions
+        assert claims[c["civilians"]].editor in {"ana", "ben"}
+        assert summary.articles_added == 1 and summary.articles_updated == 1
+        assert summary.claims_added == 4
+        assert summary.claims_deleted == 1
+        assert summary.conflicts == len(found) >= 2
+        assert summary.backup is not None and summary.backup.exists()
+    assert check_desk(office["path"]).sound
+
+
+def test_merge_is_idempotent(office: dict, tmp_path: Path) -> None:
+    work = field_work(office, tmp_path)
+    others = [work["ana"], work["ben"], work["cat"]]
+    with Desk.open(office["path"], editor="lead") as desk:
+        merge_desks(desk, others)
+    before = dump(office["path"])
+    with Desk.open(office["path"], editor="lead") as desk:
+        again = merge_desks(desk, others)
+    assert dump(office["path"]) == before
+    assert (again.articles_added, again.articles_updated, again.claims_added,
+            again.claims_updated, again.claims_deleted, again.claims_restored,
+            again.conflicts) == (0, 0, 0, 0, 0, 0, 0)
+
+
+def test_merge_order_does_not_change_the_result(office: dict, tmp_path: Path) -> None:
+    work = field_work(office, tmp_path)
+    ana, ben, cat = work["ana"], work["ben"], work["cat"]
+    results = []
+    for number, order in enumerate([(ana, ben, cat), (cat, ben, ana), (ben, ana, cat)]):
+        target = copy_desk(office["path"], tmp_path / f"result{number}.desk")
+        with Desk.open(target, editor="lead") as desk:
+            for path in order:  # one at a time, so that each step is its own merge
+                merge_desks(desk, [path], backup=False)
+        results.append(snapshot(target))
+    assert results[0] == results[1] == results[2]
+    # A+B and B+A: merging ben's laptop into ana's gives what ana's into ben's gives.
+    ab = copy_desk(ana, tmp_path / "ab.desk")
+    ba = copy_desk(ben, tmp_path / "ba.desk")
+    with Desk.open(ab) as desk:
+        merge_desks(desk, [ben], backup=False)
+    with Desk.open(ba) as desk:
+        merge_desks(desk, [ana], backup=False)
+    assert snapshot(ab) == snapshot(ba)
+    with Desk.open(ab) as a, Desk.open(ba) as b:
+        assert sorted(conflicts(a)) == sorted(conflicts(b))
+
+
+def test_nothing_is_lost(office: dict, tmp_path: Path) -> None:
+    """Every claim of every input is in the result; every value an input holds is in the
+    result, or recorded as overruled, or is the value the claim was created with."""
+    original = snapshot(copy_desk(office["path"], tmp_path / "original.desk"))
+    work = field_work(office, tmp_path)
+    inputs = [work["ana"], work["ben"], work["cat"]]
+    before = {path: snapshot(path) for path in inputs}
+    with Desk.open(office["path"], editor="lead") as desk:
+        merge_desks(desk, inputs)
+        overruled = {(row[0], row[1], row[3]) for row in conflicts(desk)}
+    after = snapshot(office["path"])
+    for path, claims in before.items():
+        for claim_id, values in claims.items():
+            assert claim_id in after, f"{claim_id} of {path.name} is missing"
+            for index, name in ((4, "source"), (5, "figure"), (7, "status"), (8, "note")):
+                if values[index] != after[claim_id][index]:
+                    assert ((claim_id, name, values[index]) in overruled
+                            or values[index] == original[claim_id][index]), \
+                        (path.name, claim_id, name, values[index])
+
+
+def test_a_desk_is_never_merged_into_itself(office: dict, tmp_path: Path) -> None:
+    path = office["path"]
+    link = tmp_path / "link.desk"
+    link.symlink_to(path)
+    hard = tmp_path / "hard.desk"
+    os.link(path, hard)
+    before = dump(path)
+    with Desk.open(path) as desk:
+        for other in (path, Path(os.path.relpath(path)), link, hard):
+            with pytest.raises(DeskError, match="never merged into itself"):
+                merge_desks(desk, [other])
+    assert dump(path) == before
+    # A copy shares the desk's id and merges like any desk (here: nothing new).
+    copy = copy_desk(path, tmp_path / "copy.desk")
+    with Desk.open(path) as desk, Desk.open(copy) as other:
+        assert desk.desk_id == other.desk_id
+    with Desk.open(path) as desk:
+        summary = merge_desks(desk, [copy])
+    assert summary.merged == [str(copy)]
+    assert dump(path) == before
+
+
+def test_an_error_leaves_the_desk_as_it_was(office: dict, tmp_path: Path) -> None:
+    work = field_work(office, tmp_path)
+    # A foreign desk whose last claim breaks our rules (written behind the app's back).
+    bad = copy_desk(work["ben"], tmp_path / "bad.desk")
+    conn = sqlite3.connect(bad)
+    conn.execute("DROP TRIGGER claims_status_insert")
+    article = conn.execute("SELECT id, substr(body, 1, 6) FROM articles LIMIT 1").fetchone()
+    conn.execute("INSERT INTO claims (id, article_id, start_char, end_char, quote, status) "
+                 "VALUES ('zzzz', ?, 0, 6, ?, 'bogus')", article)
+    conn.commit()
+    conn.close()
+    junk = tmp_path / "junk.desk"
+    junk.write_bytes(b"SQLite format 3\x00" + os.urandom(4000))
+    before = dump(office["path"])
+    with Desk.open(office["path"]) as desk:
+        with pytest.raises(DeskError):
+            merge_desks(desk, [work["ana"], junk])
+        with pytest.raises(DeskError, match="unchanged"):
+            merge_desks(desk, [work["ana"], bad], backup=False)
+        with pytest.raises(MergeCancelled):
+            merge_desks(desk, [work["ana"], work["cat"]], backup=False,
+                        cancelled=lambda: len(desk.db.execute(
+                            "SELECT 1 FROM claims").fetchall()) > 5)
+    assert dump(office["path"]) == before
+
+
+def test_claims_follow_an_article_updated_on_either_side(office: dict, tmp_path: Path) -> None:
+    """One laptop updates the text, the other adds a claim in the old text: whichever way
+    the merge goes, the newer text stays and the claim is re-anchored onto it."""
+    old, new = laptops(office, tmp_path, "old", "new")
+    tick()
+    with Desk.open(old) as desk:
+        added = claim_on(desk, office["flood"], "handed out", note="where?").id
+    tick()
+    with Desk.open(new) as desk:
+        desk.update_article(ArticleDraft(
+            "Flood relief pledged", "Update: roads are closed.\n\n" + FLOOD, "flood.txt",
+            url="https://news.example/flood"))
+    for receiver, giver in ((old, new), (new, old)):
+        target = copy_desk(receiver, tmp_path / f"into-{receiver.name}")
+        with Desk.open(target) as desk:
+            merge_desks(desk, [giver], backup=False)
+            body = desk.article(office["flood"]).body
+            assert body.startswith("Update: roads are closed.")
+            claim = desk.claim(added)
+            assert body[claim.start_char:claim.end_char] == "handed out"
+            assert claim.anchor_status == "anchored" and claim.note == "where?"
+            assert [r[0] for r in desk.db.execute(
+                "SELECT body FROM article_revisions")] == [FLOOD]
+        assert check_desk(target).sound
+
+
+def test_cli_merge_prints_a_summary(office: dict, tmp_path: Path, capsys) -> None:
+    work = field_work(office, tmp_path)
+    assert run(["merge", str(office["path"]), str(work["ana"]), str(work["ben"]),
+                "--editor", "lead"]) == 0
+    out = capsys.readouterr().out
+    assert "articles: 1 added, 0 updated" in out
+    assert "claims: 3 added" in out and "conflicts: 2" in out
+    assert run(["merge", str(office["path"]), str(office["path"])]) == 1
+    assert "never merged into itself" in capsys.readouterr().err
+    other = tmp_path / "notes.txt"
+    other.write_text("not a desk")
+    assert run(["merge", str(office["path"]), str(other)]) == 1
+    assert "not a Claims Desk file" in capsys.readouterr().err
