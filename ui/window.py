@@ -286,6 +286,8 @@ class MainWindow(QMainWindow):
 
     def edit_claim(self, claim_id: str, field: str, value: Any) -> bool:
         """Change one field of a claim (undoable); False when the desk refused."""
+        if self.desk_closed:  # an editor losing focus while the window closes
+            return False
         try:
             old = getattr(self.desk.claim(claim_id), field)
         except DeskError as exc:

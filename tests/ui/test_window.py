@@ -1,0 +1,306 @@
+"""The window's panes and actions on a real desk: filter, table edits, read-only, errors."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLineEdit, QMessageBox
+
+from desk import Desk
+from tests.conftest import SEEDS
+from tests.ui.conftest import open_article
+from ui import settings
+from ui.models import FIGURE, SOURCE, STATUS, TAGS
+
+OBJECT_NAMES = ["articleList", "articleFilter", "reader", "claimPanel", "sourceEdit",
+                "figureEdit", "statusCombo", "tagsEdit", "noteEdit", "claimsTable"]
+ACTION_NAMES = ["actionAddClaim", "actionDeleteClaim", "actionUndo", "actionRedo",
+                "actionImport", "actionExportCsv"]
+
+
+def add(desk: Desk, word: str, phrase: str, **fields):
+    article = next(a for a in desk.articles() if word in a.title)
+    start = article.body.index(phrase)
+    return desk.add_claim(article.id, start, start + len(phrase), **fields)
+
+
+def test_object_names_and_actions_are_there(open_window, desk_path: Path) -> None:
+    window = open_window(desk_path)
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QWidget
+    for name in OBJECT_NAMES:
+        assert window.findChild(QWidget, name) is not None, name
+    for name in ACTION_NAMES:
+        action = window.findChild(QAction, name)
+        assert action is not None and action.shortcuts(), name
+
+
+def test_filter_the_article_list(qtbot, open_window, seeded_desk: Desk) -> None:
+    window = open_window(seeded_desk.path)
+    model = window.articles_model
+    assert model.rowCount() == 5
+    window.actions.actionFocusFilter.trigger()
+    box = window.findChild(QLineEdit, "articleFilter")
+    assert QApplication.focusWidget() is box
+    qtbot.keyClicks(box, "smoke")
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    assert "Wildfire" in model.summary(0).title
+    box.setText("café subsidy")  # QTest types ASCII only
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and "café" in model.summary(0).title)
+    qtbot.keyClicks(box, " zzzz")
+    qtbot.waitUntil(lambda: model.rowCount() == 0)
+    assert window.article_pane.empty.isVisible()
+    box.clear()
+    qtbot.waitUntil(lambda: model.rowCount() == 5)
+
+
+def test_edit_a_claim_from_the_table(qtbot, open_window, seeded_desk: Desk) -> None:
+    claim = add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
+    window = open_window(seeded_desk.path)
+    open_article(window, "Vaccination")
+    table = window.claims_pane.table
+    proxy = table.model()
+    # type a source in place: F2 opens the editor, Enter commits
+    index = proxy.index(0, SOURCE)
+    table.setCurrentIndex(index)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "National Health Agency")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: seeded_desk.claim(claim.id).source == "National Health Agency")
+    assert window.claim_panel.sourceEdit.text() == "National Health Agency"
+    # status through its combo box delegate
+    table.edit(proxy.index(0, STATUS))
+    combo = table.findChild(QComboBox)
+    assert combo is not None
+    combo.setCurrentIndex(combo.findData("verified"))
+    table.commitData(combo)
+    assert seeded_desk.claim(claim.id).status == "verified"
+    assert proxy.index(0, STATUS).data() == "Verified"
+    # figure and tags through the model API of the view
+    assert proxy.setData(proxy.index(0, FIGURE), "1,342 cases")
+    assert proxy.setData(proxy.index(0, TAGS), "measles, health")
+    edited = seeded_desk.claim(claim.id)
+    assert (edited.figure, edited.figure_value, edited.tags) == ("1,342 cases", 1342,
+                                                                  ["health", "measles"])
+    # each table edit is one undo step
+    window.actions.actionUndo.trigger()
+    assert seeded_desk.claim(claim.id).tags == []
+
+
+def test_selecting_a_row_scrolls_the_reader_to_the_highlight(qtbot, open_window,
+                                                             seeded_desk: Desk) -> None:
+    last = add(seeded_desk, "Vaccination", "7 in 10 parents", status="false")
+    add(seeded_desk, "Vaccination", "Childhood vaccination rates")
+    window = open_window(seeded_desk.path)
+    window.resize(900, 500)
+    open_article(window, "Vaccination")
+    table = window.claims_pane.table
+    row = window.claims_model.row_of(last.id)
+    table.selectRow(table.model().mapFromSource(window.claims_model.index(row, 0)).row())
+    assert window.claim_id == last.id
+    assert window.reader.highlighter.selected == last.id
+    span = window.reader.highlighter.span(last.id)
+    cursor = window.reader.textCursor()
+    assert cursor.position() == span.start
+    assert window.reader.viewport().rect().contains(window.reader.cursorRect().center())
+    # and back: clicking another claim in the reader selects its row
+    window.actions.actionPreviousClaim.trigger()
+    assert window.claims_pane.current_id() == window.claim_id != last.id
+
+
+def test_whole_desk_toggle(qtbot, open_window, seeded_desk: Desk) -> None:
+    add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
+    add(seeded_desk, "Wildfire", "23%")
+    window = open_window(seeded_desk.path)
+    open_article(window, "Vaccination")
+    assert window.claims_model.rowCount() == 1
+    window.actions.actionWholeDesk.trigger()
+    assert window.claims_model.rowCount() == 2
+    assert window.claims_pane.wholeDesk.isChecked()
+    assert not window.claims_pane.table.isColumnHidden(5)
+    window.claims_pane.wholeDesk.setChecked(False)
+    assert window.claims_model.rowCount() == 1
+
+
+def test_read_only_desk_disables_every_edit(qtbot, open_window, seeded_desk: Desk) -> None:
+    add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
+    window = open_window(seeded_desk.path, read_only=True)
+    open_article(window, "Vaccination")
+    window.step_claim(1)
+    assert window.claim_id is not None
+    for action in window.actions.all():
+        if action.property("edits"):
+            assert not action.isEnabled(), action.objectName()
+    panel = window.claim_panel
+    assert panel.sourceEdit.isReadOnly() and panel.figureEdit.isReadOnly()
+    assert panel.tagsEdit.isReadOnly() and panel.noteEdit.isReadOnly()
+    assert not panel.statusCombo.isEnabled()
+    index = window.claims_model.index(0, SOURCE)
+    assert not window.claims_model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert window.read_only_label.isVisible()
+    assert "read-only" in window.windowTitle()
+    window.reader.select_text(0, 5)
+    assert window.add_claim_from_selection() is None
+    assert len(seeded_desk.claims()) == 1
+
+
+def test_status_bar_shows_path_and_counts(open_window, seeded_desk: Desk) -> None:
+    add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
+    window = open_window(seeded_desk.path)
+    assert str(seeded_desk.path) in window.path_label.text()
+    assert window.counts_label.text() == "5 articles · 1 claim"
+    assert not window.read_only_label.isVisible()
+
+
+def test_a_file_that_is_not_a_desk_gives_a_message_not_a_traceback(
+        qtbot, open_window, desk_path: Path, tmp_path: Path) -> None:
+    window = open_window(desk_path)
+    foreign = tmp_path / "notes.desk"
+    foreign.write_bytes(b"this is not sqlite at all\n" * 10)
+    before = foreign.read_bytes()
+    assert window.files.switch_to(foreign) is None
+    box = window.last_message
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert "notes.desk" in box.text()
+    assert foreign.read_bytes() == before
+    assert not window.desk_closed
+    box.close()
+
+
+def test_a_refused_edit_becomes_a_message(qtbot, open_window, seeded_desk: Desk) -> None:
+    claim = add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
+    window = open_window(seeded_desk.path)
+    assert window.edit_claim(claim.id, "status", "maybe") is False
+    assert "maybe" in window.last_message.text()
+    assert window.undo_stack.count() == 0
+
+
+def test_import_by_drag_and_drop_in_a_worker(qtbot, open_window, desk_path: Path,
+                                             tmp_path: Path) -> None:
+    window = open_window(desk_path)
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Council budget\n\nThe council spent £3 million.\n")
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    job = window.files.jobs[0]
+    with qtbot.waitSignal(job.finished, timeout=20000):
+        pass
+    qtbot.waitUntil(lambda: window.articles_model.rowCount() == 1)
+    assert window.articles_model.summary(0).title == "Council budget"
+    assert window.counts_label.text() == "1 article · 0 claims"
+    assert "broken.txt" in window.last_message.text()  # the failure is named
+
+
+def test_export_csv_in_a_worker(qtbot, open_window, seeded_desk: Desk, tmp_path: Path) -> None:
+    claim = add(seeded_desk, "Vaccination", "1,342 confirmed measles cases",
+                source="National Health Agency", figure="1,342")
+    window = open_window(seeded_desk.path)
+    target = tmp_path / "claims.csv"
+    job = window.files.export_to(target)
+    with qtbot.waitSignal(job.succeeded, timeout=20000) as done:
+        pass
+    assert done.args == [1]
+    with open(target, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["claim_id"], r["quote"], r["source"], r["figure_value"]) for r in rows] == [
+        (claim.id, "1,342 confirmed measles cases", "National Health Agency", "1342")]
+
+
+def test_new_article_from_clipboard(qtbot, open_window, desk_path: Path) -> None:
+    window = open_window(desk_path)
+    QApplication.clipboard().setText("Port strike ends\n\nDockers accepted a 9% pay rise.\n")
+    window.actions.actionNewFromClipboard.trigger()
+    assert window.articles_model.rowCount() == 1
+    assert window.reader.article.title == "Port strike ends"
+    with sqlite3.connect(desk_path) as conn:
+        assert conn.execute("SELECT source_file FROM articles").fetchone()[0] == "clipboard"
+
+
+def test_next_and_previous_claim_and_article(qtbot, open_window, seeded_desk: Desk) -> None:
+    first = add(seeded_desk, "Vaccination", "Childhood vaccination rates")
+    second = add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
+    window = open_window(seeded_desk.path)
+    open_article(window, "Vaccination")
+    window.actions.actionNextClaim.trigger()
+    assert window.claim_id == first.id
+    window.actions.actionNextClaim.trigger()
+    assert window.claim_id == second.id
+    window.actions.actionPreviousClaim.trigger()
+    assert window.claim_id == first.id
+    row = window.article_pane.list.currentIndex().row()
+    window.actions.actionNextArticle.trigger()
+    assert window.article_pane.list.currentIndex().row() == row + 1
+    assert window.reader.article.id == window.articles_model.summary(row + 1).id
+    window.actions.actionPreviousArticle.trigger()
+    assert window.article_pane.list.currentIndex().row() == row
+
+
+def test_find_in_article(qtbot, open_window, seeded_desk: Desk) -> None:
+    window = open_window(seeded_desk.path)
+    open_article(window, "Vaccination")
+    window.actions.actionFind.trigger()
+    assert window.find_bar.isVisible()
+    qtbot.keyClicks(window.find_bar.edit, "measles")
+    assert window.reader.textCursor().selectedText() == "measles"
+    first = window.reader.textCursor().selectionStart()
+    qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Return)
+    assert window.reader.textCursor().selectionStart() > first
+    qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Escape)
+    assert not window.find_bar.isVisible()
+
+
+def test_layout_zoom_and_recent_desks_persist(qtbot, open_window, seeded_desk: Desk) -> None:
+    window = open_window(seeded_desk.path)
+    window.main_splitter.setSizes([200, 900, 300])
+    sizes = window.main_splitter.sizes()
+    window.actions.actionZoomIn.trigger()
+    window.close()
+    assert settings.value(settings.READER_ZOOM) == 1
+    assert str(seeded_desk.path.resolve()) in settings.recent_desks()
+    again = open_window(seeded_desk.path)
+    assert again.main_splitter.sizes() == sizes
+    assert again.reader.zoom == 1
+
+
+def test_claim_panel_edits_are_saved_on_leaving_a_field(qtbot, open_window,
+                                                        seeded_desk: Desk) -> None:
+    claim = add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
+    window = open_window(seeded_desk.path)
+    window.select_claim(claim.id)
+    panel = window.claim_panel
+    panel.tagsEdit.setFocus()
+    qtbot.keyClicks(panel.tagsEdit, "health, measles")
+    panel.noteEdit.setFocus()
+    qtbot.waitUntil(lambda: seeded_desk.claim(claim.id).tags == ["health", "measles"])
+    qtbot.keyClicks(panel.noteEdit, "Checked with the agency.")
+    window.reader.setFocus()
+    qtbot.waitUntil(lambda: seeded_desk.claim(claim.id).note == "Checked with the agency.")
+    panel.statusCombo.setFocus()
+    panel.statusCombo.setCurrentIndex(panel.statusCombo.findData("misleading"))
+    panel.statusCombo.activated.emit(panel.statusCombo.currentIndex())
+    assert seeded_desk.claim(claim.id).status == "misleading"
+    # completion offers the sources used on the desk
+    add(seeded_desk, "Wildfire", "23%", source="Regional health trust")
+    window.select_claim(claim.id)
+    window._refresh_completions()
+    assert "Regional health trust" in panel.sourceEdit.completer().model().stringList()
+
+
+def test_table_is_not_editable_by_keyboard_on_read_only(open_window, seeded_desk: Desk) -> None:
+    window = open_window(seeded_desk.path, read_only=True)
+    triggers = window.claims_pane.table.editTriggers()
+    assert triggers != QAbstractItemView.EditTrigger.NoEditTriggers  # flags do the refusing
+    assert SEEDS.is_dir()
