@@ -147,7 +147,7 @@ class Desk:
     def set_setting(self, key: str, value: str) -> None:
         """Store a value in ``desk_meta``."""
         self._check_writable()
-        with self._writing():
+        with self.writing():
             self.db["desk_meta"].upsert({"key": key, "value": value}, pk="key")
 
     def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
@@ -160,12 +160,33 @@ class Desk:
             listener(change)
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """A write transaction whose SQLite failures (full disk, busy desk, read-only file)
-        become a :class:`DeskError` for people; the transaction is rolled back."""
+    def writing(self) -> Iterator[None]:
+        """A write transaction for changes to this desk (nests as a savepoint).
+
+        It starts with ``BEGIN IMMEDIATE``, taking the write lock before reading, so that a
+        write from another process makes it wait (busy timeout) instead of failing with
+        "database is locked". SQLite failures (full disk, busy desk, read-only file) roll it
+        back and become a :class:`DeskError` for people.
+        """
+        conn = self.db.conn
         try:
-            with self.db.atomic():
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
         except sqlite3.OperationalError as exc:
             raise DeskError(write_failure_message(self.path, exc)) from exc
 
@@ -242,7 +263,7 @@ class Desk:
                                 existing[1])
         article_id = str(uuid.uuid4())
         now = now_iso()
-        with self._writing():
+        with self.writing():
             self.db["articles"].insert(
                 {
                     "id": article_id, "title": draft.title, "body": draft.body,
@@ -336,7 +357,7 @@ class Desk:
             "editor": self.editor, "created_at": now, "updated_at": now,
             "anchor_status": "anchored", **_figure_columns(figure),
         }
-        with self._writing():
+        with self.writing():
             self.db["claims"].insert(record)
             self.db["claim_edits"].insert_all(
                 {"claim_id": claim_id, "field": f, "edited_at": now, "editor": self.editor}
@@ -373,7 +394,7 @@ class Desk:
             columns.update(_figure_columns(changes["figure"]))
         columns.update(updated_at=now, editor=self.editor)
         edited = list(changes) + (["tags"] if new_tags is not None else [])
-        with self._writing():
+        with self.writing():
             self.db["claims"].update(claim_id, columns)
             self._record_edits(claim_id, edited, now)
             if new_tags is not None:
@@ -393,7 +414,7 @@ class Desk:
         self._check_writable()
         claim = self.claim(claim_id)
         now = when or now_iso()
-        with self._writing():
+        with self.writing():
             self.db["claims"].update(claim_id, {"deleted_at": when, "updated_at": now,
                                                 "editor": self.editor})
             self._record_edits(claim_id, ["deleted_at"], now)
@@ -543,13 +564,27 @@ class Desk:
             return result
         article = self.article(rows[0][0])
         claims = self.claims(article.id, include_deleted=True)
-        with self._writing():
+        with self.writing():
             counts = update_article_text(self.db, article, draft, claims, self.editor)
+            stealth = self._record_stealth_edits(article, draft.body, claims)
         placed = counts["offsets"] + counts["exact"]
         message = (f"{len(claims)} claims: {placed} anchored, {counts['fuzzy']} fuzzy, "
                    f"{counts['orphaned']} orphaned")
+        if stealth:
+            message += f"; {stealth} changed figures or attributions"
         self._notify(Change("articles_changed", article_id=article.id))
         return ImportResult(draft.source_file, "updated", message, article.id, draft.title)
+
+    def _record_stealth_edits(self, article: Article, new_body: str,
+                              old_claims: list[Claim]) -> int:
+        """Store what the update changed under each claim (:mod:`desk.stealth`); how many."""
+        from .stealth import detect_changes, record_changes
+
+        found = detect_changes(article.body, new_body, old_claims,
+                               self.claims(article.id, include_deleted=True))
+        revision = self.db.execute("SELECT max(id) FROM article_revisions WHERE article_id = ?",
+                                   [article.id]).fetchone()[0]
+        return len(record_changes(self.db, revision, found))
 
     def needs_attention(self, article_id: str | None = None) -> list[Claim]:
         """Live claims placed by a fuzzy match or orphaned by an update, in text order."""
@@ -583,7 +618,7 @@ class Desk:
 
     def _set_anchor(self, claim: Claim, columns: dict[str, Any]) -> Claim:
         now = now_iso()
-        with self._writing():
+        with self.writing():
             self.db["claims"].update(claim.id, {**columns, "updated_at": now,
                                                 "editor": self.editor})
             self._record_edits(claim.id, ["anchor"], now)
