@@ -1,0 +1,62 @@
+"""The window renders: a grab() of the seeded desk with claims, saved as PNG, is not blank."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import QApplication
+
+from desk import Desk
+from ui import status as status_look
+from ui.reader import Span
+
+
+def tag(desk: Desk, phrase: str, **fields):
+    article = next(a for a in desk.articles() if "Vaccination" in a.title)
+    start = article.body.index(phrase)
+    return desk.add_claim(article.id, start, start + len(phrase), **fields)
+
+
+def colours(image: QImage, step: int = 7) -> set[int]:
+    return {image.pixel(x, y) for x in range(0, image.width(), step)
+            for y in range(0, image.height(), step)}
+
+
+def test_grab_renders_the_desk_with_highlights(qtbot, open_window, seeded_desk: Desk,
+                                               tmp_path: Path) -> None:
+    tag(seeded_desk, "1,342 confirmed measles cases", status="verified", source="Agency")
+    selected = tag(seeded_desk, "£45 million", status="false")
+    window = open_window(seeded_desk.path)
+    window.select_claim(selected.id)
+    target = tmp_path / "window.png"
+    assert window.grab().save(str(target))
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1400, 900)
+    assert len(colours(image)) > 50  # text, panes and highlights, not one flat colour
+    # the vivid colour of the selected (false) claim and the pale verified one are both drawn
+    reader_image = window.reader.viewport().grab().toImage()
+    drawn = colours(reader_image, step=2)
+    for colour in (status_look.highlight("false", dark=False, strong=True),
+                   status_look.highlight("verified", dark=False)):
+        assert colour.rgb() in drawn, colour.name()
+
+
+def test_dark_palette_highlights_stay_dark_with_light_text(qtbot, open_window,
+                                                           seeded_desk: Desk) -> None:
+    claim = tag(seeded_desk, "1,342 confirmed measles cases", status="checking")
+    window = open_window(seeded_desk.path)
+    window.select_claim(claim.id)
+    window.select_claim(None)  # its article is open, the claim drawn pale
+    dark = QPalette()
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#e6e6e6"))
+    dark.setColor(QPalette.ColorRole.Window, QColor("#2b2b2b"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#e6e6e6"))
+    window.reader.setPalette(dark)
+    QApplication.processEvents()
+    assert window.reader.highlighter.dark
+    span: Span = window.reader.highlighter.span(claim.id)
+    block = window.reader.document().findBlock(span.start)
+    backgrounds = [r.format.background().color() for r in block.layout().formats()]
+    assert backgrounds and all(c.lightnessF() < 0.5 for c in backgrounds)
