@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from .errors import DeskError
+from .model import ImportResult
 from .store import Desk
 
 PROG = "claims-desk"
@@ -91,6 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the page where the newsroom publishes its fact checks (ClaimReview url)")
     p.add_argument("--default-editor", metavar="NAME", help="the editor name used by default")
     p.set_defaults(run=cmd_settings)
+
+    p = commands.add_parser("groups", help="claims seen in several articles, and figures that "
+                            "disagree (regroups first unless the desk is read-only)")
+    p.add_argument("desk", metavar="DESK")
+    p.add_argument("--format", choices=("text", "csv", "json"), default="text",
+                   help="text (default), csv (one row per grouped claim) or json")
+    p.add_argument("--no-refresh", action="store_true",
+                   help="show the stored groups without regrouping")
+    p.set_defaults(run=cmd_groups)
     return parser
 
 
@@ -133,6 +143,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import files and folders, one line per file, then a summary."""
     with _open(args) as desk:
         results = desk.import_paths(args.paths, update=args.update)
+        stealth = _stealth_lines(desk, results)
     counts: dict[str, int] = {}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
@@ -141,6 +152,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                   + (f" ({result.message})" if result.message else ""))
         elif result.status == "updated":
             print(f"updated: {result.path} — {result.title}: {result.message}")
+            for line in stealth.get(result.article_id or "", []):
+                print(f"  changed: {line}")
         elif result.status == "skipped":
             print(f"skipped: {result.path}: {result.message}")
         elif result.status == "failed":
@@ -267,4 +280,27 @@ def cmd_settings(args: argparse.Namespace) -> int:
         print(f"desk_id: {desk.desk_id}")
         for key in keys.values():
             print(f"{key}: {desk.setting(key)}")
+    return 0
+
+
+def _stealth_lines(desk: Desk, results: list[ImportResult]) -> dict[str, list[str]]:
+    """What each updated article changed under its claims (desk.stealth), by article id."""
+    from .stealth import latest_changes
+
+    return {r.article_id: [c.message + f" [claim {c.claim_id}]"
+                           for c in latest_changes(desk, r.article_id)]
+            for r in results if r.status == "updated" and r.article_id}
+
+
+def cmd_groups(args: argparse.Namespace) -> int:
+    """Print the groups of claims seen in several articles, with their disagreements."""
+    from pathlib import Path
+
+    from .across import groups_report
+
+    if not Path(args.desk).is_file():
+        raise DeskError(f"{args.desk} does not exist.")
+    with _open(args, read_only=args.no_refresh) as desk:
+        sys.stdout.reconfigure(newline="")  # type: ignore[union-attr]
+        sys.stdout.write(groups_report(desk, args.format, refresh=not args.no_refresh))
     return 0

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 CSV_HEADER: tuple[str, ...] = (
     "claim_id", "article_id", "article_title", "article_url", "quote", "source", "figure",
     "figure_value", "figure_unit", "figure_qualifier", "status", "tags", "note", "editor",
-    "start_char", "end_char", "created_at", "updated_at",
+    "start_char", "end_char", "created_at", "updated_at", "figure_conflict",
 )
 #: Columns written as numbers, never neutralised.
 NUMERIC_COLUMNS = frozenset({"figure_value", "start_char", "end_char"})
@@ -123,9 +123,11 @@ def _write_rows(desk: Desk, out: IO[str], progress: Progress | None,
     writer.writerow(CSV_HEADER)
     total = desk.counts()[1] if progress else 0
     count = 0
+    conflicts = _figure_conflicts(desk)
     rows = desk.export_rows()
     while True:
-        batch = [csv_cells(row) for row in itertools.islice(rows, 2000)]
+        batch = [csv_cells(row) + [_neutral(conflicts.get(row[0]))]
+                 for row in itertools.islice(rows, 2000)]
         if not batch:
             return count
         writer.writerows(batch)
@@ -134,6 +136,13 @@ def _write_rows(desk: Desk, out: IO[str], progress: Progress | None,
             raise ExportError("The export was cancelled.")
         if progress:
             progress(count, total, "")
+
+
+def _figure_conflicts(desk: Desk) -> dict[str, str]:
+    """The ``figure_conflict`` cells: figures each claim disagrees with (desk.disagreement)."""
+    from .disagreement import conflicts_by_claim
+
+    return conflicts_by_claim(desk)
 
 
 def csv_text(desk: Desk) -> str:

@@ -1,0 +1,200 @@
+"""What a figure allows: the interval of values compatible with it, and what it counts.
+
+A figure as written ("nearly 300 killed", "more than 1 million", "$350 million", "12%") is
+read as an interval of the true values it is compatible with:
+
+* **no qualifier** — the number as rounded by the writer: half a step of its last written
+  digit, scaled ("1.2 million" → 1.15–1.25 million; "2 million" → 1.5–2.5 million; a plain
+  count "249" or "9,000" → 248.5–249.5, 8,999.5–9,000.5);
+* **more than, over, above, in excess of, upwards of, well over, greater than** → above the
+  number (open); **at least, as few as** → the number or more;
+* **less than, fewer than, under, below** → under the number (open); **at most, up to, as many
+  as, as much as** → the number or less (from 0);
+* **nearly, almost, close to, just under** → 90–100 % of the number; **just over** → 100–110 %;
+* **about, around, approximately, roughly, some, estimated, an estimated** → ±10 %;
+* **exactly** → the number; **between A and B** → A to B.
+
+Two figures are compatible when their intervals meet. ``kind_of`` gives what a figure
+counts ("civilians", "killed"), so that "21 children" is not compared with "249 civilians".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .figures import find_figures, parse_figure
+
+#: The tolerance of "about"-like and "nearly"-like qualifiers (a fraction of the number).
+APPROX = 0.10
+
+_ABOVE_OPEN = {"more than", "over", "above", "in excess of", "upwards of", "well over",
+               "greater than"}
+_ABOVE_CLOSED = {"at least", "as few as"}
+_BELOW_OPEN = {"less than", "fewer than", "under", "below"}
+_BELOW_CLOSED = {"at most", "up to", "as many as", "as much as"}
+_NEARLY = {"nearly", "almost", "close to", "just under"}
+_JUST_OVER = {"just over"}
+_ABOUT = {"about", "around", "approximately", "roughly", "some", "estimated", "an estimated"}
+
+_LITERAL = re.compile(r"\d[\d,]*(?:\.(\d+))?|\.(\d+)")
+_SCALE_WORDS = {"thousand", "million", "billion", "trillion", "lakh", "crore", "k", "m", "mn",
+                "bn", "b", "tn"}
+_UNIT_WORDS = {"percent", "per", "cent", "percentage", "points", "dollars", "dollar", "us",
+               "euros", "euro", "pounds", "sterling", "yen", "rupees", "hryvnias", "hryvnia",
+               "roubles", "rubles", "swiss", "francs", "yuan", "usd", "eur", "gbp", "of", "the",
+               "a", "an", "and", "in", "to"}
+_DEATHS = {"killed", "dead", "death", "died", "fatalitie", "fatality", "live", "life",
+           "bodie", "body"}
+_INJURIES = {"injured", "wounded", "hurt", "injurie", "injury"}
+_PEOPLE = {"people", "person", "individual"}
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The values a figure allows; ``lo_open``/``hi_open`` exclude the end itself."""
+
+    lo: float
+    hi: float
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def meets(self, other: Interval) -> bool:
+        """True when some value lies in both intervals."""
+        return _below(self.lo, self.lo_open, other.hi, other.hi_open) and _below(
+            other.lo, other.lo_open, self.hi, self.hi_open)
+
+    def describe(self) -> str:
+        """The interval for people: "270–300", "more than 1,000,000", "248.5–249.5"."""
+        if math.isinf(self.hi):
+            return ("more than " if self.lo_open else "at least ") + number_text(self.lo)
+        if self.lo <= 0 and not self.lo_open:
+            return ("less than " if self.hi_open else "at most ") + number_text(self.hi)
+        if self.lo == self.hi:
+            return number_text(self.lo)
+        return f"{number_text(self.lo)}–{number_text(self.hi)}"
+
+
+def _below(lo: float, lo_open: bool, hi: float, hi_open: bool) -> bool:
+    """Whether a lower end lies under (or, both closed, at) an upper end."""
+    return lo < hi or (lo == hi and not lo_open and not hi_open)
+
+
+def number_text(value: float) -> str:
+    """A number with thousands separators and no needless decimals."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def interval_of(text: str) -> Interval | None:
+    """The interval a written figure allows (see the module docstring); None if unparsed."""
+    parsed = parse_figure(text)
+    if parsed is None or parsed.value is None:
+        return None
+    value = parsed.value
+    qualifier = (parsed.qualifier or "").lower()
+    if qualifier == "between":
+        return _between(text, value)
+    if qualifier in _ABOVE_OPEN:
+        return Interval(value, math.inf, lo_open=True)
+    if qualifier in _ABOVE_CLOSED:
+        return Interval(value, math.inf)
+    if qualifier in _BELOW_OPEN:
+        return Interval(0.0, value, hi_open=True)
+    if qualifier in _BELOW_CLOSED:
+        return Interval(0.0, value)
+    if qualifier in _NEARLY:
+        return Interval(value * (1 - APPROX), value)
+    if qualifier in _JUST_OVER:
+        return Interval(value, value * (1 + APPROX))
+    if qualifier in _ABOUT:
+        return Interval(value * (1 - APPROX), value * (1 + APPROX))
+    if qualifier == "exactly":
+        return Interval(value, value)
+    half = rounding_step(text, value) / 2
+    return Interval(value - half, value + half)
+
+
+def rounding_step(text: str, value: float) -> float:
+    """The step of the last digit as written: "1.2 million" → 100,000; "249" → 1."""
+    literal = _LITERAL.search(text)
+    if not literal:
+        return 1.0
+    written = literal.group(0).replace(",", "")
+    decimals = len(literal.group(1) or literal.group(2) or "")
+    try:
+        shown = float(written)
+    except ValueError:
+        return 1.0
+    scale = value / shown if shown else 1.0
+    return (10.0 ** -decimals) * max(scale, 1.0)
+
+
+def _between(text: str, low: float) -> Interval | None:
+    found = re.match(r"\s*between\s+(.+?)\s+(?:and|to)\s+(.+)$", text, re.IGNORECASE)
+    high = parse_figure(found.group(2)) if found else None
+    if high is None or high.value is None:
+        return Interval(low, math.inf)
+    return Interval(min(low, high.value), max(low, high.value))
+
+
+def compatible(text_a: str, text_b: str) -> bool | None:
+    """Whether two written figures can both be true; None when either is not a number."""
+    a, b = interval_of(text_a), interval_of(text_b)
+    if a is None or b is None:
+        return None
+    return a.meets(b)
+
+
+def kind_of(figure: str, quote: str = "") -> str | None:
+    """What a figure counts, as one normalised word ("civilian", "killed"); None if unsaid.
+
+    Taken from the words after the number in the figure as typed, else from the figure's
+    place in the claim's quote.
+    """
+    word = _counted_word(figure)
+    if word is None and quote:
+        parsed = parse_figure(figure)
+        for match in find_figures(quote):
+            if parsed is None or match.figure.value == parsed.value:
+                word = _counted_word(match.text)
+                break
+    return word
+
+
+def _counted_word(text: str) -> str | None:
+    literal = None
+    for literal in _LITERAL.finditer(text or ""):
+        pass
+    if literal is None:
+        return None
+    for word in re.findall(r"[a-z][a-z\-]+", text[literal.end():].lower()):
+        if word in _SCALE_WORDS or word in _UNIT_WORDS:
+            continue
+        return word[:-1] if word.endswith("s") and len(word) > 3 else word
+    return None
+
+
+def same_kind(kind_a: str | None, kind_b: str | None) -> bool:
+    """Whether two counted words count the same thing.
+
+    An unsaid word matches anything; otherwise the words must be equal or synonyms
+    ("killed" / "dead", "people" / "persons"). "civilians" and "children" differ (one may
+    be a part of the other, so their counts do not contradict each other).
+    """
+    if kind_a is None or kind_b is None or kind_a == kind_b:
+        return True
+    class_a = _class_of(kind_a)
+    return class_a is not None and class_a == _class_of(kind_b)
+
+
+def _class_of(word: str) -> str | None:
+    if word in _DEATHS:
+        return "deaths"
+    if word in _INJURIES:
+        return "injuries"
+    if word in _PEOPLE:
+        return "people"
+    return None
