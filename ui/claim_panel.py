@@ -92,6 +92,8 @@ class ClaimPanel(QWidget):
         self.noteEdit = QPlainTextEdit(objectName="noteEdit")
         self.noteEdit.setPlaceholderText("Notes for the desk: what was checked, with whom…")
         self.noteEdit.setTabChangesFocus(True)
+        self.noteEdit.setMinimumHeight(90)
+        self.noteEdit.setMaximumHeight(200)
         self.noteEdit.installEventFilter(self)
 
         self.metaLabel = QLabel(objectName="claimMeta")
@@ -115,9 +117,9 @@ class ClaimPanel(QWidget):
         layout.setContentsMargins(14, 10, 14, 10)
         layout.addWidget(self.heading)
         layout.addWidget(self.hint)
-        layout.addWidget(self.fields, 1)
+        layout.addWidget(self.fields)
         layout.addWidget(self.metaLabel)
-        layout.addStretch(0)
+        layout.addStretch(1)
 
         self.sourceEdit.editingFinished.connect(lambda: self._commit("source"))
         self.sourceEdit.returnPressed.connect(self.figureEdit.setFocus)

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
-    QColor, QFont, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QSyntaxHighlighter, QTextCharFormat,
+    QColor, QFont, QHelpEvent, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QSyntaxHighlighter, QTextCharFormat,
     QTextCursor, QTextDocument,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from desk import Article, Claim
 
@@ -35,6 +35,7 @@ class Span:
     end: int
     claim_id: str
     status: str
+    hint: str = ""
 
 
 class ClaimHighlighter(QSyntaxHighlighter):
@@ -46,6 +47,8 @@ class ClaimHighlighter(QSyntaxHighlighter):
         self._spans: dict[str, Span] = {}
         self.selected: str | None = None
         self.dark = False
+        #: Block drawn as the headline (the body starts with it), or -1.
+        self.title_block = -1
 
     def set_spans(self, spans: list[Span]) -> None:
         """Replace every span and repaint the whole document."""
@@ -111,11 +114,14 @@ class ClaimHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
         """Colour one block: split it at every span edge, format each piece by its cover."""
         block = self.currentBlock()
+        base = self._headline_format() if block.blockNumber() == self.title_block else None
+        begin = block.position()
+        length = block.length() - 1
+        if base is not None:
+            self.setFormat(0, length, base)
         spans = self._by_block.get(block.blockNumber())
         if not spans:
             return
-        begin = block.position()
-        length = block.length() - 1
         edges = {0, length}
         clipped = []
         for span in spans:
@@ -127,10 +133,16 @@ class ClaimHighlighter(QSyntaxHighlighter):
         for left, right in zip(points, points[1:]):
             cover = [span for start, end, span in clipped if start <= left and end >= right]
             if cover:
-                self.setFormat(left, right - left, self._format(cover))
+                self.setFormat(left, right - left, self._format(cover, base))
 
-    def _format(self, cover: list[Span]) -> QTextCharFormat:
+    def _headline_format(self) -> QTextCharFormat:
         fmt = QTextCharFormat()
+        fmt.setFontWeight(QFont.Weight.Bold)
+        fmt.setFontPointSize(self.document().defaultFont().pointSizeF() * 1.3)
+        return fmt
+
+    def _format(self, cover: list[Span], base: QTextCharFormat | None) -> QTextCharFormat:
+        fmt = QTextCharFormat(base) if base is not None else QTextCharFormat()
         selected = next((s for s in cover if s.claim_id == self.selected), None)
         top = selected or min(cover, key=lambda s: s.end - s.start)
         colour = status_look.highlight(top.status, dark=self.dark, strong=selected is not None)
@@ -183,14 +195,19 @@ class Reader(QPlainTextEdit):
         self.offsets = OffsetMap(body)
         self.highlighter.selected = None
         self.highlighter.set_spans([])  # no stale spans while the new text lays out
+        first_line = body.split("\n", 1)[0]
+        self.highlighter.title_block = 0 if article and first_line.strip() == article.title.strip() \
+            else -1
         self.setPlainText(body)
         self.highlighter.set_spans([self.span_of(c) for c in claims])
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def span_of(self, claim: Claim) -> Span:
         """Where a claim sits in the document (UTF-16 positions)."""
+        hint = " · ".join(part for part in (status_look.LABELS[claim.status], claim.source,
+                                            claim.figure) if part)
         return Span(self.offsets.to_utf16(claim.start_char), self.offsets.to_utf16(claim.end_char),
-                    claim.id, claim.status)
+                    claim.id, claim.status, hint)
 
     def put_claim(self, claim: Claim) -> None:
         """Show a new or changed claim of this article."""
@@ -236,6 +253,8 @@ class Reader(QPlainTextEdit):
         elif steps < 0:
             self.zoomOut(-steps)
         self.zoom += steps
+        if steps and self.highlighter.title_block >= 0:  # the headline's size follows
+            self.highlighter.rehighlightBlock(self.document().firstBlock())
         self.resizeEvent(QResizeEvent(self.size(), self.size()))  # re-fit and re-lay out
 
     def _fit_column(self, width: int | None = None) -> None:
@@ -270,6 +289,18 @@ class Reader(QPlainTextEdit):
             event.ignore()
             return False
         return super().event(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        """A tooltip over a highlight names its status, source and figure (not colour alone)."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            position = self.cursorForPosition(event.pos()).position()
+            hints = [span.hint for span in self.highlighter.spans_at(position)]
+            if hints:
+                QToolTip.showText(event.globalPos(), "\n".join(hints), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     # -- clicks --------------------------------------------------------------------------
 
