@@ -50,6 +50,7 @@ class Desk:
         #: Why that backup could not be made ('' when it was, or was not asked for).
         self.backup_error = ""
         self._registered = False
+        self._announced = False
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -121,6 +122,11 @@ class Desk:
         if self._registered:
             self._registered = False
             connection.register_closed(self.path)
+        if self._announced:
+            from .instances import withdraw
+
+            self._announced = False
+            withdraw(self.path)
         try:
             self.db.close()
         except sqlite3.ProgrammingError:
@@ -585,6 +591,24 @@ class Desk:
         revision = self.db.execute("SELECT max(id) FROM article_revisions WHERE article_id = ?",
                                    [article.id]).fetchone()[0]
         return len(record_changes(self.db, revision, found))
+
+    def announce(self) -> bool:
+        """Let other windows know this process has the desk open (until :meth:`close`).
+
+        The window calls it once after opening; see :mod:`desk.instances`. Returns False
+        where that cannot be done (a folder that cannot be written, Windows).
+        """
+        from .instances import announce
+
+        if not self._announced:
+            self._announced = announce(self.path)
+        return self._announced
+
+    def other_instances(self) -> int:
+        """How many other processes (windows) announced that they have this desk open."""
+        from .instances import other_instances
+
+        return other_instances(self.path)
 
     def needs_attention(self, article_id: str | None = None) -> list[Claim]:
         """Live claims placed by a fuzzy match or orphaned by an update, in text order."""

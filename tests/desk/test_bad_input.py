@@ -245,6 +245,45 @@ def test_two_processes_editing_one_desk_lose_nothing(seeded_desk: Desk, desk_pat
     assert check_desk(desk_path).sound
 
 
+HOLDER = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+from desk import Desk
+desk = Desk.open(sys.argv[2])
+print("ANNOUNCED" if desk.announce() else "NOT", flush=True)
+sys.stdin.readline()
+desk.close()
+print("CLOSED", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_window_learns_that_another_process_has_the_desk_open(seeded_desk: Desk):
+    assert seeded_desk.announce() and seeded_desk.other_instances() == 0
+    worker = Desk.open(seeded_desk.path)  # a second connection in this process is not another
+    worker.announce()
+    assert worker.other_instances() == 0
+    worker.close()
+    holders = [subprocess.Popen([sys.executable, "-c", HOLDER, str(ROOT), str(seeded_desk.path)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+               for _ in range(2)]
+    try:
+        for holder in holders:
+            assert holder.stdout.readline().strip() == "ANNOUNCED"
+        assert seeded_desk.other_instances() == 2
+        holders[0].stdin.write("\n")
+        holders[0].stdin.flush()
+        assert holders[0].stdout.readline().strip() == "CLOSED"
+        assert seeded_desk.other_instances() == 1  # closed, though its process still runs
+        holders[1].kill()  # a crashed window is not counted
+        holders[1].wait()
+        assert seeded_desk.other_instances() == 0
+    finally:
+        for holder in holders:
+            holder.kill()
+            holder.wait()
+
+
 # -- imports ------------------------------------------------------------------------------------
 
 def test_bad_files_fail_by_name_and_nothing_is_half_imported(tmp_path: Path, desk_path: Path):
