@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import importlib
 import io
 import os
+import pkgutil
 import random
 import sqlite3
 import subprocess
@@ -142,6 +144,11 @@ def _as_nobody(action: Callable[[], None]) -> None:
     if os.geteuid() != 0:
         action()  # not root: file modes already apply
         return
+    # ``nobody`` may be unable to read the code (a clone under /root): import it all first
+    import desk as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"desk.{module.name}")
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never return into pytest
