@@ -3,9 +3,9 @@
 A figure as written ("nearly 300 killed", "more than 1 million", "$350 million", "12%") is
 read as an interval of the true values it is compatible with:
 
-* **no qualifier** — the number as rounded by the writer: half a step of its last written
-  digit, scaled ("1.2 million" → 1.15–1.25 million; "2 million" → 1.5–2.5 million; a plain
-  count "249" or "9,000" → 248.5–249.5, 8,999.5–9,000.5);
+* **no qualifier** — a plain count ("249 killed", "9,000") is exact; other numbers are read
+  as rounded by the writer, half a step of their last written digit either way, scaled
+  ("1.2 million" → 1.15–1.25 million; "2 million" → 1.5–2.5 million; "12%" → 11.5–12.5 %);
 * **more than, over, above, in excess of, upwards of, well over, greater than** → above the
   number (open); **at least, as few as** → the number or more;
 * **less than, fewer than, under, below** → under the number (open); **at most, up to, as many
@@ -113,6 +113,8 @@ def interval_of(text: str) -> Interval | None:
         return Interval(value * (1 - APPROX), value * (1 + APPROX))
     if qualifier == "exactly":
         return Interval(value, value)
+    if parsed.unit is None and value.is_integer() and rounding_step(text, value) == 1.0:
+        return Interval(value, value)  # a plain count ("249 killed") is exact
     half = rounding_step(text, value) / 2
     return Interval(value - half, value + half)
 

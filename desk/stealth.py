@@ -4,10 +4,11 @@ When ``import --update`` replaces an article's text (:meth:`desk.store.Desk.upda
 every live claim is compared between the old and the new text, whether or not it moved:
 
 * **figure** — the numbers in the claim's quote (or, when the quote holds none, in its
-  sentence) differ: "the figure in this claim was 2,000 residents, is now 2,400 residents";
+  sentence) differ: "the figure in this claim was 2,000, is now 2,400";
 * **attribution** — who the sentence credits changed ("according to X", "X said", "said X"),
   or the claim's own source is no longer named in its sentence;
-* **removed** — the claim's passage is gone from the new text (the claim is orphaned).
+* **removed** — the claim's passage is gone from the new text (the claim is orphaned);
+  nothing else is reported for it.
 
 The changes are stored in ``claim_changes`` with the article revision they belong to, so
 that the window can list them later (:func:`changes`) and show both texts
@@ -21,10 +22,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlite_utils
-from diff_match_patch import diff_match_patch
 
 from .clock import now_iso
-from .figures import find_figures
+from .figures import find_figures, number_end, parse_figure
 from .groups import normalise_source
 from .model import Claim
 
@@ -66,41 +66,37 @@ def detect_changes(old_body: str, new_body: str, old_claims: list[Claim],
     same claims after re-anchoring in ``new_body`` (matched by id).
     """
     after = {c.id: c for c in new_claims}
-    dmp = diff_match_patch()
-    dmp.Diff_Timeout = 2.0
-    diffs = None
     found: list[ClaimChange] = []
     for old in old_claims:
         new = after.get(old.id)
-        if old.deleted_at or new is None:
-            continue
+        if old.deleted_at or new is None or old.anchor_status == "orphaned":
+            continue  # deleted, or not placed in the old text either
         if not (0 <= old.start_char < old.end_char <= len(old_body)):
             continue
-        if new.anchor_status == "orphaned":
-            if diffs is None:
-                diffs = dmp.diff_main(old_body, new_body)
-            start = dmp.diff_xIndex(diffs, old.start_char)
-            end = max(start, dmp.diff_xIndex(diffs, old.end_char))
-        else:
-            start, end = new.start_char, new.end_char
-        found.extend(_changes_of(old, old_body, old.start_char, old.end_char,
-                                 new_body, start, end, new.anchor_status == "orphaned"))
+        found.extend(_changes_of(old, old_body, new_body, new))
     return found
 
 
-def _changes_of(claim: Claim, old_body: str, old_start: int, old_end: int, new_body: str,
-                new_start: int, new_end: int, orphaned: bool) -> list[ClaimChange]:
-    old_sentence = sentence_around(old_body, old_start, old_end)
-    new_sentence = sentence_around(new_body, new_start, new_end) if new_end > new_start else ""
-    if old_sentence == new_sentence:
-        return []
+def _changes_of(claim: Claim, old_body: str, new_body: str, new: Claim) -> list[ClaimChange]:
     changes: list[ClaimChange] = []
 
     def add(kind: str, old_text: str, new_text: str, message: str) -> None:
         changes.append(ClaimChange(claim.id, claim.article_id, kind, old_text, new_text,
                                    message))
 
-    old_quote, new_quote = old_body[old_start:old_end], new_body[new_start:new_end]
+    old_quote = old_body[claim.start_char:claim.end_char]
+    if new.anchor_status == "orphaned":
+        figures = ", ".join(_figures(old_quote))
+        with_figures = f" with its figure {figures}" if figures else ""
+        add("removed", old_quote, "",
+            f"the passage of this claim (“{_short(old_quote)}”){with_figures} is no longer "
+            "in the text")
+        return changes
+    old_sentence = sentence_around(old_body, claim.start_char, claim.end_char)
+    new_sentence = sentence_around(new_body, new.start_char, new.end_char)
+    if old_sentence == new_sentence:
+        return []
+    new_quote = new_body[new.start_char:new.end_char]
     old_figures, new_figures = _figures(old_quote), _figures(new_quote)
     if not old_figures:
         old_figures, new_figures = _figures(old_sentence), _figures(new_sentence)
@@ -112,7 +108,7 @@ def _changes_of(claim: Claim, old_body: str, old_start: int, old_end: int, new_b
                 continue
             if before and now:
                 message = f"the figure in this claim was {before}, is now {now}"
-                if claim.figure and claim.figure.casefold() not in now.casefold():
+                if claim.figure and _value(claim.figure) != _value(now):
                     message += f" (the claim records “{claim.figure}”)"
             elif before:
                 message = f"the figure {before} in this claim is gone"
@@ -129,9 +125,6 @@ def _changes_of(claim: Claim, old_body: str, old_start: int, old_end: int, new_b
         if dropped:
             message += f" (its source “{claim.source}” is no longer named)"
         add("attribution", before, now, message)
-    if orphaned and not changes:
-        add("removed", old_quote, new_quote,
-            f"the passage of this claim (“{_short(old_quote)}”) is no longer in the text")
     return changes
 
 
@@ -166,7 +159,14 @@ def _names(sentence: str, source: str) -> bool:
 
 
 def _figures(text: str) -> list[str]:
-    return [match.text for match in find_figures(text)]
+    """The number phrases of a text ("nearly 300", "$350 million"), without counted nouns."""
+    return [text[match.start:number_end(text, match.start)].strip()
+            for match in find_figures(text)]
+
+
+def _value(text: str) -> float | None:
+    parsed = parse_figure(text)
+    return parsed.value if parsed else None
 
 
 def _short(text: str, limit: int = 60) -> str:
