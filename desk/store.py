@@ -7,7 +7,9 @@ that changes data commits before it returns and tells the desk's listeners what 
 from __future__ import annotations
 
 import getpass
+import glob
 import hashlib
+import os
 import re
 import sqlite3
 import uuid
@@ -110,11 +112,25 @@ class Desk:
             raise DeskError(f"Cannot create {path.name}: the folder {folder} does not exist.")
         if not connection.can_write(path):
             raise DeskError(f"Cannot create {path.name}: the folder {folder} cannot be written.")
+        # Built under a temporary name, then renamed into place: a crash while creating
+        # never leaves a half-made file that would then be refused as "not a desk".
+        tmp = folder / f".{path.name}.{os.getpid()}.creating"
+        _remove_stale_creations(path)
         try:
+            conn = sqlite3.connect(str(tmp))
+            try:
+                schema.create(sqlite_utils.Database(conn, execute_plugins=False))
+            finally:
+                conn.close()
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
             conn = connection.connect_read_write(path)
-            schema.create(sqlite_utils.Database(conn, execute_plugins=False))
-        except sqlite3.Error as exc:
-            raise DeskError(f"Cannot create {path.name}: {exc}.") from exc
+        except (sqlite3.Error, OSError) as exc:
+            for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                leftover.unlink(missing_ok=True)
+            raise DeskError(f"Cannot create {path.name}: {getattr(exc, 'strerror', None) or exc}."
+                            ) from exc
         return conn
 
     def close(self) -> None:
@@ -255,6 +271,13 @@ class Desk:
             "SELECT count(*) FROM claims WHERE deleted_at IS NULL"
         ).fetchone()[0]
         return articles, claims
+
+    def claim_count(self, article_id: str) -> int:
+        """How many live claims one article has (the article list's count)."""
+        return self.db.execute(
+            "SELECT count(*) FROM claims WHERE article_id = ? AND deleted_at IS NULL",
+            [article_id],
+        ).fetchone()[0]
 
     def add_article(self, draft: ArticleDraft) -> ImportResult:
         """Store an article read from a file; the same text a second time is skipped."""
@@ -725,6 +748,20 @@ def write_failure_message(path: Path, exc: sqlite3.Error) -> str:
     else:
         why = f"SQLite reported “{exc}”"
     return f"The change was not saved to {path.name}: {why}. Nothing else was changed."
+
+
+def _remove_stale_creations(path: Path) -> None:
+    """Remove temporary files of desk creations whose process has died (a crash)."""
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.creating*"):
+        pid = leftover.name[len(path.name) + 2:].split(".")[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _migrate_with_backup(db: sqlite_utils.Database, path: Path, version: int) -> None:

@@ -97,7 +97,7 @@ class ArticleListModel(QAbstractListModel):
         elif change.kind in ("claim_added", "claim_deleted", "claim_restored"):
             row = self.row_of(change.article_id or "")
             if row >= 0:
-                count = len(self.desk.claims(change.article_id))
+                count = self.desk.claim_count(change.article_id or "")
                 self._rows[row] = dataclasses.replace(self._rows[row], claim_count=count)
                 index = self.index(row)
                 self.dataChanged.emit(index, index, [COUNT_ROLE])
@@ -246,11 +246,16 @@ class ClaimsTableModel(QAbstractTableModel):
 
     # -- following the desk --------------------------------------------------------------
 
-    def show_article(self, article_id: str | None) -> None:
-        """Show the claims of one article (or none)."""
+    def show_article(self, article_id: str | None, claims: list[Claim] | None = None) -> None:
+        """Show the claims of one article (or none); ``claims`` saves reading them again."""
         self.article_id = article_id
         if not self.whole_desk:
-            self.reload()
+            if claims is None:
+                self.reload()
+            else:
+                self.beginResetModel()
+                self._claims = list(claims)
+                self.endResetModel()
 
     def set_whole_desk(self, whole: bool) -> None:
         """Show every claim of the desk instead of the current article's."""

@@ -49,6 +49,7 @@ class ClaimHighlighter(QSyntaxHighlighter):
         self.dark = False
         #: Block drawn as the headline (the body starts with it), or -1.
         self.title_block = -1
+        self._formats: dict[tuple[object, ...], QTextCharFormat] = {}  # built once each
 
     def set_spans(self, spans: list[Span]) -> None:
         """Replace every span and repaint the whole document."""
@@ -142,9 +143,18 @@ class ClaimHighlighter(QSyntaxHighlighter):
         return fmt
 
     def _format(self, cover: list[Span], base: QTextCharFormat | None) -> QTextCharFormat:
-        fmt = QTextCharFormat(base) if base is not None else QTextCharFormat()
         selected = next((s for s in cover if s.claim_id == self.selected), None)
         top = selected or min(cover, key=lambda s: s.end - s.start)
+        key = (top.status, selected is not None, len(cover), cover[-1].status, self.dark,
+               None if base is None else base.fontPointSize())
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = self._make_format(cover, top, selected, base)
+        return fmt
+
+    def _make_format(self, cover: list[Span], top: Span, selected: Span | None,
+                     base: QTextCharFormat | None) -> QTextCharFormat:
+        fmt = QTextCharFormat(base) if base is not None else QTextCharFormat()
         colour = status_look.highlight(top.status, dark=self.dark, strong=selected is not None)
         if len(cover) > 1 and selected is None:
             colour = colour.lighter(135) if self.dark else colour.darker(100 + 9 * len(cover))

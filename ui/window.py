@@ -224,8 +224,9 @@ class MainWindow(QMainWindow):
         except DeskError as exc:
             self.report(str(exc))
             return
-        self.reader.show_article(article, self.desk.claims(article_id) if article_id else [])
-        self.claims_model.show_article(article_id)
+        claims = self.desk.claims(article_id) if article_id else []
+        self.reader.show_article(article, claims)
+        self.claims_model.show_article(article_id, claims)
         if article_id and self.article_pane.current_id() != article_id:
             self.article_pane.choose(article_id)
         self.select_claim(None)
