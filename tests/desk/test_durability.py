@@ -140,3 +140,29 @@ def test_acknowledged_edits_survive_sigkill(seeded_desk: Desk, desk_path: Path):
             assert articles <= have, f"after kill {kills}: articles lost: {articles - have}"
     assert kills >= MIN_KILLS
     assert len(added) > 20, "the worker acknowledged too few changes to test anything"
+
+
+CREATOR = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+from desk import Desk
+print("STARTING", flush=True)
+Desk.open(sys.argv[2]).close()
+"""
+
+
+def test_a_crash_while_creating_a_desk_never_leaves_a_file_that_is_refused(tmp_path: Path):
+    rng = random.Random(99)
+    for round_ in range(12):
+        path = tmp_path / f"new-{round_}.desk"
+        proc = subprocess.Popen([sys.executable, "-c", CREATOR, str(ROOT), str(path)],
+                                stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "STARTING"
+        time.sleep(rng.uniform(0.0, 0.03))
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+        with Desk.open(path) as desk:  # either the whole new desk, or it is created now
+            assert desk.counts() == (0, 0)
+        assert check_desk(path).sound
+    assert not [p.name for p in tmp_path.iterdir() if "creating" in p.name]
