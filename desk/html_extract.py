@@ -16,7 +16,8 @@ leaves:
 3. **Continuation blocks**: articles split into several sibling containers of the same kind
    (``<div class="article-body">`` … an ad … ``<div class="article-body">``) often come out with
    only the first one. Paragraphs of the other containers with the same tag and class are
-   added back, in page order.
+   added back, in page order; so are embedded tweets and Instagram posts that sit inside the
+   article (trafilatura drops them, yet they are often the claim the article reports).
 4. **Clean-up**: paragraphs that are (almost) all link text and short (related-story teasers,
    "READ MORE: …"), the short label introducing such a run ("DON'T MISS"), lines that are only a
    web address or a timestamp, and a repeat of the headline are dropped.
@@ -41,7 +42,9 @@ LINK_PARAGRAPH_MAX_WORDS = 30
 #: … and at least this many (a one-word link like "[Reuters]" cites a source).
 LINK_PARAGRAPH_MIN_WORDS = 3
 #: A label introducing a run of links ("Related", "DON'T MISS") has at most this many words.
-LABEL_MAX_WORDS = 2
+LABEL_MAX_WORDS = 3
+#: Lines above the headline with at most this many words are kickers ("BREAKING", "Politics").
+KICKER_MAX_WORDS = 5
 #: A continuation container is merged only if it brings at least this many characters.
 CONTINUATION_MIN_CHARS = 150
 
@@ -49,6 +52,11 @@ HIDDEN_XPATH = (
     "//*[contains(translate(@style, ' ', ''), 'display:none')"
     " or contains(translate(@style, ' ', ''), 'visibility:hidden')"
     " or @hidden]"
+)
+
+_EMBED_XPATH = (
+    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')"
+    " or contains(@class, 'tiktok-embed')]"
 )
 
 _WORD = re.compile(r"\w+")
@@ -123,14 +131,25 @@ def _run(tree, **options) -> tuple[object | None, list[str]]:
     return doc, [line.strip() for line in (doc.text or "").split("\n") if line.strip()]
 
 
+def pick_pass(balanced: list[str], precise: list[str]) -> tuple[list[str], str]:
+    """The precise pass's paragraphs while it kept enough of the balanced pass's text.
+
+    Returns the paragraphs and the pass's name ("precision", "balanced", or "" for none).
+    """
+    if precise and _chars(precise) >= PRECISION_KEEPS * _chars(balanced):
+        return precise, "precision"
+    if balanced:
+        return balanced, "balanced"
+    return [], ""
+
+
 def _best_pass(tree) -> tuple[object | None, list[str], str]:
     """Balanced and precise passes compared; recall and baseline when both find nothing."""
     meta_doc, balanced = _run(tree, with_metadata=True)
     _, precise = _run(tree, favor_precision=True)
-    if precise and _chars(precise) >= PRECISION_KEEPS * _chars(balanced):
-        return meta_doc, precise, "precision"
-    if balanced:
-        return meta_doc, balanced, "balanced"
+    paragraphs, strategy = pick_pass(balanced, precise)
+    if paragraphs:
+        return meta_doc, paragraphs, strategy
     _, recall = _run(tree, favor_recall=True)
     if recall:
         return meta_doc, recall, "recall"
@@ -163,37 +182,21 @@ def _is_hidden(element) -> bool:
 
 
 def _add_continuations(tree, paragraphs: list[str]) -> tuple[list[str], int]:
-    """Add paragraphs of sibling containers like the one the article text came from."""
+    """Add what the extractor left out inside the article, in page order.
+
+    Two kinds of text are added: paragraphs of sibling containers like the one most of the
+    article came from (same tag and class), and embedded social-media posts (tweets,
+    Instagram posts: often the very claim an article reports) lying between the article's first
+    and last paragraph.
+    """
     by_key: dict[str, object] = {}
     for p in tree.iter("p"):
         by_key.setdefault(_key(p.text_content()), p)
     matched = [by_key.get(_key(text)) for text in paragraphs]
-    parents = Counter(
-        (el.getparent().tag, el.getparent().get("class"))
-        for el in matched if el is not None and el.getparent() is not None
-    )
-    if not parents:
-        return paragraphs, 0
-    (tag, css_class), count = parents.most_common(1)[0]
-    if count < 2 or not css_class or not isinstance(tag, str):
-        return paragraphs, 0
-    containers = [c for c in tree.iter(tag) if c.get("class") == css_class]
-    used = {el.getparent() for el in matched if el is not None}
-    known = {_key(text) for text in paragraphs}
     order = {el: i for i, el in enumerate(tree.iter())}
-    additions: list[tuple[int, str]] = []
-    for container in containers:
-        if container in used or _is_hidden(container):
-            continue
-        found = []
-        for child in container.iterchildren("p", "h2", "h3", "h4", "blockquote"):
-            text = " ".join(child.text_content().split())
-            key = _key(text)
-            if not key or key in known or _link_share(child) >= LINK_SHARE:
-                continue
-            found.append((order[child], text))
-        if _chars([t for _, t in found]) >= CONTINUATION_MIN_CHARS:
-            additions.extend(found)
+    known = {_key(text) for text in paragraphs}
+    additions = _sibling_blocks(tree, matched, known, order)
+    additions += _embedded_posts(tree, matched, known, order)
     if not additions:
         return paragraphs, 0
     positioned: list[tuple[int, int, str]] = []
@@ -207,30 +210,120 @@ def _add_continuations(tree, paragraphs: list[str]) -> tuple[list[str], int]:
     return [text for _, _, text in positioned], len(additions)
 
 
+def _sibling_blocks(tree, matched: list, known: set[str], order: dict) -> list[tuple[int, str]]:
+    """Paragraphs of the other containers with the tag and class the article text came from."""
+    parents = Counter(
+        (el.getparent().tag, el.getparent().get("class"))
+        for el in matched if el is not None and el.getparent() is not None
+    )
+    if not parents:
+        return []
+    (tag, css_class), count = parents.most_common(1)[0]
+    if count < 2 or not css_class or not isinstance(tag, str):
+        return []
+    used = {el.getparent() for el in matched if el is not None}
+    additions: list[tuple[int, str]] = []
+    for container in tree.iter(tag):
+        if container.get("class") != css_class or container in used or _is_hidden(container):
+            continue
+        found = [(order[el], text) for el, text in _block_lines(container)
+                 if _key(text) not in known]
+        prose = [text for el, text in _block_lines(container) if _link_share(el) < LINK_SHARE]
+        if found and _chars(prose) >= CONTINUATION_MIN_CHARS:
+            additions.extend(found)
+    return additions
+
+
+def _block_lines(container) -> list[tuple[object, str]]:
+    """The text lines of a container's blocks, formatted as trafilatura's text output is.
+
+    Paragraphs, headings and quotes give one line each, list items ``- item``, table rows
+    ``| cell | cell |``. Link paragraphs are kept here: the clean-up decides about them.
+    """
+    lines: list[tuple[object, str]] = []
+    for child in container.iterchildren("p", "h2", "h3", "h4", "h5", "blockquote", "ul", "ol",
+                                        "table"):
+        if child.tag in ("ul", "ol"):
+            lines += [(li, "- " + _clean_line(li.text_content())) for li in child.iter("li")]
+        elif child.tag == "table":
+            for row in child.iter("tr"):
+                cells = [_clean_line(cell.text_content()) for cell in row.iter("td", "th")]
+                lines.append((row, "| " + " | ".join(cells) + " |"))
+        elif child.tag == "blockquote":  # its paragraphs and attribution, kept apart
+            lines.append((child, _clean_line(" ".join(child.itertext()))))
+        else:
+            lines.append((child, _clean_line(child.text_content())))
+    return [(el, text) for el, text in lines if _key(text)]
+
+
+def _embedded_posts(tree, matched: list, known: set[str], order: dict) -> list[tuple[int, str]]:
+    """Embedded tweets and Instagram posts placed between the article's first and last paragraph."""
+    positions = [order[el] for el in matched if el is not None]
+    if len(positions) < 2:
+        return []
+    first, last = min(positions), max(positions)
+    everything = " ".join(known)
+    additions = []
+    for post in tree.xpath(_EMBED_XPATH):
+        text = _clean_line(" ".join(post.itertext()))
+        lead = post.find(".//p")
+        lead_key = _key(lead.text_content() if lead is not None else text)
+        if (first < order[post] < last and lead_key and lead_key not in everything
+                and not _is_hidden(post)):
+            additions.append((order[post], text))
+    return additions
+
+
 def _link_share(element) -> float:
+    """Share of an element's letters in its longest link (1.0 inside a link).
+
+    The longest single link, not all links together: a teaser is one linked headline, while
+    prose may link several of its phrases and still be prose.
+    """
+    if any(node.tag == "a" for node in element.iterancestors()):
+        return 1.0
     total = _word_letters(element.text_content())
     if not total:
         return 0.0
-    return sum(_word_letters(a.text_content()) for a in element.iter("a")) / total
+    return max((_word_letters(a.text_content()) for a in element.iter("a")), default=0) / total
 
 
-def _link_shares(tree) -> dict[str, float]:
-    """Share of link text of every block element of the page, by its words."""
-    shares: dict[str, float] = {}
-    for element in tree.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "dd"):
-        key = _key(element.text_content())
-        if key and key not in shares:
-            shares[key] = _link_share(element)
-    return shares
+class _LinkIndex:
+    """How much of a paragraph is link text, looked up from the page it came from."""
+
+    def __init__(self, tree) -> None:
+        self.shares: dict[str, float] = {}
+        for element in tree.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span",
+                                 "dd", "a"):
+            key = _key(element.text_content())
+            if key and key not in self.shares:
+                self.shares[key] = _link_share(element)
+        self.anchors = {key for a in tree.iter("a")
+                        if (key := _key(a.text_content())).count(" ") >= 2}
+
+    def share(self, text: str) -> float:
+        """The share for a paragraph, also when it is one line of a larger element.
+
+        A line cut from a bigger block (links separated by ``<br>``) has no element of its
+        own; then the longest link text it contains decides.
+        """
+        key = _key(text)
+        if not key:
+            return 0.0
+        if key in self.shares:
+            return self.shares[key]
+        longest = max((len(a) for a in self.anchors if a in key), default=0)
+        return longest / len(key)
 
 
 def _clean(tree, paragraphs: list[str]) -> tuple[list[str], list[str]]:
     """Drop link teasers (and their label), bare web addresses and timestamps."""
-    shares = _link_shares(tree)
+    links = _LinkIndex(tree)
+    shares = [links.share(text) for text in paragraphs]
     drop = [False] * len(paragraphs)
     for i, text in enumerate(paragraphs):
         words = len(_WORD.findall(text))
-        share = shares.get(_key(text), 0.0)
+        share = shares[i]
         if not words or (share >= LINK_SHARE
                          and LINK_PARAGRAPH_MIN_WORDS <= words <= LINK_PARAGRAPH_MAX_WORDS):
             drop[i] = True
@@ -238,10 +331,9 @@ def _clean(tree, paragraphs: list[str]) -> tuple[list[str], list[str]]:
             drop[i] = True
     for i in range(len(paragraphs) - 1):
         text = paragraphs[i]
-        if (drop[i + 1] and not drop[i] and len(_WORD.findall(text)) <= LABEL_MAX_WORDS
+        if (drop[i + 1] and not drop[i] and len(text.split()) <= LABEL_MAX_WORDS
                 and not text.rstrip().endswith(_SENTENCE_END)
-                and shares.get(_key(text), 0.0) < LINK_SHARE
-                and shares.get(_key(paragraphs[i + 1]), 0.0) >= LINK_SHARE):
+                and shares[i] < LINK_SHARE and shares[i + 1] >= LINK_SHARE):
             drop[i] = True
     kept = [p for p, d in zip(paragraphs, drop) if not d]
     removed = [p for p, d in zip(paragraphs, drop) if d]
@@ -256,7 +348,8 @@ def _split_headline(title: str, paragraphs: list[str]) -> tuple[str, list[str]]:
     """The headline once: a leading paragraph repeating the page title becomes the title.
 
     Page titles often carry the site's name ("Headline | Site"); the article's own headline
-    paragraph is then the better title. Without any title, the first paragraph is used.
+    paragraph is then the better title. Short lines above the headline ("BREAKING", a section
+    name) are kickers and go with it. Without any title, the first paragraph is used.
     """
     title_key = _key(title)
     for i, text in enumerate(paragraphs[:3]):
@@ -264,7 +357,8 @@ def _split_headline(title: str, paragraphs: list[str]) -> tuple[str, list[str]]:
         if not key or len(text) > 300:
             continue
         if key == title_key or (title_key.startswith(key + " ") and len(key) >= 0.4 * len(title_key)):
-            return _clean_line(text), paragraphs[:i] + paragraphs[i + 1:]
+            before = [p for p in paragraphs[:i] if len(p.split()) > KICKER_MAX_WORDS]
+            return _clean_line(text), before + paragraphs[i + 1:]
     if not title_key and paragraphs:
         return _clean_line(paragraphs[0]), paragraphs[1:]
     return title, paragraphs
