@@ -28,12 +28,14 @@ REPORTING_VERBS = (
     "believes", "believe", "suggest", "suggests", "wrote", "writes", "testified", "declared",
     "explained", "pointed out", "conceded", "recorded", "registered", "forecast",
 )
+_VERB_WORDS = frozenset(v.split()[0] for v in REPORTING_VERBS) | {"according"}
+_WORD = re.compile(r"[a-z]+")
 _VERB_RE = "|".join(re.escape(v) for v in sorted(REPORTING_VERBS, key=len, reverse=True))
-_AUX = r"(?:(?:has|have|had|also|had\s+also|has\s+also|later|then|previously|separately|" \
-       r"earlier|finally|again|publicly|repeatedly|officially)\s+)*"
-
 # Subject + reporting verb: the subject is found by walking back from the verb.
-_SUBJECT_VERB = re.compile(rf"\b{_AUX}(?P<verb>{_VERB_RE})\b", re.IGNORECASE)
+_SUBJECT_VERB = re.compile(rf"\b(?P<verb>{_VERB_RE})\b", re.IGNORECASE)
+_AUX_ENDINGS = ("has", "have", "had", "also", "later", "then", "previously", "separately",
+                "earlier", "finally", "again", "publicly", "repeatedly", "officially")
+_TRAILING_AUX = re.compile(r"(?:\s+(?:" + "|".join(_AUX_ENDINGS) + r"))+$", re.IGNORECASE)
 # "…,” said Dr Elena Marsh, the agency's head …" / "…, says the ministry."
 _VERB_SUBJECT = re.compile(
     rf"[,”\"’]\s*[”\"’]?\s*(?P<verb>said|says|told|added|warned|claimed|wrote|according\s+to)\s+"
@@ -44,6 +46,15 @@ _VERB_SUBJECT = re.compile(
 _ACCORDING = re.compile(
     r"\baccording\s+to\s+(?P<np>[^,.;:!?—–()“”\"]{2,120})", re.IGNORECASE
 )
+_ORG_HEAD = re.compile(r"(?:Office|Ministry|Agency|Service|Association|Authority|Council|"
+                       r"Committee|Department|Administration|Commission|Institute|University|"
+                       r"Organi[sz]ation|Bureau|Union|Fund|Court|Board)\b")
+_TITLE_HEAD = re.compile(r"(?:inister|ecretary|eader|hief|resident|pokes|ouncillor|irector|"
+                         r"conomist|xecutive|rofessor|hair|Dr|Mr|Mrs|Ms)\b")
+_TITLED_PERSON = re.compile(
+    r"\b(?:[Mm]inister|[Ss]ecretary|[Ll]eader|[Cc]hief|[Pp]resident|[Ss]pokes\w+|[Cc]ouncillor|"
+    r"[Dd]irector|[Ee]conomist|[Ee]xecutive|[Pp]rofessor|[Cc]hair\w*|Dr|Mr|Mrs|Ms),?\s+"
+    r"((?:[A-Z][\w'’\-]+)(?:\s+[A-Z][\w'’\-]+)+)")
 _MEDIUM = re.compile(
     r"(?:\s+to)?\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|"
     r"February|March|April|May|June|July|August|September|October|November|December|"
@@ -80,7 +91,8 @@ _PERSON_TITLES = frozenset(
 )
 #: Nouns for documents that speak for whoever published them ("the report found").
 _DOCUMENTS = frozenset(
-    "report survey study data figures analysis statistics census poll review estimate".split()
+    """report survey study data figures analysis statistics census poll review estimate
+    evaluation audit""".split()
 )
 _TIME_WORDS = frozenset(
     """on in at last this next yesterday today tonight monday tuesday wednesday thursday friday
@@ -108,6 +120,10 @@ class Attribution:
                            self.document)
 
 
+#: How many recent people (and, separately, organisations) a context remembers.
+_CONTEXT_SIZE = 20
+
+
 @dataclass
 class SourceContext:
     """Sources and organisations named so far in an article, for pronouns and titles."""
@@ -125,6 +141,8 @@ class SourceContext:
         if name in target:
             target.remove(name)
         target.append(name)
+        if len(target) > _CONTEXT_SIZE:
+            del target[0]  # pronouns and titles point back a few sentences, not a book
         if document:
             self.documents[document] = name
 
@@ -140,6 +158,8 @@ class SourceContext:
 
     def remember_mentions(self, text: str) -> None:
         """Note organisations named anywhere in a sentence ("by the National Health Agency")."""
+        if not _ORG_HEAD.search(text) and not _TITLE_HEAD.search(text):
+            return  # (a quick test first: most sentences name nobody new)
         for match in re.finditer(
             r"\b(?:[A-Z][\w'’\-]*\s+){0,4}(?:" + "|".join(w.capitalize() for w in (
                 "office", "ministry", "agency", "service", "association", "authority",
@@ -148,6 +168,8 @@ class SourceContext:
                 "fund", "court", "board")) + r")\b", text):
             if len(match.group(0).split()) >= 2:
                 self.remember(match.group(0))
+        for match in _TITLED_PERSON.finditer(text):
+            self.remember(match.group(1))  # "The transport minister, Helen Marsh, urged …"
 
     def resolve(self, phrase: str) -> str | None:
         """The earlier source a pronoun or title ("she", "the agency") stands for, if clear."""
@@ -176,6 +198,8 @@ def is_organisation(name: str) -> bool:
         return True
     if any(_kind_word(w.strip("."), _PERSON_TITLES) for w in words):
         return False
+    if len(words) == 1 and re.fullmatch(r"[A-Z][a-z]+[^s]s", name):
+        return True  # "Supermarkets", "Unions": a group, not a person
     capitals = [w for w in name.split() if w[:1].isupper()]
     return not (len(capitals) >= 2 or len(words) == 1 and name[:1].isupper() and
                 not name.isupper())
@@ -183,6 +207,8 @@ def is_organisation(name: str) -> bool:
 
 def find_attribution(text: str, context: SourceContext | None = None) -> Attribution | None:
     """The source that ``text`` (a sentence or clause) attributes its statement to, if any."""
+    if not _VERB_WORDS.intersection(_WORD.findall(text.lower())):
+        return None  # no reporting verb at all (a set lookup is faster than the patterns)
     found = _according_to(text) or _verb_subject(text) or _subject_verb(text)
     if found is None:
         return None
@@ -213,7 +239,7 @@ def _according_to(text: str) -> Attribution | None:
         return None
     phrase = match.group("np").strip()
     document = ""
-    by = re.search(r"\bby\s+(?:the\s+)?([A-Z][^,;]*)$", phrase)
+    by = re.search(r"\bby\s+(?:the\s+)?([^,;]+)$", phrase)
     if by:
         head = re.match(r"(?:an?|the)\s+(\w+)", phrase)
         document = head.group(1).lower() if head and head.group(1).lower() in _DOCUMENTS else ""
@@ -252,6 +278,8 @@ def _subject_verb(text: str) -> Attribution | None:
 def _subject_before(text: str, end: int) -> str | None:
     """The noun phrase that ends just before ``end`` (a reporting verb), if it is a subject."""
     chunk = text[:end].rstrip(" ,")
+    if chunk.endswith(_AUX_ENDINGS):
+        chunk = _TRAILING_AUX.sub("", chunk).rstrip(" ,")  # "… has warned", "… finally said"
     if re.search(r"(?:^|[\s,])and$", chunk):
         # "Derek Hollis called the vote “reckless” and said …": the sentence's subject.
         return _leading_subject(text)
@@ -266,8 +294,8 @@ def _subject_before(text: str, end: int) -> str | None:
             return None
         first = piece.split()[0].lower()
         if pieces and (first.endswith("ed") and piece[:1].islower() or first in _TIME_WORDS
-                       and piece[:1].islower()):
-            continue
+                       and piece[:1].islower() or first in ("who", "which", "whose")):
+            continue  # an inserted phrase: "…, which represents the train companies, said"
         return _subject_phrase(piece)
     return None
 

@@ -188,13 +188,16 @@ def _is_date_part(text: str, match: re.Match[str]) -> bool:
                 and _MONTHS.search(text, window, match.start()))
 
 
+_NOUN_AFTER = re.compile(r"\s+([a-z][a-z\-]+)\b")
+
+
 def _with_noun(text: str, end: int, match: re.Match[str]) -> int:
     """Extend a count by the noun it counts ("249 civilians"), when one follows at once."""
     if match.group("unit"):
         return end
-    noun = re.match(r"\s+([a-z][a-z\-]+)\b", text[end:])
+    noun = _NOUN_AFTER.match(text, end)  # (no slice: copying the rest was quadratic)
     if noun and noun.group(1) not in _NOT_A_NOUN and not noun.group(1).endswith("ly"):
-        return end + noun.end()
+        return noun.end()
     return end
 
 

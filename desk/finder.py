@@ -12,11 +12,10 @@ are in :mod:`desk.suggestions`.
 
 from __future__ import annotations
 
-import bisect
-import math
 import re
 from dataclasses import dataclass, field
 
+from . import scoring
 from .attribution import Attribution, SourceContext, find_attribution
 from .figures import Figure, FigureMatch, find_figures, number_end, parse_figure
 from .segment import Span, clauses, sentences
@@ -50,115 +49,69 @@ class Suggestion:
         }
 
 
-# -- cues -------------------------------------------------------------------------------
-
-def _words(text: str) -> str:
-    return r"\b(?:" + "|".join(text.split()) + r")\b"
-
-
-_STAT_WORDS = re.compile(_words(
-    r"percent per\s+cent percentage rate rates average median million millions billion billions"
-    r" trillion trillions thousands hundreds dozens twice double doubled triple tripled half"
-    r" quarter third majority minority record highest lowest largest biggest smallest fastest"
-    r" most least fewer increase increased increases decrease decreased rose risen fell fallen"
-    r" grew grown growth declined decline dropped drop cut cuts raised lowered jumped surged"
-    r" tax taxes deficit debt budget spending spent unemployment jobs wages income inflation"
-    r" GDP economy dollars cost costs paid pay funding lost gained created killed died deaths"
-    r" dead casualties injured wounded victims cases admissions"), re.IGNORECASE)
-_FACT_VERBS = re.compile(_words(
-    r"voted vote votes passed signed vetoed approved opposed supported banned invested"
-    r" borrowed owns owned sold bought built closed opened shipped sent received hired fired"
-    r" elected appointed won lost attacked invaded evacuated destroyed burned flooded"
-    r" reached recorded counted measured"), re.IGNORECASE)
-_TIME_ANCHOR = re.compile(
-    r"\b(?:in|since|by|from|until|between|during)\s+(?:the\s+)?(?:1[89]|20)\d\d(?:s)?\b|"
-    r"\b(?:last|this|previous)\s+(?:year|month|week|decade|quarter)\b|\byears?\s+ago\b|"
-    r"\bfor\s+the\s+first\s+time\b", re.IGNORECASE)
-_QUESTION_START = re.compile(
-    r"^\W*(?:who|what|when|where|why|how|is|are|do|does|did|can|could|would|will|should|"
-    r"shall|have|has|may)\b", re.IGNORECASE)
-_OPINION = re.compile(
-    r"\b(?:I|we)\s+(?:think|believe|feel|hope|want|wish|guess|agree|disagree|know|like|love|"
-    r"mean|suppose|'d\s+like|would\s+like|urge)\b|\bin\s+my\s+(?:opinion|view)\b|"
-    r"\b(?:I'm|I\s+am|we're|we\s+are)\s+(?:going\s+to|gonna|sure|glad|proud|happy|"
-    r"not\s+going|committed|confident)\b|\b(?:I|we)\s+will\b|\b(?:I|we)'ll\b|"
-    r"\b(?:let\s+me|let's|let\s+us)\b|\bbelieve\s+me\b|\byou\s+know\b", re.IGNORECASE)
-_NORMATIVE = re.compile(
-    r"\b(?:should|must|ought|need\s+to|needs\s+to|have\s+to|has\s+to|got\s+to|going\s+to|"
-    r"gonna|would|could|might|will)\b", re.IGNORECASE)
-_SMALL_TALK = re.compile(
-    r"^\W*(?:thank|thanks|good\s+(?:evening|morning|night)|welcome|okay|ok|yes|no|well|"
-    r"sure|absolutely|right|hello|hi|wow|excuse\s+me|sorry|please|all\s+right|now)\b\W*$|"
-    r"^\W*(?:thank\s+you|thanks)\b|\((?:applause|laughter|crosstalk|inaudible)\)",
-    re.IGNORECASE)
-_CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
-_VAGUE_FIGURE = re.compile(
-    r"\b(?:(?:tens|hundreds)\s+of\s+(?:thousands|millions)|hundreds|thousands|millions|"
-    r"billions|trillions|dozens|twice|half|double|tripled|doubled)\b", re.IGNORECASE)
 _MONTH_AFTER = re.compile(
     r"\s*(?:(?:and|to|-|–)\s*\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"[a-z]*\b", re.IGNORECASE)
-
-#: Weights of the cues (a linear score squashed to 0–1). Chosen by hand and checked on the
-#: tuning halves of the benchmarks (see scripts/eval_finder.py); not fitted to any data.
-WEIGHTS = {
-    "bias": -1.6,
-    "figure": 2.0,
-    "money_or_percent": 0.6,
-    "vague_figure": 0.9,
-    "stat_word": 0.55,
-    "fact_verb": 0.45,
-    "time_anchor": 0.6,
-    "attributed": 0.8,
-    "named": 0.25,
-    "long": 0.4,
-    "question": -2.5,
-    "opinion": -1.0,
-    "normative": -0.6,
-    "small_talk": -3.0,
-    "short": -1.5,
-}
+_MAY_HOLD_FIGURE = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
+    r"trillion|dozen|half|lakh|crore|percent|per\s+cent|dollars?|euros?|pounds|sterling|yen|"
+    r"rupees|hryvnias?|roubles|rubles|francs|yuan)\b", re.IGNORECASE)
+_MONTH_NOUN = re.compile(r"\s+(?:August|May|March)\b")
+_VAGUE_FIGURE = re.compile(
+    r"\b(?:(?:tens|hundreds)\s+of\s+(?:thousands|millions)|hundreds|thousands|millions|"
+    r"billions|trillions|dozens)\b", re.IGNORECASE)
 
 
 def suggest(text: str, *, min_score: float = DEFAULT_MIN_SCORE) -> list[Suggestion]:
-    """Candidate claims in ``text``, in text order, each a sentence or clause (never more)."""
-    figures = _useful_figures(text)
-    starts = [f.start for f in figures]
+    """Candidate claims in ``text``, in text order, each a sentence or clause (never more).
+
+    Only candidates scoring at least ``min_score`` (0–1) are returned.
+    """
     context = SourceContext()
     found: list[Suggestion] = []
-    previous: tuple[int, Attribution | None] = (-1, None)  # (paragraph, source)
+    paragraph, previous, curly, straight = -1, None, 0, 0
     for sentence in sentences(text):
-        lo = bisect.bisect_left(starts, sentence.start)
-        hi = bisect.bisect_left(starts, sentence.end)
-        in_sentence = [f for f in figures[lo:hi] if f.end <= sentence.end]
-        parts = clauses(text, sentence, [f.start for f in in_sentence])
+        if sentence.paragraph != paragraph:  # quotations and "she said" end with a paragraph
+            paragraph, previous, curly, straight = sentence.paragraph, None, 0, 0
         sentence_text = text[sentence.start:sentence.end]
-        whole = find_attribution(sentence_text, context) or _quote_speaker(
-            text, sentence, context)
-        if whole is None and previous[0] == sentence.paragraph and _is_quote(sentence_text):
-            whole = previous[1]
+        in_sentence = _useful_figures(text, sentence, sentence_text)
+        parts = clauses(text, sentence, [f.start for f in in_sentence])
+        whole = find_attribution(sentence_text, context)
+        if whole is None and (curly > 0 or straight % 2):
+            whole = _quote_speaker(text, sentence, context)
+        if whole is None and _is_quote(sentence_text):
+            whole = previous  # “…” after "Zelenskyy said …" in the same paragraph
         for part in parts:
             part_figures = [f for f in in_sentence if part.start <= f.start < part.end]
             attribution = (find_attribution(text[part.start:part.end], context)
                            if len(parts) > 1 else whole) or whole
-            item = _score(text, part, part_figures, attribution)
-            if item.score >= min_score:
+            item = _score(text, part, part_figures, attribution, min_score)
+            if item is not None:
                 found.append(item)
         if whole is not None:
             context.remember(whole.source.split(" (via ")[0], whole.document)
         context.remember_mentions(sentence_text)
-        previous = (sentence.paragraph, whole)
+        previous = whole
+        curly += sentence_text.count("“") - sentence_text.count("”")
+        straight += sentence_text.count('"')
     return found
 
 
-def _useful_figures(text: str) -> list[FigureMatch]:
-    """Figures of ``text`` without the dates ("9 August") the figure finder lets through."""
+def _useful_figures(text: str, sentence: Span, sentence_text: str) -> list[FigureMatch]:
+    """Figures of a sentence (offsets in ``text``), without the dates ("9 August") that the
+    figure finder lets through. Sentences without a digit or a number word are skipped
+    unread: that keeps a megabyte well under a second."""
+    if not _MAY_HOLD_FIGURE.search(sentence_text):
+        return []
     useful = []
-    for match in find_figures(text):
+    shift = sentence.start
+    for found in find_figures(sentence_text):
+        match = FigureMatch(found.start + shift, found.end + shift, found.text, found.figure)
         if match.figure.unit is None and _MONTH_AFTER.match(text, match.end):
             continue
-        if match.figure.unit is None and re.match(r"\s+(?:August|May|March)\b",
-                                                  text[match.start + len(match.text.split()[0]):]):
+        if match.figure.unit is None and _MONTH_NOUN.match(
+                text, match.start + len(match.text.split()[0])):
             continue
         useful.append(match)
     return useful
@@ -246,47 +199,29 @@ def _counted_noun(text: str, number_end: int, default_end: int) -> int:
 
 
 def _score(text: str, part: Span, figures: list[FigureMatch],
-           attribution: Attribution | None) -> Suggestion:
+           attribution: Attribution | None, min_score: float) -> Suggestion | None:
+    """The candidate ``part`` as a suggestion, or None when it scores below ``min_score``."""
     quote = text[part.start:part.end]
-    features: dict[str, float] = {}
-    reasons: list[str] = []
     groups = _groups(text, figures)
     primary = _primary(groups)
     figure_text = _figure_phrase(text, *primary) if primary else ""
+    found = scoring.cue_values(
+        quote, figure=primary is not None,
+        money_or_percent=bool(primary and (primary[0].figure.unit or primary[1].figure.unit)),
+        attributed=attribution is not None, figure_text=figure_text,
+        reporting_verb=attribution.cue if attribution else "")
+    score = scoring.score(found)
+    if score < min_score:
+        return None
+    reasons: list[str] = []
     if primary is not None:
-        features["figure"] = 1
         reasons.append(f"figure: {figure_text}")
-        if primary[0].figure.unit or primary[1].figure.unit:
-            features["money_or_percent"] = 1
     elif (vague := _VAGUE_FIGURE.search(quote)) is not None:
-        features["vague_figure"] = 1
         reasons.append(f"quantity: {vague.group(0)}")
-    stats = {m.group(0).lower() for m in _STAT_WORDS.finditer(quote)}
-    if stats:
-        features["stat_word"] = min(len(stats), 3)
-        reasons.append("statistics words: " + ", ".join(sorted(stats)[:4]))
-    facts = {m.group(0).lower() for m in _FACT_VERBS.finditer(quote)}
-    if facts:
-        features["fact_verb"] = min(len(facts), 2)
-        reasons.append("factual verbs: " + ", ".join(sorted(facts)[:3]))
-    if _TIME_ANCHOR.search(quote):
-        features["time_anchor"] = 1
-        reasons.append("dated")
     if attribution is not None:
-        features["attributed"] = 1
         via = f" (from '{attribution.resolved_from}')" if attribution.resolved_from else ""
         reasons.append(f"attributed ({attribution.cue}): {attribution.source}{via}")
-    names = len(_CAPITALISED.findall(quote))
-    if names:
-        features["named"] = min(names, 3)
-    words = len(quote.split())
-    if words >= 15:
-        features["long"] = 1
-    negatives = _negatives(quote, words)
-    features.update(negatives)
-    reasons.extend(f"less likely: {name.replace('_', ' ')}" for name in negatives)
-    raw = WEIGHTS["bias"] + sum(WEIGHTS[name] * value for name, value in features.items())
-    score = 1 / (1 + math.exp(-raw))
+    reasons.extend(scoring.describe(found, quote))
     parsed = parse_figure(figure_text) if primary else None
     figure: Figure | None = parsed or (primary[0].figure if primary else None)
     return Suggestion(
@@ -297,23 +232,6 @@ def _score(text: str, part: Span, figures: list[FigureMatch],
         source=attribution.source if attribution else "",
         score=score, reasons=tuple(reasons),
     )
-
-
-def _negatives(quote: str, words: int) -> dict[str, float]:
-    found: dict[str, float] = {}
-    stripped = quote.strip().rstrip("”’\"')")
-    if stripped.endswith("?") or (_QUESTION_START.match(quote) and "?" in quote):
-        found["question"] = 1
-    if _SMALL_TALK.search(quote):
-        found["small_talk"] = 1
-    opinions = len(_OPINION.findall(quote))
-    if opinions:
-        found["opinion"] = min(opinions, 2)
-    if _NORMATIVE.search(quote):
-        found["normative"] = 1
-    if words < 6:
-        found["short"] = 1
-    return found
 
 
 def _primary(groups: list[tuple[FigureMatch, FigureMatch]]
@@ -336,14 +254,11 @@ def _is_quote(sentence: str) -> bool:
 def _quote_speaker(text: str, sentence: Span,
                    context: SourceContext) -> Attribution | None:
     """For a sentence inside a quotation, the speaker named after the quotation closes."""
-    para_start = text.rfind("\n", 0, sentence.start) + 1
-    before = text[para_start:sentence.start]
-    opened = before.count("“") - before.count("”")
-    straight = before.count('"') % 2
-    if opened <= 0 and not straight:
-        return None
-    closing = re.compile(r"[”\"]").search(text, sentence.start, sentence.end + 400)
+    closing = _CLOSING_QUOTE.search(text, sentence.start, sentence.end + 400)
     if not closing:
         return None
     after = text[closing.start():closing.start() + 200].split("\n", 1)[0]
     return find_attribution(after, context)
+
+
+_CLOSING_QUOTE = re.compile(r"[”\"]")
