@@ -440,7 +440,7 @@ class _Merge:
             elif row[10] and not known[conflict.key()]:
                 self.db.execute(
                     "UPDATE merge_conflicts SET resolved_at = ? WHERE claim_id = ? AND field = ? "
-                    "AND kept_value IS ? AND other_value IS ? AND kept_at IS ? AND other_at IS ?",
+                    "AND other_value IS ? AND other_at IS ? AND resolved_at IS NULL",
                     [row[10], *conflict.key()])
         for article_id, quote, start, end, when, editor in self.other.execute(
                 "SELECT article_id, quote, start_char, end_char, dismissed_at, editor "

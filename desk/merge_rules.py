@@ -50,9 +50,8 @@ class Conflict:
     other_at: str
 
     def key(self) -> tuple[Any, ...]:
-        """What makes two records the same conflict (so that a re-merge adds none)."""
-        return (self.claim_id, self.field, self.kept_value, self.other_value, self.kept_at,
-                self.other_at)
+        """The overruled edit: each is recorded once, so that a re-merge adds nothing."""
+        return (self.claim_id, self.field, self.other_value, self.other_at)
 
 
 @dataclass
@@ -70,9 +69,11 @@ def edit_of(claim: dict[str, Any], edits: dict[str, Edit], field: str) -> Edit:
     recorded = edits.get(field)
     if recorded:
         return recorded
+    # No record: the field is as it was created (or deleted), by someone unrecorded. The
+    # claim's ``editor`` column is not used: it names the last editor of any field.
     if field == "deleted_at":
-        return (claim["deleted_at"] or claim["created_at"], claim["editor"] or "")
-    return (claim["created_at"], claim["editor"] or "")
+        return (claim["deleted_at"] or claim["created_at"], "")
+    return (claim["created_at"], "")
 
 
 def _value_key(value: Any) -> tuple[bool, str]:
@@ -82,13 +83,13 @@ def _value_key(value: Any) -> tuple[bool, str]:
 def merge_value(claim_id: str, field: str, created: str, mine: Any, my_edit: Edit,
                 theirs: Any, their_edit: Edit) -> tuple[Any, Edit, Conflict | None]:
     """Merge one field: returns the value kept, its edit, and the conflict if there is one."""
-    if mine == theirs:
-        return mine, max(my_edit, their_edit), None
     theirs_wins = (their_edit, _value_key(theirs)) > (my_edit, _value_key(mine))
     kept, kept_edit, lost, lost_edit = ((theirs, their_edit, mine, my_edit) if theirs_wins
                                         else (mine, my_edit, theirs, their_edit))
+    # Two deletes at different times agree: the claim is deleted (the later time stays).
+    same = (mine is None) == (theirs is None) if field == "deleted_at" else mine == theirs
     conflict = None
-    if my_edit[0] > created and their_edit[0] > created:
+    if not same and my_edit[0] > created and their_edit[0] > created:
         conflict = Conflict(claim_id, field, kept, lost, kept_edit[1], lost_edit[1],
                             kept_edit[0], lost_edit[0])
     return kept, kept_edit, conflict

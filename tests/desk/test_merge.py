@@ -332,3 +332,129 @@ def test_cli_merge_prints_a_summary(office: dict, tmp_path: Path, capsys) -> Non
     other.write_text("not a desk")
     assert run(["merge", str(office["path"]), str(other)]) == 1
     assert "not a Claims Desk file" in capsys.readouterr().err
+
+
+# -- properties, on random field work -------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NOTES = ("", "call back", "checked with the ministry", "see the PDF")
+SOURCES = ("UN", "the ministry", "Officials", "health board")
+FIGURES = ("249", "$350 million", "nearly 500", "")
+TAGS = ("casualties", "housing", "money", "priority")
+STATUS_CHOICES = ("checking", "verified", "false", "misleading")
+WORDS = ("civilians", "pledged", "homes", "meals", "patients", "children", "Doctors")
+
+Operation = st.tuples(
+    st.integers(0, 2),                                   # which laptop
+    st.sampled_from(("note", "status", "source", "figure", "tag", "untag", "delete", "add")),
+    st.integers(0, 7),                                   # which claim
+    st.integers(0, 6),                                   # which value
+)
+
+
+@pytest.fixture(scope="module")
+def base_desk(tmp_path_factory) -> Path:
+    """An office desk built once for all the property examples (copied per example)."""
+    folder = tmp_path_factory.mktemp("base")
+    path = folder / "base.desk"
+    with Desk.open(path, editor="lead") as desk:
+        flood = desk.add_article(ArticleDraft("Flood", FLOOD, "flood.txt")).article_id
+        report = desk.add_article(ArticleDraft("Report", REPORT, "report.txt")).article_id
+        for article_id, needle in ((flood, "249 civilians"), (flood, "$350 million"),
+                                   (flood, "nearly 500 homes"), (report, "1,200 patients")):
+            claim_on(desk, article_id, needle, tags=["casualties"])
+    return path
+
+
+def _apply(path: Path, editor: str, operations: list[tuple[int, str, int, int]]) -> None:
+    with Desk.open(path, editor=editor) as desk:
+        for _laptop, kind, which, value in operations:
+            tick()
+            claims = desk.claims(include_deleted=True)
+            claim = claims[which % len(claims)]
+            if kind == "add":
+                article = desk.articles()[value % 2]
+                word = next(w for w in WORDS[value:] + WORDS if w in article.body)
+                claim_on(desk, article.id, word, note=f"{editor}'s find")
+            elif claim.deleted_at is not None:
+                continue
+            elif kind == "delete":
+                desk.delete_claim(claim.id)
+            elif kind in ("tag", "untag"):
+                tag = TAGS[value % len(TAGS)]
+                tags = set(claim.tags) | {tag} if kind == "tag" else set(claim.tags) - {tag}
+                desk.update_claim(claim.id, tags=sorted(tags))
+            else:
+                choices = {"note": NOTES, "status": STATUS_CHOICES, "source": SOURCES,
+                           "figure": FIGURES}[kind]
+                desk.update_claim(claim.id, **{kind: choices[value % len(choices)]})
+
+
+def _tag_rows(path: Path) -> dict[tuple[str, str], tuple[str, str | None]]:
+    conn = sqlite3.connect(path)
+    try:
+        return {(c, n): (a, d) for c, n, a, d in conn.execute(
+            "SELECT ct.claims_id, t.name, ct.added_at, ct.deleted_at FROM claims_tags ct "
+            "JOIN tags t ON t.id = ct.tags_id")}
+    finally:
+        conn.close()
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(operations=st.lists(Operation, max_size=14))
+def test_merge_properties(base_desk: Path, tmp_path_factory, operations) -> None:
+    """Idempotent, order-independent, nothing lost — on random edits of three copies."""
+    folder = tmp_path_factory.mktemp("example")
+    copies = [copy_desk(base_desk, folder / f"laptop{n}.desk") for n in range(3)]
+    for number, path in enumerate(copies):
+        _apply(path, f"editor{number}", [op for op in operations if op[0] == number])
+    # Order independence: one order, the reverse, and A+B against B+A.
+    results = []
+    for name, order in (("forward", copies), ("backward", copies[::-1])):
+        target = copy_desk(base_desk, folder / f"{name}.desk")
+        with Desk.open(target) as desk:
+            for path in order:
+                merge_desks(desk, [path], backup=False)
+        results.append(target)
+    assert snapshot(results[0]) == snapshot(results[1])
+    ab = copy_desk(copies[0], folder / "ab.desk")
+    ba = copy_desk(copies[1], folder / "ba.desk")
+    with Desk.open(ab) as desk:
+        merge_desks(desk, [copies[1]], backup=False)
+    with Desk.open(ba) as desk:
+        merge_desks(desk, [copies[0]], backup=False)
+    assert snapshot(ab) == snapshot(ba)
+    # Idempotence: merging the same desks again changes nothing at all.
+    before = dump(results[0])
+    with Desk.open(results[0]) as desk:
+        merge_desks(desk, copies, backup=False)
+    assert dump(results[0]) == before
+    # The two orders' results merge into each other without changing a value.
+    values = snapshot(results[0])
+    with Desk.open(results[0]) as desk:
+        merge_desks(desk, [results[1]], backup=False)
+    assert snapshot(results[0]) == values
+    # Nothing lost: claims, values (or their conflict records) and tags.
+    original = snapshot(base_desk)
+    after = snapshot(results[0])
+    tags_after = _tag_rows(results[0])
+    with Desk.open(results[0], read_only=True) as desk:
+        overruled = {(row[0], row[1], row[3]) for row in conflicts(desk)}
+    inputs = {path: snapshot(path) for path in copies}
+    for path in copies:
+        for claim_id, values in inputs[path].items():
+            assert claim_id in after
+            for index, name in ((4, "source"), (5, "figure"), (7, "status"), (8, "note")):
+                if values[index] != after[claim_id][index]:
+                    assert ((claim_id, name, values[index]) in overruled
+                            or values[index] == original.get(claim_id, values)[index])
+            if values[9] and not after[claim_id][9]:  # deleted only if deleted somewhere
+                assert any(not inputs[p].get(claim_id, values)[9] for p in copies)
+        for key, (added, deleted) in _tag_rows(path).items():
+            assert key in tags_after
+            if deleted is None and tags_after[key][1] is not None:
+                assert tags_after[key][1] >= added
+    assert check_desk(results[0]).sound
