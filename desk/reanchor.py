@@ -12,7 +12,9 @@ placed in the new text by the first rule that works:
    quote's head and tail); the best candidate whose text is at least
    :data:`FUZZY_THRESHOLD` similar to the old quote (normalised Levenshtein similarity)
    is taken → ``fuzzy``: quote, prefix and suffix now hold the new text and the old quote is
-   kept in ``previous_quote``; the claim is flagged for an editor's look;
+   kept in ``previous_quote``; the claim is flagged for an editor's look. A candidate that
+   is mostly text which was already elsewhere in the old article, unchanged (a similar
+   neighbouring sentence after the claim's own was deleted), is not taken;
 4. otherwise → ``orphaned``: quote, prefix and suffix are kept, the offsets are clamped into
    the new text, and the claim is listed as needing attention until it is re-attached.
 
@@ -37,6 +39,10 @@ from .model import Article, ArticleDraft, Claim
 #: A fuzzy candidate must be at least this similar to the old quote (1.0 = identical):
 #: 0.75 means at most a quarter of the characters changed.
 FUZZY_THRESHOLD = 0.75
+#: A fuzzy candidate is refused when more than this share of it is text that was already
+#: elsewhere in the old article, unchanged (a similar neighbouring sentence, not an edit of
+#: the claim's own passage).
+MAX_FOREIGN_SHARE = 0.5
 #: diff-match-patch's Bitap search handles patterns up to this many characters.
 _MATCH_BITS = 32
 
@@ -144,12 +150,41 @@ class Reanchorer:
             cand_start, cand_end = _trim(body, max(0, cand_start), min(len(body), cand_end))
             if cand_end <= cand_start:
                 continue
+            if was_placed and self._foreign_share(cand_start, cand_end, start,
+                                                  end) > MAX_FOREIGN_SHARE:
+                continue
             score = Levenshtein.normalized_similarity(quote, body[cand_start:cand_end])
             if best is None or score > best[0]:
                 best = (score, cand_start, cand_end)
         if best is None or best[0] < FUZZY_THRESHOLD:
             return None
         return best[1], best[2]
+
+
+    def _foreign_share(self, new_start: int, new_end: int, old_start: int,
+                       old_end: int) -> float:
+        """The share of ``new_body[new_start:new_end]`` that is unchanged old text from
+        outside ``old_body[old_start:old_end]``."""
+        if self._diffs is None:
+            self._map(0)
+        old_at = new_at = foreign = 0
+        for op, text in self._diffs or []:
+            size = len(text)
+            if op == diff_match_patch.DIFF_EQUAL:
+                low, high = max(new_at, new_start), min(new_at + size, new_end)
+                if low < high:
+                    old_low, old_high = low - new_at + old_at, high - new_at + old_at
+                    inside = max(0, min(old_high, old_end) - max(old_low, old_start))
+                    foreign += (high - low) - inside
+                old_at += size
+                new_at += size
+            elif op == diff_match_patch.DIFF_DELETE:
+                old_at += size
+            else:
+                new_at += size
+            if new_at >= new_end:
+                break
+        return foreign / (new_end - new_start)
 
 
 def update_article_text(db: sqlite_utils.Database, article: Article, draft: ArticleDraft,

@@ -147,6 +147,22 @@ def test_the_threshold_decides_between_fuzzy_and_orphaned():
     assert 1 - 4 / 20 >= FUZZY_THRESHOLD > 1 - 6 / 20
 
 
+def test_a_deleted_sentence_is_orphaned_not_moved_onto_a_similar_neighbour(desk: Desk):
+    sentences = [f"Officials in district {n} said {n * 7} people were counted on day {n}."
+                 for n in range(1, 40)]
+    body = "Census\n\n" + " ".join(sentences)
+    article_id = desk.add_article(ArticleDraft("Census", body, "census.txt")).article_id
+    gone = _claim(desk, article_id, sentences[20])
+    edited = _claim(desk, article_id, sentences[30])
+    new = sentences[:]
+    new[20] = "This sentence was withdrawn."
+    new[30] = new[30].replace("people", "residents")
+    _update(desk, "Census\n\n" + " ".join(new), "census.txt")
+    assert desk.claim(gone.id).anchor_status == "orphaned"
+    moved = desk.claim(edited.id)
+    assert moved.anchor_status == "fuzzy" and moved.quote == new[30]
+
+
 # -- repeats, follow-ups and re-attaching ---------------------------------------------------
 
 def test_repeated_updates_keep_the_first_quote_and_an_orphan_can_come_back(flood):
