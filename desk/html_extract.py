@@ -267,8 +267,9 @@ def _embedded_posts(tree, matched: list, known: set[str], order: dict) -> list[t
     for post in tree.xpath(_EMBED_XPATH):
         text = _clean_line(" ".join(post.itertext()))
         lead = post.find(".//p")
-        lead_key = _key(lead.text_content() if lead is not None else text)
-        if (first < order[post] < last and lead_key and lead_key not in everything
+        # its first words, enough to tell whether the extractor already kept the post
+        probe = " ".join(_key(lead.text_content() if lead is not None else text).split()[:6])
+        if (first < order[post] < last and probe and probe not in everything
                 and not _is_hidden(post)):
             additions.append((order[post], text))
     return additions
