@@ -101,6 +101,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-refresh", action="store_true",
                    help="show the stored groups without regrouping")
     p.set_defaults(run=cmd_groups)
+
+    p = commands.add_parser("suggest", help="suggest check-worthy claims (with source and "
+                            "figure) that are not yet tagged or dismissed")
+    p.add_argument("desk", metavar="DESK")
+    p.add_argument("--article", metavar="ID", help="only this article (default: all)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv",
+                   help="csv (default) or json")
+    p.add_argument("--min-score", type=float, default=None, metavar="S",
+                   help="leave out suggestions scoring below S (0-1; default 0.5)")
+    p.set_defaults(run=cmd_suggest)
     return parser
 
 
@@ -303,4 +313,18 @@ def cmd_groups(args: argparse.Namespace) -> int:
     with _open(args, read_only=args.no_refresh) as desk:
         sys.stdout.reconfigure(newline="")  # type: ignore[union-attr]
         sys.stdout.write(groups_report(desk, args.format, refresh=not args.no_refresh))
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    """Print the claim finder's suggestions for the desk's articles (CSV or JSON)."""
+    from pathlib import Path
+
+    from .suggestions import suggestions_report
+
+    if not Path(args.desk).is_file():
+        raise DeskError(f"{args.desk} does not exist.")
+    with _open(args, read_only=True) as desk:
+        sys.stdout.reconfigure(newline="")  # type: ignore[union-attr]
+        sys.stdout.write(suggestions_report(desk, args.article, args.format, args.min_score))
     return 0

@@ -24,9 +24,20 @@ from .segment import Span, clauses, sentences
 DEFAULT_MIN_SCORE = 0.5
 
 
+#: Keys of :meth:`Suggestion.as_dict` (and columns of ``claims-desk suggest --format csv``).
+SUGGESTION_COLUMNS: tuple[str, ...] = (
+    "article_id", "start_char", "end_char", "quote", "source", "figure", "figure_value",
+    "figure_unit", "figure_qualifier", "score", "reasons",
+)
+
+
 @dataclass(frozen=True)
 class Suggestion:
-    """One candidate claim: a sentence or clause worth checking, with what the finder found."""
+    """One candidate claim: a sentence or clause worth checking, with what the finder found.
+
+    ``start``/``end`` are code-point offsets into the text (``quote == text[start:end]``);
+    ``article_id`` is set by the desk-level functions of :mod:`desk.suggestions`.
+    """
 
     start: int
     end: int
@@ -38,14 +49,16 @@ class Suggestion:
     source: str  # '' when the text names none
     score: float  # 0–1: how check-worthy
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    article_id: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        """The suggestion as a plain dict (for JSON)."""
+        """The suggestion as a plain dict with the keys of :data:`SUGGESTION_COLUMNS`."""
         return {
-            "start_char": self.start, "end_char": self.end, "quote": self.quote,
-            "source": self.source, "figure": self.figure, "figure_value": self.figure_value,
-            "figure_unit": self.figure_unit, "figure_qualifier": self.figure_qualifier,
-            "score": round(self.score, 3), "reasons": list(self.reasons),
+            "article_id": self.article_id, "start_char": self.start, "end_char": self.end,
+            "quote": self.quote, "source": self.source, "figure": self.figure,
+            "figure_value": self.figure_value, "figure_unit": self.figure_unit,
+            "figure_qualifier": self.figure_qualifier, "score": round(self.score, 3),
+            "reasons": list(self.reasons),
         }
 
 
@@ -209,7 +222,8 @@ def _score(text: str, part: Span, figures: list[FigureMatch],
         quote, figure=primary is not None,
         money_or_percent=bool(primary and (primary[0].figure.unit or primary[1].figure.unit)),
         attributed=attribution is not None, figure_text=figure_text,
-        reporting_verb=attribution.cue if attribution else "")
+        reporting_verb=attribution.cue if attribution else "",
+        figure_clause=_clause_around(text, part, primary[0].start) if primary else None)
     score = scoring.score(found)
     if score < min_score:
         return None
@@ -232,6 +246,21 @@ def _score(text: str, part: Span, figures: list[FigureMatch],
         source=attribution.source if attribution else "",
         score=score, reasons=tuple(reasons),
     )
+
+
+_CLAUSE_MARK = re.compile(r"[,;:—–()]|\s(?:and|but|while|whereas|because)\s")
+
+
+def _clause_around(text: str, part: Span, position: int) -> str:
+    """The clause of ``part`` that holds ``position`` (bounded by commas, dashes, "and" …)."""
+    start, end = part.start, part.end
+    for mark in _CLAUSE_MARK.finditer(text, part.start, part.end):
+        if mark.end() <= position:
+            start = mark.end()
+        elif mark.start() >= position:
+            end = mark.start()
+            break
+    return text[start:end]
 
 
 def _primary(groups: list[tuple[FigureMatch, FigureMatch]]

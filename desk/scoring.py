@@ -119,12 +119,16 @@ CUES: dict[str, Cue] = {
 
 
 def cue_values(quote: str, *, figure: bool, money_or_percent: bool, attributed: bool,
-               figure_text: str = "", reporting_verb: str = "") -> dict[str, float]:
+               figure_text: str = "", reporting_verb: str = "",
+               figure_clause: str | None = None) -> dict[str, float]:
     """The cues present in ``quote`` and their strengths (1 unless counted).
 
     ``reporting_verb`` is the verb that attributed the quote ("said"): it counts once, as the
-    attribution, not again as a factual verb.
+    attribution, not again as a factual verb. ``figure_clause`` is the clause around the
+    figure: a promise or a modal elsewhere in the sentence ("… and we will keep them there")
+    does not make the figure less checkable.
     """
+    hedged = quote if figure_clause is None else figure_clause
     words = _TOKEN.findall(quote.lower())
     vocabulary = set(words)
     if reporting_verb:
@@ -159,10 +163,10 @@ def cue_values(quote: str, *, figure: bool, money_or_percent: bool, attributed: 
     stripped = quote.rstrip(" \"'”’)")
     if stripped.endswith("?") or (words and words[0] in QUESTION_WORDS and "?" in quote):
         found["question"] = 1
-    opinions = len(_OPINION.findall(quote)) if vocabulary & _OPINION_WORDS else 0
+    opinions = len(_OPINION.findall(hedged)) if vocabulary & _OPINION_WORDS else 0
     if opinions:
         found["opinion"] = min(opinions, 2)
-    if vocabulary & MODALS:
+    if vocabulary & MODALS and MODALS.intersection(_TOKEN.findall(hedged.lower())):
         found["modal"] = 1
     if words and (words[0] in SMALL_TALK and len(words) <= 4 or words[:2] == ["thank", "you"]
                   or vocabulary & {"applause", "crosstalk", "laughter", "inaudible"}):

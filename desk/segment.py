@@ -22,7 +22,7 @@ ABBREVIATIONS = frozenset(
 #: Longest span the finder treats as one sentence; longer runs are cut at clause marks.
 MAX_SENTENCE = 600
 
-_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n+")
+_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[^\w\s]{0,4}\s?[A-Z0-9])|\n+")
 _CLAUSE_BREAK = re.compile(
     r",\s+(?=(?:but|while|whereas|although|though|as|and\s+(?:the|a|an|it|they|he|she))\b)"
     r"|;\s+|\s+[—–]\s+"
