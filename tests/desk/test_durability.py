@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -166,3 +167,57 @@ def test_a_crash_while_creating_a_desk_never_leaves_a_file_that_is_refused(tmp_p
             assert desk.counts() == (0, 0)
         assert check_desk(path).sound
     assert not [p.name for p in tmp_path.iterdir() if "creating" in p.name]
+
+
+SYNCER = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+from desk import Desk
+with Desk.open(sys.argv[2], editor="syncer") as desk:
+    if len(sys.argv) > 3:
+        desk.db.execute(f"PRAGMA synchronous = {sys.argv[3]}")
+    article = desk.articles()[0]
+    claim = desk.add_claim(article.id, 0, 5)
+    sys.stdout.write("ACK\n")
+    sys.stdout.flush()
+    for n in range(8):
+        desk.update_claim(claim.id, note=str(n))
+        sys.stdout.write("ACK\n")
+        sys.stdout.flush()
+"""
+
+
+def _acks_without_flush(desk_path: Path, tmp_path: Path, *mode: str) -> tuple[int, int]:
+    """(acknowledgements, those not preceded by a flush of the WAL since the last one)."""
+    log = tmp_path / "strace.log"
+    result = subprocess.run(
+        ["strace", "-f", "-y", "-e", "trace=fsync,fdatasync,write", "-o", str(log),
+         sys.executable, "-c", SYNCER, str(ROOT), str(desk_path), *mode],
+        capture_output=True, text=True, timeout=60)
+    if result.returncode != 0 and "ptrace" in result.stderr:
+        pytest.skip(f"strace cannot trace here: {result.stderr.strip()}")
+    assert result.returncode == 0, result.stderr
+    acks = unflushed = 0
+    flushed = False
+    for line in log.read_text().splitlines():
+        if ("fdatasync(" in line or "fsync(" in line) and "-wal>" in line and "= 0" in line:
+            flushed = True
+        elif "write(1" in line and "ACK" in line:
+            acks += 1
+            unflushed += not flushed
+            flushed = False
+    return acks, unflushed
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+def test_every_acknowledged_commit_is_flushed_to_disk_first(seeded_desk: Desk, tmp_path: Path):
+    """What a power cut needs: the WAL is fsync'd before each call returns (synchronous=FULL).
+
+    The same check on a connection switched to synchronous=NORMAL finds commits that
+    returned without a flush, which shows that the check can fail.
+    """
+    seeded_desk.close()
+    acks, unflushed = _acks_without_flush(seeded_desk.path, tmp_path)
+    assert acks == 9 and unflushed == 0
+    acks, unflushed = _acks_without_flush(seeded_desk.path, tmp_path, "NORMAL")
+    assert acks == 9 and unflushed >= 8
