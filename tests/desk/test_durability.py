@@ -3,7 +3,9 @@
 After every kill the desk passes ``PRAGMA integrity_check`` and our invariants, and every
 change the process acknowledged (it prints a line only after the call returned, i.e. after
 the commit) is there. Bounded in time (about 20 s). SIGKILL tests a crash of the process;
-a power cut also needs ``synchronous=FULL``, which is asserted here but cannot be simulated.
+a power cut cannot be simulated here, so another test traces the system calls (strace) and
+checks that the WAL is flushed to disk (``fdatasync``) before every acknowledgement — what
+``synchronous=FULL`` promises. A crash while a new desk is being created is tested too.
 """
 
 from __future__ import annotations
