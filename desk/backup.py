@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import safe_open
-from .errors import DeskError
+from . import connection, safe_open
+from .errors import DeskError, NotADeskError
+from .schema import APPLICATION_ID
 
 #: The folder beside the desk that holds its backups.
 BACKUP_DIR_NAME = "backups"
@@ -160,8 +161,11 @@ def restore_into(conn: sqlite3.Connection, desk_path: str | Path,
 def restore_file(desk_path: str | Path, backup_path: str | Path) -> Path | None:
     """Restore the desk at ``desk_path`` from a backup (``python main.py restore``).
 
-    An existing desk is backed up first and that backup's path returned; a missing desk is
-    created from the backup (None is returned). An older backup is migrated.
+    The backup is checked first. An existing desk is backed up and that backup's path is
+    returned. A damaged desk (one that cannot be opened) is moved aside, never deleted, to
+    ``<name>.damaged-<time>`` and that path is returned; another application's database is
+    refused. A missing desk is created from the backup (None is returned). An older backup
+    is migrated.
     """
     from .store import Desk
 
@@ -171,9 +175,19 @@ def restore_file(desk_path: str | Path, backup_path: str | Path) -> Path | None:
         raise DeskError(f"{backup_path} does not exist.")
     if desk_path.exists() and desk_path.resolve() == backup_path.resolve():
         raise DeskError("A desk cannot be restored from itself.")
+    safe_open.open_foreign(backup_path).close()
+    aside = None
     if desk_path.exists() and desk_path.stat().st_size > 0:
-        with Desk.open(desk_path) as desk:
-            return desk.restore_backup(backup_path)
+        try:
+            desk = Desk.open(desk_path)
+        except NotADeskError as exc:
+            if _other_application(desk_path):
+                raise DeskError(f"{desk_path.name} is another application's database; it was "
+                                "not replaced. Restore to another file name.") from exc
+            aside = _move_aside(desk_path)
+        else:
+            with desk:
+                return desk.restore_backup(backup_path)
     source = safe_open.open_foreign(backup_path)
     tmp = desk_path.with_name(f".{desk_path.name}.restoring")
     try:
@@ -189,7 +203,41 @@ def restore_file(desk_path: str | Path, backup_path: str | Path) -> Path | None:
     finally:
         source.close()
     Desk.open(desk_path).close()  # migrates an older backup and sets the desk's pragmas
-    return None
+    return aside
+
+
+def _other_application(path: Path) -> bool:
+    """Whether ``path`` is a readable SQLite database marked by another application."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return False
+    if not header.startswith(connection.SQLITE_HEADER) or len(header) < 72:
+        return False
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id == APPLICATION_ID:
+        return False
+    try:
+        conn = connection.connect_read_only(path)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False  # not readable: a damaged file, whoever wrote it
+    return app_id != 0 or not {"articles", "claims"} <= tables
+
+
+def _move_aside(desk_path: Path) -> Path:
+    """Rename a damaged desk (and its WAL side files) out of the way; return its new path."""
+    stamp = datetime.now(timezone.utc).strftime(_STAMP) + "Z"
+    aside = desk_path.with_name(f"{desk_path.name}.damaged-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = desk_path.with_name(desk_path.name + suffix)
+        if source.exists():
+            os.replace(source, aside.with_name(aside.name + suffix))
+    return aside
 
 
 def _new_name(desk_path: Path, folder: Path, reason: str) -> Path:

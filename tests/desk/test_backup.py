@@ -151,3 +151,32 @@ def test_a_failed_backup_leaves_nothing_and_opening_still_works(seeded_desk: Des
         with Desk.open(desk_path) as desk:
             desk.import_paths([desk_path.parent], update=True)
     assert backup_dir(desk_path).read_text() == "in the way"
+
+
+def test_restoring_over_a_damaged_desk_moves_it_aside(seeded_desk: Desk, desk_path: Path,
+                                                      tmp_path: Path, capsys):
+    claim = _claim_in(seeded_desk, "Ukraine", "Ukraine")
+    snapshot = seeded_desk.backup()
+    seeded_desk.close()
+    data = desk_path.read_bytes()
+    desk_path.write_bytes(data[: len(data) // 3])  # truncated: cannot be opened
+    damaged = _digest(desk_path)
+    with pytest.raises(DeskError, match="truncated"):
+        Desk.open(desk_path)
+
+    assert run(["restore", str(desk_path), str(snapshot)]) == 0
+    aside = [p for p in desk_path.parent.iterdir() if ".damaged-" in p.name]
+    assert len(aside) == 1 and _digest(aside[0]) == damaged  # kept, byte for byte
+    assert str(aside[0]) in capsys.readouterr().out
+    with Desk.open(desk_path) as desk:
+        assert desk.claim(claim.id).quote == "Ukraine"
+
+    other = tmp_path / "accounts.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE ledger (x)")
+    conn.commit()
+    conn.close()
+    before = _digest(other)
+    assert run(["restore", str(other), str(snapshot)]) == 1
+    assert "another application" in capsys.readouterr().err
+    assert _digest(other) == before
