@@ -130,7 +130,8 @@ def _claims_per_article(rng: random.Random, spec: DeskSpec) -> list[int]:
     weights = [rng.random() for _ in range(others)]
     total = sum(weights)
     shares = [int(rest * w / total) for w in weights]
-    shares[-1] += rest - sum(shares)
+    for index in rng.choices(range(others), weights=weights, k=rest - sum(shares)):
+        shares[index] += 1  # hand out what rounding down left over
     return counts + shares
 
 

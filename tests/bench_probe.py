@@ -1,0 +1,214 @@
+"""Window-side measurements for tests/bench.py, each run in a fresh process.
+
+    python tests/bench_probe.py startup DESK          # our window, to first paint
+    python tests/bench_probe.py startup-bare          # an empty QMainWindow, to first paint
+    python tests/bench_probe.py window DESK BIG_ID RUNS
+
+``startup*`` print one line ``painted`` when the window has painted once (the parent times
+it from before it started the process). ``window`` prints one JSON line of medians in ms.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sqlite3
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _exit_on_first_paint(widget) -> None:
+    from PySide6.QtCore import QEvent, QObject
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                print("painted", flush=True)
+                os._exit(0)
+            return False
+
+    widget._first_paint = FirstPaint()  # keep it alive
+    from PySide6.QtWidgets import QWidget
+
+    for child in [widget, *widget.findChildren(QWidget)]:
+        child.installEventFilter(widget._first_paint)
+
+
+def startup(desk_path: str) -> None:
+    """What ``python main.py DESK`` does, up to the window's first paint."""
+    from ui.app import application, create_window
+
+    app = application()
+    window = create_window(desk_path)
+    _exit_on_first_paint(window)
+    window.show()
+    app.exec()
+
+
+def startup_bare() -> None:
+    """The baseline: a bare PySide6 script showing an empty QMainWindow."""
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication([])
+    window = QMainWindow()
+    window.resize(1400, 900)
+    _exit_on_first_paint(window)
+    window.show()
+    app.exec()
+
+
+def _median(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def window_figures(desk_path: str, big_id: str, runs: int) -> dict[str, float]:
+    """Article switch, add claim, filter, whole-desk table and memory, each with baselines."""
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    from ui.app import application, create_window
+
+    app = application()
+    window = create_window(desk_path)
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+    desk = window.desk
+    other_id = next(s.id for s in desk.article_summaries() if s.id != big_id)
+    big = desk.article(big_id)
+
+    def paint() -> None:
+        window.repaint()
+        app.processEvents()
+
+    # 1. switch to the 1 MB article with its claims highlighted, until painted.
+    def switch() -> None:
+        window.show_article(other_id)
+        paint()
+        start = time.perf_counter()
+        window.show_article(big_id)
+        paint()
+        switch.times.append((time.perf_counter() - start) * 1000)
+
+    switch.times = []
+    for _ in range(runs):
+        switch()
+    figures = {"switch": statistics.median(switch.times), "big_claims": len(desk.claims(big_id))}
+
+    plain = QPlainTextEdit()
+    plain.setReadOnly(True)
+    plain.resize(window.reader.size())
+    plain.setFont(window.reader.font())
+    plain.show()
+
+    def plain_switch() -> None:
+        plain.setPlainText("")
+        plain.repaint()
+        start = time.perf_counter()
+        plain.setPlainText(big.body)
+        plain.repaint()
+        app.processEvents()
+        plain_switch.times.append((time.perf_counter() - start) * 1000)
+
+    plain_switch.times = []
+    for _ in range(runs):
+        plain_switch()
+    figures["switch_baseline"] = statistics.median(plain_switch.times)
+    plain.close()
+
+    # 2. add one claim through the window's action: durable, table + highlights painted.
+    window.show_article(big_id)
+    paint()
+    body = big.body
+    add_times = []
+    for run in range(runs):
+        start_char = body.index(". ", 5000 + run * 997) + 2
+        window.reader.select_text(start_char, start_char + 40)
+        start = time.perf_counter()
+        window.actions.actionAddClaim.trigger()
+        paint()
+        add_times.append((time.perf_counter() - start) * 1000)
+    figures["add_claim"] = statistics.median(add_times)
+    window.undo_stack.clear()
+
+    raw = sqlite3.connect(desk_path, isolation_level=None)
+    raw.execute("PRAGMA journal_mode = WAL")
+    raw.execute("PRAGMA synchronous = FULL")
+    raw.execute("PRAGMA foreign_keys = ON")
+
+    def raw_insert() -> None:
+        raw.execute("BEGIN IMMEDIATE")
+        raw.execute("INSERT INTO claims (id, article_id, start_char, end_char, quote) "
+                    "VALUES (?, ?, 0, 10, ?)", [str(uuid.uuid4()), big_id, body[:10]])
+        raw.execute("COMMIT")
+
+    figures["add_claim_baseline"] = _median(raw_insert, runs)
+
+    # 3. filter the article list by a word, until painted.
+    pane = window.article_pane
+    from desk.store import fts_query
+
+    def ui_filter(word: str) -> None:
+        pane.filter.setText(word)
+        pane.apply_filter()
+        paint()
+
+    words = ["Kharkiv", "valley", "Reuters", "firefighters", "schools"]
+    filter_times = []
+    for run in range(runs):
+        ui_filter("")
+        start = time.perf_counter()
+        ui_filter(words[run % len(words)])
+        filter_times.append((time.perf_counter() - start) * 1000)
+    figures["filter"] = statistics.median(filter_times)
+    figures["filter_baseline"] = _median(lambda: raw.execute(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+        [fts_query("Kharkiv")]).fetchall(), runs)
+    ui_filter("")
+
+    # 4. the whole desk's claims in the table, first paint.
+    table_times = []
+    for _ in range(runs):
+        window.actions.actionWholeDesk.setChecked(False)
+        paint()
+        start = time.perf_counter()
+        window.actions.actionWholeDesk.setChecked(True)
+        paint()
+        table_times.append((time.perf_counter() - start) * 1000)
+    figures["whole_desk_table"] = statistics.median(table_times)
+    figures["whole_desk_rows"] = window.claims_model.rowCount()
+
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    raw.close()
+    return figures
+
+
+def main() -> None:
+    """Dispatch on the first argument."""
+    what = sys.argv[1]
+    if what == "startup":
+        startup(sys.argv[2])
+    elif what == "startup-bare":
+        startup_bare()
+    elif what == "window":
+        print(json.dumps(window_figures(sys.argv[2], sys.argv[3], int(sys.argv[4]))), flush=True)
+        os._exit(0)
+    else:
+        raise SystemExit(f"unknown probe {what}")
+
+
+if __name__ == "__main__":
+    main()
