@@ -20,7 +20,7 @@ leaves:
    article (trafilatura drops them, yet they are often the claim the article reports).
 4. **Clean-up**: paragraphs that are (almost) all link text and short (related-story teasers,
    "READ MORE: …"), the short label introducing such a run ("DON'T MISS"), lines that are only a
-   web address or a timestamp, and a repeat of the headline are dropped.
+   web or e-mail address or a timestamp, and a repeat of the headline are dropped.
 
 Everything here is pure Python (lxml and trafilatura), no Qt.
 """
@@ -30,8 +30,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-
-from lxml import html as lxml_html
 
 #: The precise pass is kept while it holds at least this share of the balanced pass's text.
 PRECISION_KEEPS = 0.5
@@ -61,6 +59,7 @@ _EMBED_XPATH = (
 
 _WORD = re.compile(r"\w+")
 _BARE_URL = re.compile(r"^https?://\S+$", re.I)
+_BARE_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 _SENTENCE_END = ('.', '!', '?', '"', '”', '’', "'", ')', ':', '…')
 
@@ -318,7 +317,7 @@ class _LinkIndex:
 
 
 def _clean(tree, paragraphs: list[str]) -> tuple[list[str], list[str]]:
-    """Drop link teasers (and their label), bare web addresses and timestamps."""
+    """Drop link teasers (and their label), bare web and e-mail addresses, timestamps."""
     links = _LinkIndex(tree)
     shares = [links.share(text) for text in paragraphs]
     drop = [False] * len(paragraphs)
@@ -328,7 +327,7 @@ def _clean(tree, paragraphs: list[str]) -> tuple[list[str], list[str]]:
         if not words or (share >= LINK_SHARE
                          and LINK_PARAGRAPH_MIN_WORDS <= words <= LINK_PARAGRAPH_MAX_WORDS):
             drop[i] = True
-        elif _BARE_URL.match(text) or _TIMESTAMP.match(text):
+        elif _BARE_URL.match(text) or _BARE_EMAIL.match(text) or _TIMESTAMP.match(text):
             drop[i] = True
     for i in range(len(paragraphs) - 1):
         text = paragraphs[i]
