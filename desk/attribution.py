@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -72,6 +73,10 @@ _NOT_SUBJECT = frozenset(
     """is are was were be been being has have had do does did will would could should may
     might can must not no it's there here what how why """.split()
 )
+_PLURAL_NAME = re.compile(r"[A-Z][a-z]+[^s]s")
+_ENDS_WITH_AND = re.compile(r"(?:^|[\s,])and$")
+_PIECES = re.compile(r"\s*[,;:()—–“”\"]\s*")
+_POSSESSIVE = re.compile(r"['’]s?$")
 #: Head words of organisations (used to tell them from people, and to resolve titles).
 ORG_WORDS = frozenset(
     """office ministry agency service services association authority authorities government
@@ -191,6 +196,7 @@ class SourceContext:
         return None
 
 
+@lru_cache(maxsize=4096)
 def is_organisation(name: str) -> bool:
     """True when a source's name looks like an institution rather than a person."""
     words = name.split()
@@ -198,7 +204,7 @@ def is_organisation(name: str) -> bool:
         return True
     if any(_kind_word(w.strip("."), _PERSON_TITLES) for w in words):
         return False
-    if len(words) == 1 and re.fullmatch(r"[A-Z][a-z]+[^s]s", name):
+    if len(words) == 1 and _PLURAL_NAME.fullmatch(name):
         return True  # "Supermarkets", "Unions": a group, not a person
     capitals = [w for w in name.split() if w[:1].isupper()]
     return not (len(capitals) >= 2 or len(words) == 1 and name[:1].isupper() and
@@ -280,10 +286,10 @@ def _subject_before(text: str, end: int) -> str | None:
     chunk = text[:end].rstrip(" ,")
     if chunk.endswith(_AUX_ENDINGS):
         chunk = _TRAILING_AUX.sub("", chunk).rstrip(" ,")  # "… has warned", "… finally said"
-    if re.search(r"(?:^|[\s,])and$", chunk):
+    if _ENDS_WITH_AND.search(chunk):
         # "Derek Hollis called the vote “reckless” and said …": the sentence's subject.
         return _leading_subject(text)
-    pieces = re.split(r"\s*[,;:()—–“”\"]\s*", chunk)
+    pieces = _PIECES.split(chunk)
     # Skip appositions and inserted time phrases: "The finance committee’s report, published
     # last week, found …" → "The finance committee’s report".
     while pieces:
@@ -342,9 +348,10 @@ def _subject_phrase(piece: str) -> str | None:
     return " ".join(words)
 
 
+@lru_cache(maxsize=8192)
 def _kind_word(word: str, kind: frozenset[str]) -> bool:
     """True when ``word`` (possibly plural or possessive) is one of ``kind``."""
-    low = re.sub(r"['’]s?$", "", word.lower())
+    low = _POSSESSIVE.sub("", word.lower())
     return low in kind or (low.endswith("s") and low[:-1] in kind)
 
 

@@ -79,10 +79,21 @@ _ADDRESS = re.compile(r"(?:^|[,.] )(?:Mr|Mrs|Ms|Madam|Secretary|Senator|Governor
                       r"folks)\b")
 _ACT_WORDS = _set("""voted said called signed approved supported opposed wanted proposed sent
     took started created raised cut paid lost left was were""")
-_TIME_WORDS = _set("in since by from until between during of last this previous past ago for")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_RELATIVE_TIME = _set("last this previous past")
+_PERIODS = _set("year years month months week weeks decade decades quarter quarters")
+
+
+def _may_be_dated(vocabulary: set[str], quote: str) -> bool:
+    """Whether :data:`_TIME_ANCHOR` can match at all (a year, "years ago", "last month")."""
+    return ("ago" in vocabulary or "first" in vocabulary
+            or bool(vocabulary & _RELATIVE_TIME and vocabulary & _PERIODS)
+            or bool(_YEAR.search(quote)))
+
+
 _OPINION_WORDS = _set("i we i'm we're i'll we'll let let's believe know my")
 _ADDRESS_WORDS = _set("mr mrs ms madam secretary senator governor you ladies folks")
-_CAPITALISED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
+_CAPITALISED = re.compile(r"[a-z,;] [A-Z][a-z]")  # a capitalised word inside a sentence
 
 
 @dataclass(frozen=True)
@@ -151,7 +162,7 @@ def cue_values(quote: str, *, figure: bool, money_or_percent: bool, attributed: 
     # The patterns run only when a word they need is there (speed: a set lookup first).
     if not reporting_verb and vocabulary & _ACT_WORDS and _REPORTED_ACT.search(quote):
         found["reported_act"] = 1
-    if vocabulary & _TIME_WORDS and _TIME_ANCHOR.search(quote):
+    if _may_be_dated(vocabulary, quote) and _TIME_ANCHOR.search(quote):
         found["time_anchor"] = 1
     if attributed:
         found["attributed"] = 1

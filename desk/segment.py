@@ -23,6 +23,8 @@ ABBREVIATIONS = frozenset(
 MAX_SENTENCE = 600
 
 _END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[^\w\s]{0,4}\s?[A-Z0-9])|\n+")
+_WORD_BEFORE = re.compile(r"[\w.]+$")
+_NUMBER_SIGN = re.compile(r"\.\s*\d")
 _CLAUSE_BREAK = re.compile(
     r",\s+(?=(?:but|while|whereas|although|though|as|and\s+(?:the|a|an|it|they|he|she))\b)"
     r"|;\s+|\s+[—–]\s+"
@@ -59,12 +61,12 @@ def sentences(text: str) -> Iterator[Span]:
 def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    word = re.search(r"[\w.]+$", text[max(0, dot - 12):dot])
+    word = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
     if not word:
         return False
     token = word.group(0).lower()
     if token == "no":
-        return bool(re.match(r"\.\s*\d", text[dot:dot + 4]))  # "No. 10", not "say no."
+        return bool(_NUMBER_SIGN.match(text, dot, dot + 4))  # "No. 10", not "say no."
     if token in ABBREVIATIONS:
         return True
     before = text[dot - 2] if dot >= 2 else " "
