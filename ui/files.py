@@ -167,11 +167,24 @@ class DeskFiles:
 
     def _start(self, title: str, work, on_success) -> DeskJob:  # type: ignore[no-untyped-def]
         window = self.window
-        job = start_job(window, title, window.desk.path, window.desk.editor, work, on_success,
-                        lambda message: self._failed(title, message))
+        def succeeded(result: object) -> None:
+            self._forget(job)
+            if not window.desk_closed:
+                on_success(result)
+
+        def failed(message: str) -> None:
+            self._forget(job)
+            if not window.desk_closed:
+                self._failed(title, message)
+
+        job = start_job(window, title, window.desk.path, window.desk.editor, work, succeeded,
+                        failed)
         self.jobs.append(job)
-        job.finished.connect(lambda: self.jobs.remove(job) if job in self.jobs else None)
         return job
+
+    def _forget(self, job: DeskJob) -> None:
+        if job in self.jobs:
+            self.jobs.remove(job)
 
     def _failed(self, title: str, message: str) -> None:
         self.window.desk_changed_elsewhere()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desk import Desk, DeskError
@@ -67,9 +67,52 @@ class DeskJob(QThread):
             desk.close()
 
 
+class _Relay(QObject):
+    """Lives on the UI thread, so that the job's queued signals run these slots there.
+
+    (A plain Python function connected to a worker's signal would run on the worker thread.)
+    """
+
+    def __init__(self, title: str, dialog: QProgressDialog, on_success: Callable[[Any], None],
+                 on_failure: Callable[[str], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self.title, self.dialog = title, dialog
+        self.on_success, self.on_failure = on_success, on_failure
+
+    @Slot(int, int, str)
+    def progressed(self, done: int, total: int, label: str) -> None:
+        """Show progress in the dialog."""
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(min(done, total) if total else 0)
+        if label:
+            self.dialog.setLabelText(f"{self.title}\n{label}")
+
+    @Slot(object)
+    def succeeded(self, result: Any) -> None:
+        """Close the dialog and hand the result over."""
+        self.dialog.close()
+        self.on_success(result)
+
+    @Slot(str)
+    def failed(self, message: str) -> None:
+        """Close the dialog and hand the message over."""
+        self.dialog.close()
+        self.on_failure(message)
+
+    @Slot()
+    def finished(self) -> None:
+        """Tidy up once the thread is done."""
+        self.dialog.close()
+        self.dialog.deleteLater()
+        self.deleteLater()
+
+
 def start_job(parent: QWidget, title: str, desk_path: Path, editor: str, work: Work,
               on_success: Callable[[Any], None], on_failure: Callable[[str], None]) -> DeskJob:
-    """Start ``work`` on a worker thread behind a progress dialog with a Cancel button."""
+    """Start ``work`` on a worker thread behind a progress dialog with a Cancel button.
+
+    ``on_success`` and ``on_failure`` run on the UI thread.
+    """
     job = DeskJob(desk_path, editor, work, parent)
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
     dialog.setObjectName("progressDialog")
@@ -78,20 +121,12 @@ def start_job(parent: QWidget, title: str, desk_path: Path, editor: str, work: W
     dialog.setMinimumDuration(400)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
-
-    def show_progress(done: int, total: int, label: str) -> None:
-        dialog.setMaximum(max(total, 0))
-        dialog.setValue(min(done, total) if total else 0)
-        if label:
-            dialog.setLabelText(f"{title}\n{label}")
-
-    job.progressed.connect(show_progress)
+    relay = _Relay(title, dialog, on_success, on_failure, parent)
+    job.progressed.connect(relay.progressed)
+    job.succeeded.connect(relay.succeeded)
+    job.failed.connect(relay.failed)
+    job.finished.connect(relay.finished)
     dialog.canceled.connect(job.cancel)
-    job.succeeded.connect(on_success)
-    job.failed.connect(on_failure)
-    job.finished.connect(dialog.close)
-    job.finished.connect(dialog.deleteLater)
-    job.finished.connect(job.deleteLater)
     job.dialog = dialog  # type: ignore[attr-defined]
     job.start()
     return job

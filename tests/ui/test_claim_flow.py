@@ -37,10 +37,8 @@ def test_import_select_after_emoji_add_claim_type_source_and_figure(
     window = open_window(desk_path)
     assert window.articles_model.rowCount() == 0
 
-    job = window.files.import_paths([str(VACCINE_SEED)])
-    with qtbot.waitSignal(job.finished, timeout=20000):
-        pass
-    qtbot.waitUntil(lambda: window.articles_model.rowCount() == 1)
+    assert window.files.import_paths([str(VACCINE_SEED)]) is not None  # a worker thread
+    qtbot.waitUntil(lambda: window.articles_model.rowCount() == 1, timeout=20000)
     article_id = open_article(window, "Vaccination")
     body = window.desk.article(article_id).body
     assert "💉" in body[: body.index(PHRASE)]  # the span follows an emoji
@@ -59,6 +57,7 @@ def test_import_select_after_emoji_add_claim_type_source_and_figure(
     assert QApplication.focusWidget() is panel.figureEdit
     qtbot.keyClicks(panel.figureEdit, "84.5%")  # Tab selected the pre-filled text: replaced
     qtbot.keyClick(panel.figureEdit, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is window.reader  # ready for the next selection
 
     rows = claim_rows(desk_path)
     assert len(rows) == 1
