@@ -31,14 +31,23 @@ from .model import Claim
 from .store import Desk
 
 def suggestions_for_article(desk: Desk, article_id: str, *,
-                            min_score: float = DEFAULT_MIN_SCORE) -> list[Suggestion]:
+                            min_score: float = DEFAULT_MIN_SCORE,
+                            found: Iterable[Suggestion] | None = None) -> list[Suggestion]:
     """The finder's suggestions for one article, in text order, without the dismissed ones
-    and those overlapping a live claim. Each carries ``article_id``."""
-    body = desk.article(article_id).body
+    and those overlapping a live claim. Each carries ``article_id``.
+
+    ``found`` takes suggestions already computed with :func:`desk.finder.suggest` on the
+    article's body (e.g. in a worker thread, which needs no desk): only the filtering, two
+    small queries, then runs here.
+    """
+    if found is None:
+        found = suggest(desk.article(article_id).body, min_score=min_score)
+    else:
+        desk.article(article_id)  # NotFoundError for an unknown article
     dismissed = dismissed_quotes(desk, article_id)
     claimed = sorted((c.start_char, c.end_char) for c in desk.claims(article_id))
     result = []
-    for item in suggest(body, min_score=min_score):
+    for item in found:
         if item.quote in dismissed or _overlaps(item, claimed):
             continue
         result.append(dataclasses.replace(item, article_id=article_id))

@@ -230,6 +230,14 @@ def test_accept_makes_a_claim_and_hides_the_suggestion(seeded_desk: Desk) -> Non
     assert len(suggestions_for_article(seeded_desk, article.id)) == len(items)
 
 
+def test_suggestions_computed_off_the_desk_are_filtered_the_same(seeded_desk: Desk) -> None:
+    article = article_titled(seeded_desk, "Ukraine")
+    first = suggestions_for_article(seeded_desk, article.id)
+    dismiss_suggestion(seeded_desk, first[0])
+    computed = suggest(article.body)  # as a worker thread would, without the desk
+    assert suggestions_for_article(seeded_desk, article.id, found=computed) == first[1:]
+
+
 def test_a_claim_tagged_by_hand_hides_overlapping_suggestions(seeded_desk: Desk) -> None:
     article = article_titled(seeded_desk, "Ukraine")
     start = article.body.index("249 civilians")
