@@ -24,6 +24,7 @@ QUIT = Key.Quit
 ADD_CLAIM = "Ctrl+Return"
 ADD_CLAIM_ALT = "Ctrl+Enter"  # the keypad's Enter key
 DELETE_CLAIM = "Ctrl+Shift+D"
+DELETE_CLAIM_ALT = Key.Delete  # in the reader and the table (text fields keep their Delete)
 NEXT_CLAIM = "Alt+Down"
 PREVIOUS_CLAIM = "Alt+Up"
 NEXT_ARTICLE = "Ctrl+PgDown"
@@ -70,7 +71,7 @@ SPECS: tuple[Spec, ...] = (
          "Tag the selected text as a claim and type its source",
          (ADD_CLAIM, ADD_CLAIM_ALT), "add-claim", edits=True),
     Spec("actionDeleteClaim", "&Delete Claim", "Delete the selected claim (undoable)",
-         (DELETE_CLAIM,), "delete", edits=True),
+         (DELETE_CLAIM, DELETE_CLAIM_ALT), "delete", edits=True),
     Spec("actionNextClaim", "Next Claim", "Select the next claim in the article", (NEXT_CLAIM,),
          "next"),
     Spec("actionPreviousClaim", "Previous Claim", "Select the previous claim in the article",

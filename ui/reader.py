@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
-    QColor, QFont, QHelpEvent, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QSyntaxHighlighter, QTextCharFormat,
+    QColor, QFont, QHelpEvent, QMouseEvent, QResizeEvent, QSyntaxHighlighter, QTextCharFormat,
     QTextCursor, QTextDocument,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
@@ -290,15 +290,6 @@ class Reader(QPlainTextEdit):
             if dark != self.highlighter.dark:
                 self.highlighter.dark = dark
                 self.highlighter.rehighlight()
-
-    def event(self, event: QEvent) -> bool:
-        """Leave Undo and Redo to the window's actions (the text itself cannot change)."""
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
-                event.matches(QKeySequence.StandardKey.Undo)
-                or event.matches(QKeySequence.StandardKey.Redo)):
-            event.ignore()
-            return False
-        return super().event(event)
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
         """A tooltip over a highlight names its status, source and figure (not colour alone)."""

@@ -302,3 +302,19 @@ def test_table_is_not_editable_by_keyboard_on_read_only(open_window, seeded_desk
     triggers = window.claims_pane.table.editTriggers()
     assert triggers != QAbstractItemView.EditTrigger.NoEditTriggers  # flags do the refusing
     assert SEEDS.is_dir()
+
+
+def test_delete_key_deletes_a_claim_in_the_table_but_not_in_a_text_field(
+        qtbot, open_window, seeded_desk: Desk) -> None:
+    claim = add(seeded_desk, "Vaccination", "1,342 confirmed measles cases", source="Agency")
+    window = open_window(seeded_desk.path)
+    window.select_claim(claim.id)
+    source = window.claim_panel.sourceEdit
+    source.setFocus()
+    source.setCursorPosition(0)
+    qtbot.keyClick(source, Qt.Key.Key_Delete)
+    assert source.text() == "gency" and seeded_desk.claim(claim.id).deleted_at is None
+    source.setText("Agency")
+    window.claims_pane.table.setFocus()
+    qtbot.keyClick(window.claims_pane.table, Qt.Key.Key_Delete)
+    assert seeded_desk.claim(claim.id).deleted_at is not None
