@@ -20,7 +20,8 @@ leaves:
    article (trafilatura drops them, yet they are often the claim the article reports).
 4. **Clean-up**: paragraphs that are (almost) all link text and short (related-story teasers,
    "READ MORE: …"), the short label introducing such a run ("DON'T MISS"), lines that are only a
-   web or e-mail address or a timestamp, and a repeat of the headline are dropped.
+   web or e-mail address or a timestamp, wire-style credit lines at the end ("Reporting by …",
+   "… contributed to this report."), and a repeat of the headline are dropped.
 
 Everything here is pure Python (lxml and trafilatura), no Qt.
 """
@@ -60,6 +61,13 @@ _EMBED_XPATH = (
 _WORD = re.compile(r"\w+")
 _BARE_URL = re.compile(r"^https?://\S+$", re.I)
 _BARE_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
+#: Wire-style credit lines at the end of a story ("Reporting by …; Editing by …",
+#: "X contributed to this report."): bylines, not article text.
+_CREDIT = re.compile(
+    r"^((additional |editing |writing )?reporting by|editing by|writing by|contributing:"
+    r"|.{0,80}\bcontributed( reporting| to this report)\b)", re.I)
+#: Credit lines are looked for among this many last paragraphs.
+CREDIT_TAIL = 3
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 _SENTENCE_END = ('.', '!', '?', '"', '”', '’', "'", ')', ':', '…')
 
@@ -317,7 +325,7 @@ class _LinkIndex:
 
 
 def _clean(tree, paragraphs: list[str]) -> tuple[list[str], list[str]]:
-    """Drop link teasers (and their label), bare web and e-mail addresses, timestamps."""
+    """Drop link teasers (and their label), bare addresses, timestamps, trailing credits."""
     links = _LinkIndex(tree)
     shares = [links.share(text) for text in paragraphs]
     drop = [False] * len(paragraphs)
@@ -334,6 +342,9 @@ def _clean(tree, paragraphs: list[str]) -> tuple[list[str], list[str]]:
         if (drop[i + 1] and not drop[i] and len(text.split()) <= LABEL_MAX_WORDS
                 and not text.rstrip().endswith(_SENTENCE_END)
                 and shares[i] < LINK_SHARE and shares[i + 1] >= LINK_SHARE):
+            drop[i] = True
+    for i in [i for i, d in enumerate(drop) if not d][-CREDIT_TAIL:]:
+        if len(paragraphs[i]) < 300 and _CREDIT.match(paragraphs[i]):
             drop[i] = True
     kept = [p for p, d in zip(paragraphs, drop) if not d]
     removed = [p for p, d in zip(paragraphs, drop) if d]

@@ -84,6 +84,7 @@ def test_table_rows_keep_their_figures() -> None:
     "2026-11-20T06:45:00", "port-strike-1200.jpg", "supply chain",          # hidden schema.org block
     "Subscribers get unlimited access",                                     # hidden paywall prompt
     "ines.okafor@", "https://",                                             # bare addresses
+    "Additional reporting by Marta Quist",                                  # wire credit line
 ])
 def test_page_furniture_is_dropped(junk: str) -> None:
     body = read_article(FIXTURES / "split-article.html").body
@@ -104,6 +105,7 @@ def test_teasers_go_but_prose_with_several_links_stays() -> None:
     assert set(found.removed) == {
         "READ MORE: Shipping rates soar as Europe's ports clog up", "DON'T MISS",
         "Drought cuts canal traffic to a trickle", "Fuel prices hit a record for the third month",
+        "Additional reporting by Marta Quist in Rotterdam; editing by Paul Hale.",
         "ines.okafor@harbour-gazette.example",
         "https://www.harbour-gazette.example/business/2026/11/port-strike-third-week",
     }
