@@ -122,7 +122,7 @@ class ClaimPanel(QWidget):
         layout.addStretch(1)
 
         self.sourceEdit.editingFinished.connect(lambda: self._commit("source"))
-        self.sourceEdit.returnPressed.connect(self.figureEdit.setFocus)
+        self.sourceEdit.returnPressed.connect(self._to_figure)
         self.figureEdit.editingFinished.connect(lambda: self._commit("figure"))
         self.figureEdit.textChanged.connect(self._show_parsed)
         self.figureEdit.returnPressed.connect(self.finished)
@@ -207,6 +207,11 @@ class ClaimPanel(QWidget):
         value = self._value(field)
         if value != getattr(self.claim, field):
             self.edited.emit(self.claim.id, field, value)
+
+    def _to_figure(self) -> None:
+        """Enter in the source field moves on to the figure, selected for retyping."""
+        self.figureEdit.setFocus(Qt.FocusReason.TabFocusReason)
+        self.figureEdit.selectAll()
 
     def _escape(self) -> None:
         self.commit_pending()

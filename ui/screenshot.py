@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("output", type=Path)
     parser.add_argument("--dark", action="store_true", help="use a dark Fusion palette")
+    parser.add_argument("--size", default="1400x900", help="window size, WIDTHxHEIGHT")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -74,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     for phrase, fields in CLAIMS:
         start = article.body.index(phrase)
         ids.append(desk.add_claim(article.id, start, start + len(phrase), **fields).id)
-    window.resize(1400, 900)
+    width, height = (int(n) for n in args.size.split("x"))
+    window.resize(width, height)
     window.show()
     window.article_pane.choose(article.id)
     window.select_claim(ids[SELECTED], scroll=False)

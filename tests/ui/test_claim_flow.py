@@ -186,3 +186,22 @@ def test_whitespace_round_a_selection_is_trimmed(qtbot, open_window, seeded_desk
     window.reader.setTextCursor(cursor)
     claim = window.add_claim_from_selection()
     assert claim is not None and claim.quote.startswith("Only") and claim.quote == claim.quote.strip()
+
+
+def test_enter_in_source_moves_to_figure_and_escape_returns_to_reader(
+        qtbot, open_window, seeded_desk: Desk) -> None:
+    window = open_window(seeded_desk.path)
+    open_article(window, "Vaccination")
+    select_with_qt(window, "£45 million")
+    claim = window.add_claim_from_selection()
+    panel = window.claim_panel
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.sourceEdit)
+    qtbot.keyClicks(panel.sourceEdit, "Health minister")
+    qtbot.keyClick(panel.sourceEdit, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is panel.figureEdit
+    qtbot.keyClicks(panel.figureEdit, "45 million pounds")  # replaces the pre-filled figure
+    qtbot.keyClick(panel.figureEdit, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.reader
+    saved = seeded_desk.claim(claim.id)
+    assert (saved.source, saved.figure, saved.figure_value) == (
+        "Health minister", "45 million pounds", 45_000_000)
