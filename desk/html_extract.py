@@ -20,7 +20,7 @@ leaves:
    article (trafilatura drops them, yet they are often the claim the article reports).
 4. **Clean-up**: paragraphs that are (almost) all link text and short (related-story teasers,
    "READ MORE: …"), the short label introducing such a run ("DON'T MISS"), lines that are only a
-   web or e-mail address or a timestamp, wire-style credit lines at the end ("Reporting by …",
+   web or e-mail address or a timestamp, calls to subscribe to a newsletter, wire-style credit lines at the end ("Reporting by …",
    "… contributed to this report."), and a repeat of the headline are dropped.
 
 Everything here is pure Python (lxml and trafilatura), no Qt.
@@ -66,6 +66,12 @@ _BARE_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
 _CREDIT = re.compile(
     r"^((additional |editing |writing )?reporting by|editing by|writing by|contributing:"
     r"|.{0,80}\bcontributed( reporting| to this report)\b)", re.I)
+#: A call to subscribe ("Sign up for our free daily newsletter", "Join … Members get …").
+_SIGN_UP = re.compile(
+    r"\b(sign(ing)? up|subscrib\w*|join)\b.{0,120}\b(newsletter|inbox|membership|members)\b"
+    r"|\b(newsletter|inbox)\b.{0,120}\b(sign(ing)? up|subscrib\w*)\b", re.I)
+#: Paragraphs longer than this are never taken for a call to subscribe.
+SIGN_UP_MAX_CHARS = 400
 #: Credit lines are looked for among this many last paragraphs.
 CREDIT_TAIL = 3
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
@@ -336,6 +342,8 @@ def _clean(tree, paragraphs: list[str]) -> tuple[list[str], list[str]]:
                          and LINK_PARAGRAPH_MIN_WORDS <= words <= LINK_PARAGRAPH_MAX_WORDS):
             drop[i] = True
         elif _BARE_URL.match(text) or _BARE_EMAIL.match(text) or _TIMESTAMP.match(text):
+            drop[i] = True
+        elif len(text) <= SIGN_UP_MAX_CHARS and _SIGN_UP.search(text):
             drop[i] = True
     for i in range(len(paragraphs) - 1):
         text = paragraphs[i]

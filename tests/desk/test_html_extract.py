@@ -85,6 +85,7 @@ def test_table_rows_keep_their_figures() -> None:
     "Subscribers get unlimited access",                                     # hidden paywall prompt
     "ines.okafor@", "https://",                                             # bare addresses
     "Additional reporting by Marta Quist",                                  # wire credit line
+    "The Harbour Brief",                                                    # newsletter call
 ])
 def test_page_furniture_is_dropped(junk: str) -> None:
     body = read_article(FIXTURES / "split-article.html").body
@@ -106,6 +107,8 @@ def test_teasers_go_but_prose_with_several_links_stays() -> None:
         "READ MORE: Shipping rates soar as Europe's ports clog up", "DON'T MISS",
         "Drought cuts canal traffic to a trickle", "Fuel prices hit a record for the third month",
         "Additional reporting by Marta Quist in Rotterdam; editing by Paul Hale.",
+        "Sign up for The Harbour Brief, our free daily newsletter, to get the day's business news "
+        "in your inbox.",
         "ines.okafor@harbour-gazette.example",
         "https://www.harbour-gazette.example/business/2026/11/port-strike-third-week",
     }
