@@ -217,8 +217,9 @@ class ClaimsTableModel(QAbstractTableModel):
         if field == "status":
             return STATUSES.index(claim.status)
         if field == "quote":
-            return (self._title(claim.article_id), claim.start_char) if self.whole_desk \
-                else claim.start_char
+            if self.whole_desk:  # by article, then position (a string: QVariant compares it)
+                return f"{self._title(claim.article_id).casefold()}\x00{claim.start_char:012d}"
+            return claim.start_char
         return self._text(claim, field, False).casefold()
 
     def _title(self, article_id: str) -> str:

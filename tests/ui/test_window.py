@@ -14,7 +14,7 @@ from desk import Desk
 from tests.conftest import SEEDS
 from tests.ui.conftest import open_article
 from ui import settings
-from ui.models import FIGURE, SOURCE, STATUS, TAGS
+from ui.models import FIGURE, ID_ROLE, QUOTE, SOURCE, STATUS, TAGS
 
 OBJECT_NAMES = ["articleList", "articleFilter", "reader", "claimPanel", "sourceEdit",
                 "figureEdit", "statusCombo", "tagsEdit", "noteEdit", "claimsTable"]
@@ -318,3 +318,26 @@ def test_delete_key_deletes_a_claim_in_the_table_but_not_in_a_text_field(
     window.claims_pane.table.setFocus()
     qtbot.keyClick(window.claims_pane.table, Qt.Key.Key_Delete)
     assert seeded_desk.claim(claim.id).deleted_at is not None
+
+
+def test_sorting_the_table_by_figure_and_back_to_text_order(open_window,
+                                                            seeded_desk: Desk) -> None:
+    a = add(seeded_desk, "Vaccination", "1,342 confirmed measles cases", figure="1,342")
+    b = add(seeded_desk, "Vaccination", "£32,000", figure="£32,000")
+    c = add(seeded_desk, "Vaccination", "650,000 additional appointments", figure="650,000")
+    window = open_window(seeded_desk.path)
+    open_article(window, "Vaccination")
+    table = window.claims_pane.table
+    proxy = table.model()
+
+    def order() -> list[str]:
+        return [proxy.index(r, 0).data(ID_ROLE) for r in range(proxy.rowCount())]
+
+    assert order() == [a.id, b.id, c.id]  # text order
+    table.sortByColumn(FIGURE, Qt.SortOrder.DescendingOrder)
+    assert order() == [c.id, b.id, a.id]  # by value, not as text
+    table.sortByColumn(QUOTE, Qt.SortOrder.AscendingOrder)
+    assert order() == [a.id, b.id, c.id]
+    window.actions.actionWholeDesk.trigger()
+    table.sortByColumn(QUOTE, Qt.SortOrder.DescendingOrder)
+    assert order() == [c.id, b.id, a.id]
