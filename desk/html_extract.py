@@ -18,10 +18,12 @@ leaves:
    only the first one. Paragraphs of the other containers with the same tag and class are
    added back, in page order; so are embedded tweets and Instagram posts that sit inside the
    article (trafilatura drops them, yet they are often the claim the article reports).
-4. **Clean-up**: paragraphs that are (almost) all link text and short (related-story teasers,
-   "READ MORE: …"), the short label introducing such a run ("DON'T MISS"), lines that are only a
-   web or e-mail address or a timestamp, calls to subscribe to a newsletter, wire-style credit lines at the end ("Reporting by …",
-   "… contributed to this report."), and a repeat of the headline are dropped.
+4. **Clean-up**: short paragraphs that are (almost) one link (related-story teasers,
+   "READ MORE: …"; prose linking several phrases stays), the short label introducing such a run
+   ("DON'T MISS"), lines that are only a web or e-mail address or a timestamp, calls to
+   subscribe to a newsletter, wire-style credit lines at the end ("Reporting by …",
+   "… contributed to this report."), kicker lines above the headline, and a repeat of the
+   headline are dropped.
 
 Everything here is pure Python (lxml and trafilatura), no Qt.
 """
@@ -34,9 +36,9 @@ from dataclasses import dataclass, field
 
 #: The precise pass is kept while it holds at least this share of the balanced pass's text.
 PRECISION_KEEPS = 0.5
-#: A paragraph whose letters are at least this share link text is a link, not prose …
+#: A paragraph whose longest link covers at least this share of its letters is a link …
 LINK_SHARE = 0.7
-#: … when it has at most this many words (long linked paragraphs are kept).
+#: … when it has at most this many words (long linked paragraphs are kept) …
 LINK_PARAGRAPH_MAX_WORDS = 30
 #: … and at least this many (a one-word link like "[Reuters]" cites a source).
 LINK_PARAGRAPH_MIN_WORDS = 3
@@ -46,13 +48,16 @@ LABEL_MAX_WORDS = 3
 KICKER_MAX_WORDS = 5
 #: A continuation container is merged only if it brings at least this many characters.
 CONTINUATION_MIN_CHARS = 150
+#: Paragraphs longer than this are never taken for a call to subscribe.
+SIGN_UP_MAX_CHARS = 400
+#: Credit lines are looked for among this many last paragraphs.
+CREDIT_TAIL = 3
 
 HIDDEN_XPATH = (
     "//*[contains(translate(@style, ' ', ''), 'display:none')"
     " or contains(translate(@style, ' ', ''), 'visibility:hidden')"
     " or @hidden]"
 )
-
 _EMBED_XPATH = (
     "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')"
     " or contains(@class, 'tiktok-embed')]"
@@ -61,6 +66,8 @@ _EMBED_XPATH = (
 _WORD = re.compile(r"\w+")
 _BARE_URL = re.compile(r"^https?://\S+$", re.I)
 _BARE_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
+_TIMESTAMP = re.compile(
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 #: Wire-style credit lines at the end of a story ("Reporting by …; Editing by …",
 #: "X contributed to this report."): bylines, not article text.
 _CREDIT = re.compile(
@@ -70,12 +77,7 @@ _CREDIT = re.compile(
 _SIGN_UP = re.compile(
     r"\b(sign(ing)? up|subscrib\w*|join)\b.{0,120}\b(newsletter|inbox|membership|members)\b"
     r"|\b(newsletter|inbox)\b.{0,120}\b(sign(ing)? up|subscrib\w*)\b", re.I)
-#: Paragraphs longer than this are never taken for a call to subscribe.
-SIGN_UP_MAX_CHARS = 400
-#: Credit lines are looked for among this many last paragraphs.
-CREDIT_TAIL = 3
-_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
-_SENTENCE_END = ('.', '!', '?', '"', '”', '’', "'", ')', ':', '…')
+_SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ")", ":", "…")
 
 
 @dataclass
@@ -187,9 +189,11 @@ def _word_letters(text: str) -> int:
 
 
 def _is_hidden(element) -> bool:
-    for node in element.iterancestors():
+    """True if the element or one of its ancestors is hidden from the reader."""
+    for node in (element, *element.iterancestors()):
         style = (node.get("style") or "").replace(" ", "").lower()
-        if "display:none" in style or "visibility:hidden" in style or node.get("hidden") is not None:
+        if ("display:none" in style or "visibility:hidden" in style
+                or node.get("hidden") is not None):
             return True
     return False
 
@@ -204,7 +208,9 @@ def _add_continuations(tree, paragraphs: list[str]) -> tuple[list[str], int]:
     """
     by_key: dict[str, object] = {}
     for p in tree.iter("p"):
-        by_key.setdefault(_key(p.text_content()), p)
+        key = _key(p.text_content())
+        if key:
+            by_key.setdefault(key, p)
     matched = [by_key.get(_key(text)) for text in paragraphs]
     order = {el: i for i, el in enumerate(tree.iter())}
     known = {_key(text) for text in paragraphs}
@@ -375,7 +381,8 @@ def _split_headline(title: str, paragraphs: list[str]) -> tuple[str, list[str]]:
         key = _key(text)
         if not key or len(text) > 300:
             continue
-        if key == title_key or (title_key.startswith(key + " ") and len(key) >= 0.4 * len(title_key)):
+        if key == title_key or (title_key.startswith(key + " ")
+                                and len(key) >= 0.4 * len(title_key)):
             before = [p for p in paragraphs[:i] if len(p.split()) > KICKER_MAX_WORDS]
             return _clean_line(text), before + paragraphs[i + 1:]
     if not title_key and paragraphs:

@@ -81,7 +81,7 @@ def test_table_rows_keep_their_figures() -> None:
     "harbourwatcher", "holding the whole country to ransom", "42 comments",  # comments
     "All rights reserved", "Privacy policy",                                # footer
     "dataLayer", "widgets.js", "ads.example",                               # scripts, iframes
-    "2026-11-20T06:45:00", "port-strike-1200.jpg", "supply chain",          # hidden schema.org block
+    "2026-11-20T06:45:00", "port-strike-1200.jpg", "supply chain",          # hidden schema.org
     "Subscribers get unlimited access",                                     # hidden paywall prompt
     "ines.okafor@", "https://",                                             # bare addresses
     "Additional reporting by Marta Quist",                                  # wire credit line
@@ -131,7 +131,8 @@ def test_metadata_and_the_headline_once() -> None:
     assert draft.title == "Port strike enters third week as talks stall"  # no "| The Harbour …"
     assert draft.byline == "Ines Okafor"
     assert draft.published_at == "2026-11-20"
-    assert draft.url == "https://www.harbour-gazette.example/business/2026/11/port-strike-third-week"
+    assert draft.url == ("https://www.harbour-gazette.example/business/2026/11/"
+                         "port-strike-third-week")
     assert draft.body.startswith(draft.title + "\n\nDock workers at the country's largest")
     assert draft.body.count(draft.title) == 1
     assert "\n\n\n" not in draft.body
