@@ -106,6 +106,13 @@ _MONTHS = re.compile(
 )
 
 
+# Precompiled (find_figures runs once per sentence of every article the finder reads).
+_LOWER_WORDS = re.compile(r"[a-z][a-z\- ]*")
+_YEAR = re.compile(r"(1[89]|20)\d\d")
+_DAY = re.compile(r"\d{1,2}")
+_WORD_SEPARATOR = re.compile(r"[\s-]+")
+
+
 def parse_figure(text: str) -> Figure | None:
     """Parse a figure as an editor typed it; None when it holds no number."""
     text = (text or "").strip()
@@ -156,7 +163,7 @@ def find_figures(text: str) -> list[FigureMatch]:
                 "a", "an", "one", "half a", "a dozen"
             }:
                 continue  # "a", "one of them": not a figure on its own
-            if not re.fullmatch(r"[a-z][a-z\- ]*", words.strip().lower()):
+            if not _LOWER_WORDS.fullmatch(words.strip().lower()):
                 continue
         if num and _is_date_part(text, match):
             continue
@@ -179,12 +186,12 @@ def _is_date_part(text: str, match: re.Match[str]) -> bool:
     num = match.group("num")
     if match.group("cur") or match.group("scale") or match.group("unit") or match.group("qual"):
         return False
-    if re.fullmatch(r"(1[89]|20)\d\d", num):
+    if _YEAR.fullmatch(num):
         return True  # a year
     # Only the few characters before the number matter (a month name and spaces): searching
     # the whole text before it made find_figures quadratic on long articles.
     window = max(0, match.start() - 40)
-    return bool(re.fullmatch(r"\d{1,2}", num)
+    return bool(_DAY.fullmatch(num)
                 and _MONTHS.search(text, window, match.start()))
 
 
@@ -227,7 +234,7 @@ def _number(digits: str | None, words: str | None) -> float | None:
     if not words:
         return None
     total = 0.0
-    for part in re.split(r"[\s-]+", words.lower()):
+    for part in _WORD_SEPARATOR.split(words.lower()):
         if part in ("a", "an"):
             total = total or 1.0
         elif part == "half":

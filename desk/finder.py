@@ -66,6 +66,9 @@ _MONTH_AFTER = re.compile(
     r"\s*(?:(?:and|to|-|–)\s*\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"[a-z]*\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_NUMBER_RUN = re.compile(r"\d+")
+#: A "sentence" with more numbers than this is a table: its figures are not looked at.
+MAX_NUMBERS = 40
 _LOWER_WORD = re.compile(r"[a-z]+")
 #: Words without which a sentence holds no figure that has no digit (a set lookup is much
 #: faster than asking the figure finder).
@@ -123,6 +126,8 @@ def _useful_figures(text: str, sentence: Span, sentence_text: str) -> list[Figur
     if not _DIGIT.search(sentence_text) and _NUMBER_WORDS.isdisjoint(
             _LOWER_WORD.findall(sentence_text.lower())):
         return []
+    if len(_NUMBER_RUN.findall(sentence_text)) > MAX_NUMBERS:
+        return []  # a table or a list of numbers, not a sentence that states a figure
     useful = []
     shift = sentence.start
     for found in find_figures(sentence_text):
@@ -230,7 +235,8 @@ def _score(text: str, part: Span, figures: list[FigureMatch],
         money_or_percent=bool(primary and (primary[0].figure.unit or primary[1].figure.unit)),
         attributed=attribution is not None, figure_text=figure_text,
         reporting_verb=attribution.cue if attribution else "",
-        figure_clause=_clause_around(text, part, primary[0].start) if primary else None)
+        figure_clause=_clause_around(text, part, primary[0].start) if primary else None,
+        min_score=min_score)
     score = scoring.score(found)
     if score < min_score:
         return None

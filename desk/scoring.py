@@ -131,15 +131,16 @@ CUES: dict[str, Cue] = {
 
 def cue_values(quote: str, *, figure: bool, money_or_percent: bool, attributed: bool,
                figure_text: str = "", reporting_verb: str = "",
-               figure_clause: str | None = None) -> dict[str, float]:
+               figure_clause: str | None = None, min_score: float = 0.0) -> dict[str, float]:
     """The cues present in ``quote`` and their strengths (1 unless counted).
 
     ``reporting_verb`` is the verb that attributed the quote ("said"): it counts once, as the
     attribution, not again as a factual verb. ``figure_clause`` is the clause around the
     figure: a promise or a modal elsewhere in the sentence ("… and we will keep them there")
-    does not make the figure less checkable.
+    does not make the figure less checkable. With ``min_score`` > 0, the costlier cues are
+    not looked for once the cheap ones show that the score cannot reach it (the cues
+    returned then score below ``min_score`` too).
     """
-    hedged = quote if figure_clause is None else figure_clause
     words = _TOKEN.findall(quote.lower())
     vocabulary = set(words)
     if reporting_verb:
@@ -151,46 +152,57 @@ def cue_values(quote: str, *, figure: bool, money_or_percent: bool, attributed: 
             found["money_or_percent"] = 1
         elif _DURATION.search(figure_text):
             found["duration"] = 1
-    if vocabulary & _ADDRESS_WORDS and _ADDRESS.search(quote):
-        found["address"] = 1
     for name, lexicon, cap in (("quantity", QUANTITY, 2), ("change", CHANGE, 2),
                                ("comparison", COMPARISON, 2), ("subject", SUBJECTS, 3),
                                ("fact_verb", FACT_VERBS, 2)):
         hits = len(vocabulary & lexicon)
         if hits:
             found[name] = min(hits, cap)
-    # The patterns run only when a word they need is there (speed: a set lookup first).
-    if not reporting_verb and vocabulary & _ACT_WORDS and _REPORTED_ACT.search(quote):
-        found["reported_act"] = 1
-    if _may_be_dated(vocabulary, quote) and _TIME_ANCHOR.search(quote):
-        found["time_anchor"] = 1
     if attributed:
         found["attributed"] = 1
-    names = len(_CAPITALISED.findall(quote))
-    if names:
-        found["named"] = min(names, 3)
     if len(words) >= 15:
         found["long"] = 1
     stripped = quote.rstrip(" \"'”’)")
     if stripped.endswith("?") or (words and words[0] in QUESTION_WORDS and "?" in quote):
         found["question"] = 1
-    opinions = len(_OPINION.findall(hedged)) if vocabulary & _OPINION_WORDS else 0
-    if opinions:
-        found["opinion"] = min(opinions, 2)
-    if vocabulary & MODALS and MODALS.intersection(_TOKEN.findall(hedged.lower())):
-        found["modal"] = 1
     if words and (words[0] in SMALL_TALK and len(words) <= 4 or words[:2] == ["thank", "you"]
                   or vocabulary & {"applause", "crosstalk", "laughter", "inaudible"}):
         found["small_talk"] = 1
     if len(words) < 6 and not figure:
         found["short"] = 1
+    if min_score > 0 and _raw(found) + _PATTERN_GAIN < math.log(min_score / (1 - min_score)):
+        return found  # even every pattern cue could not lift it to min_score
+    # The patterns run only when a word they need is there (speed: a set lookup first).
+    if vocabulary & _ADDRESS_WORDS and _ADDRESS.search(quote):
+        found["address"] = 1
+    if not reporting_verb and vocabulary & _ACT_WORDS and _REPORTED_ACT.search(quote):
+        found["reported_act"] = 1
+    if _may_be_dated(vocabulary, quote) and _TIME_ANCHOR.search(quote):
+        found["time_anchor"] = 1
+    names = len(_CAPITALISED.findall(quote))
+    if names:
+        found["named"] = min(names, 3)
+    hedged = quote if figure_clause is None else figure_clause
+    opinions = len(_OPINION.findall(hedged)) if vocabulary & _OPINION_WORDS else 0
+    if opinions:
+        found["opinion"] = min(opinions, 2)
+    if vocabulary & MODALS and MODALS.intersection(_TOKEN.findall(hedged.lower())):
+        found["modal"] = 1
     return found
+
+
+def _raw(found: dict[str, float]) -> float:
+    return CUES["bias"].weight + sum(CUES[name].weight * value for name, value in found.items())
 
 
 def score(found: dict[str, float]) -> float:
     """The 0–1 score of a set of cues."""
-    raw = CUES["bias"].weight + sum(CUES[name].weight * value for name, value in found.items())
-    return 1 / (1 + math.exp(-raw))
+    return 1 / (1 + math.exp(-_raw(found)))
+
+
+#: The most the pattern cues (looked for last) can add to a score.
+_PATTERN_GAIN = sum(max(CUES[name].weight, 0) * most for name, most in (
+    ("reported_act", 1), ("time_anchor", 1), ("named", 3)))
 
 
 def describe(found: dict[str, float], quote: str) -> list[str]:
