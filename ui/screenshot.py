@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from .app import application, create_window
 
-    folder = Path(tempfile.mkdtemp(prefix="claims-desk-shot-"))
+    home = Path(tempfile.mkdtemp(prefix="claims-desk-shot-"))
+    os.environ["HOME"] = str(home)  # the status bar shows the usual ~/.local/share/… path
+    folder = home / ".local" / "share" / "claims-desk"
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(folder))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     app = application()

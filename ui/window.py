@@ -7,6 +7,7 @@ connects, and turns the user's intentions into undoable commands.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
@@ -167,7 +168,8 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.path_label = QLabel(str(self.desk.path), objectName="deskPathLabel")
+        self.path_label = QLabel(_display_path(self.desk.path), objectName="deskPathLabel")
+        self.path_label.setToolTip(str(self.desk.path.resolve()))
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.counts_label = QLabel(objectName="countsLabel")
         self.read_only_label = QLabel("Read-only: nothing can be changed",
@@ -422,6 +424,15 @@ class MainWindow(QMainWindow):
         if self in OPEN_WINDOWS:
             OPEN_WINDOWS.remove(self)
         super().closeEvent(event)
+
+
+def _display_path(path: Path) -> str:
+    """A desk's path as people read it: ``~/…`` inside the home folder."""
+    path = path.resolve()
+    try:
+        return str(Path("~") / path.relative_to(Path.home().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _trim(body: str, start: int, end: int) -> tuple[int, int]:

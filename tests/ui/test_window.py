@@ -155,7 +155,8 @@ def test_read_only_desk_disables_every_edit(qtbot, open_window, seeded_desk: Des
 def test_status_bar_shows_path_and_counts(open_window, seeded_desk: Desk) -> None:
     add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
     window = open_window(seeded_desk.path)
-    assert str(seeded_desk.path) in window.path_label.text()
+    assert window.path_label.toolTip() == str(seeded_desk.path.resolve())
+    assert window.path_label.text().endswith("newsroom.desk")
     assert window.counts_label.text() == "5 articles · 1 claim"
     assert not window.read_only_label.isVisible()
 
