@@ -69,7 +69,6 @@ _DIGIT = re.compile(r"\d")
 _NUMBER_RUN = re.compile(r"\d+")
 #: A "sentence" with more numbers than this is a table: its figures are not looked at.
 MAX_NUMBERS = 40
-_LOWER_WORD = re.compile(r"[a-z]+")
 #: Words without which a sentence holds no figure that has no digit (a set lookup is much
 #: faster than asking the figure finder).
 _NUMBER_WORDS = frozenset(
@@ -96,9 +95,11 @@ def suggest(text: str, *, min_score: float = DEFAULT_MIN_SCORE) -> list[Suggesti
         if sentence.paragraph != paragraph:  # quotations and "she said" end with a paragraph
             paragraph, previous, curly, straight = sentence.paragraph, None, 0, 0
         sentence_text = text[sentence.start:sentence.end]
-        in_sentence = _useful_figures(text, sentence, sentence_text)
+        words = scoring.tokens(sentence_text)
+        vocabulary = set(words)
+        in_sentence = _useful_figures(text, sentence, sentence_text, vocabulary)
         parts = clauses(text, sentence, [f.start for f in in_sentence])
-        whole = find_attribution(sentence_text, context)
+        whole = find_attribution(sentence_text, context, words=vocabulary)
         if whole is None and (curly > 0 or straight % 2):
             whole = _quote_speaker(text, sentence, context)
         if whole is None and _is_quote(sentence_text):
@@ -107,7 +108,8 @@ def suggest(text: str, *, min_score: float = DEFAULT_MIN_SCORE) -> list[Suggesti
             part_figures = [f for f in in_sentence if part.start <= f.start < part.end]
             attribution = (find_attribution(text[part.start:part.end], context)
                            if len(parts) > 1 else whole) or whole
-            item = _score(text, part, part_figures, attribution, min_score)
+            item = _score(text, part, part_figures, attribution, min_score,
+                          words if part == sentence else None)
             if item is not None:
                 found.append(item)
         if whole is not None:
@@ -119,12 +121,12 @@ def suggest(text: str, *, min_score: float = DEFAULT_MIN_SCORE) -> list[Suggesti
     return found
 
 
-def _useful_figures(text: str, sentence: Span, sentence_text: str) -> list[FigureMatch]:
+def _useful_figures(text: str, sentence: Span, sentence_text: str,
+                    vocabulary: set[str]) -> list[FigureMatch]:
     """Figures of a sentence (offsets in ``text``), without the dates ("9 August") that the
     figure finder lets through. Sentences without a digit or a number word are skipped
     unread: that keeps a megabyte well under a second."""
-    if not _DIGIT.search(sentence_text) and _NUMBER_WORDS.isdisjoint(
-            _LOWER_WORD.findall(sentence_text.lower())):
+    if not _DIGIT.search(sentence_text) and _NUMBER_WORDS.isdisjoint(vocabulary):
         return []
     if len(_NUMBER_RUN.findall(sentence_text)) > MAX_NUMBERS:
         return []  # a table or a list of numbers, not a sentence that states a figure
@@ -223,8 +225,8 @@ def _counted_noun(text: str, number_end: int, default_end: int) -> int:
     return number_end if not word or word in _NOT_NOUNS_ALONE else default_end
 
 
-def _score(text: str, part: Span, figures: list[FigureMatch],
-           attribution: Attribution | None, min_score: float) -> Suggestion | None:
+def _score(text: str, part: Span, figures: list[FigureMatch], attribution: Attribution | None,
+           min_score: float, words: list[str] | None) -> Suggestion | None:
     """The candidate ``part`` as a suggestion, or None when it scores below ``min_score``."""
     quote = text[part.start:part.end]
     groups = _groups(text, figures)
@@ -236,7 +238,7 @@ def _score(text: str, part: Span, figures: list[FigureMatch],
         attributed=attribution is not None, figure_text=figure_text,
         reporting_verb=attribution.cue if attribution else "",
         figure_clause=_clause_around(text, part, primary[0].start) if primary else None,
-        min_score=min_score)
+        min_score=min_score, words=words)
     score = scoring.score(found)
     if score < min_score:
         return None

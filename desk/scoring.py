@@ -129,9 +129,15 @@ CUES: dict[str, Cue] = {
 }
 
 
+def tokens(text: str) -> list[str]:
+    """The lower-cased words (and numbers) of a text, as the cues see them."""
+    return _TOKEN.findall(text.lower())
+
+
 def cue_values(quote: str, *, figure: bool, money_or_percent: bool, attributed: bool,
                figure_text: str = "", reporting_verb: str = "",
-               figure_clause: str | None = None, min_score: float = 0.0) -> dict[str, float]:
+               figure_clause: str | None = None, min_score: float = 0.0,
+               words: list[str] | None = None) -> dict[str, float]:
     """The cues present in ``quote`` and their strengths (1 unless counted).
 
     ``reporting_verb`` is the verb that attributed the quote ("said"): it counts once, as the
@@ -139,9 +145,11 @@ def cue_values(quote: str, *, figure: bool, money_or_percent: bool, attributed: 
     figure: a promise or a modal elsewhere in the sentence ("… and we will keep them there")
     does not make the figure less checkable. With ``min_score`` > 0, the costlier cues are
     not looked for once the cheap ones show that the score cannot reach it (the cues
-    returned then score below ``min_score`` too).
+    returned then score below ``min_score`` too). ``words`` are the quote's :func:`tokens`
+    when the caller has them.
     """
-    words = _TOKEN.findall(quote.lower())
+    if words is None:
+        words = tokens(quote)
     vocabulary = set(words)
     if reporting_verb:
         vocabulary.discard(reporting_verb)
