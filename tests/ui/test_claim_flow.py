@@ -158,6 +158,7 @@ def test_click_on_a_highlight_selects_its_claim(qtbot, open_window, seeded_desk:
     point = window.reader.cursorRect(cursor).center()
     qtbot.mouseClick(window.reader.viewport(), Qt.MouseButton.LeftButton, pos=point)
     qtbot.waitUntil(lambda: window.claim_id == claim.id)
+    assert window.claims_pane.current_id() == claim.id  # and the table follows
     assert window.claim_panel.sourceEdit.text() == "National Health Agency"
     assert window.claim_panel.statusCombo.currentText() == "Checking"
 

@@ -342,3 +342,35 @@ def test_sorting_the_table_by_figure_and_back_to_text_order(open_window,
     window.actions.actionWholeDesk.trigger()
     table.sortByColumn(QUOTE, Qt.SortOrder.DescendingOrder)
     assert order() == [c.id, b.id, a.id]
+
+
+def test_recent_desks_menu_switches_desk(qtbot, open_window, seeded_desk: Desk,
+                                         tmp_path: Path) -> None:
+    other_path = tmp_path / "other.desk"
+    first = open_window(other_path)
+    first.close()
+    window = open_window(seeded_desk.path)
+    window.recent_menu.aboutToShow.emit()
+    entries = [a for a in window.recent_menu.actions() if "other.desk" in a.text()]
+    assert len(entries) == 1
+    entries[0].trigger()
+    assert window.desk_closed  # the old window closed, its desk too
+    from ui.window import OPEN_WINDOWS
+    switched = [w for w in OPEN_WINDOWS if w.desk.path.name == "other.desk"]
+    assert len(switched) == 1 and switched[0].isVisible()
+    assert switched[0].articles_model.rowCount() == 0
+    switched[0].close()
+
+
+def test_tag_completion_completes_the_last_tag(open_window, seeded_desk: Desk) -> None:
+    add(seeded_desk, "Wildfire", "23%", tags=["health", "wildfire"])
+    claim = add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
+    window = open_window(seeded_desk.path)
+    window.select_claim(claim.id)
+    tags = window.claim_panel.tagsEdit
+    completer = tags.completer()
+    assert completer.model().stringList() == ["health", "wildfire"]
+    tags.setText("budget, wil")
+    assert completer.splitPath(tags.text()) == ["wil"]
+    completer.setCompletionPrefix("wil")
+    assert completer.pathFromIndex(completer.currentIndex()) == "budget, wildfire"
