@@ -101,7 +101,7 @@ def test_hidden_elements_are_pruned_before_extraction() -> None:
     assert "2026-11-20T06:45:00" not in kept and "port-strike-1200.jpg" not in kept
 
 
-def test_teasers_go_but_prose_with_several_links_stays() -> None:
+def test_clean_up_removes_exactly_these_lines_and_keeps_linked_prose() -> None:
     found = extract_article(page("split-article.html"))
     assert set(found.removed) == {
         "READ MORE: Shipping rates soar as Europe's ports clog up", "DON'T MISS",
