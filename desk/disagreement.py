@@ -1,8 +1,9 @@
 """Figures that disagree beyond their qualifiers, across the desk.
 
 Two claims' figures are compared when the claims are in the same group (:mod:`desk.groups`),
-or when they are in different articles, name the same source and give a figure of the same
-unit and kind ("249 civilians" is not compared with "21 children"). They disagree when the
+or when they are in different articles, name the same source, give a figure of the same unit
+and kind ("249 civilians" is not compared with "21 children") and say much the same with the
+numbers masked (:data:`SOURCE_TOPIC_THRESHOLD`). They disagree when the
 intervals their figures allow do not meet (:mod:`desk.intervals`): "249" and "nearly 300"
 disagree, "more than 1 million" and "1.2 million" do not.
 
@@ -13,14 +14,22 @@ the CSV export's ``figure_conflict`` column.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, NamedTuple
 
-from .groups import normalise_source, outlet_of
-from .intervals import Interval, interval_of, kind_of, same_kind
+from rapidfuzz import fuzz, process
+
+from .figures import Figure
+from .groups import _claims_by_id, masked_quote, normalise_source, outlet_of
+from .intervals import Interval, interval_of, kind_key, kind_of
 from .model import Claim
 
 if TYPE_CHECKING:
     from .store import Desk
+
+#: Claims of one source that are not grouped are compared only when their quotes, numbers
+#: masked, are at least this similar (rapidfuzz ``ratio``): the same statement, reworded.
+SOURCE_TOPIC_THRESHOLD = 70.0
 
 
 @dataclass(frozen=True)
@@ -53,52 +62,100 @@ def _by(claim: Claim) -> str:
     return f", {claim.source}" if claim.source else ""
 
 
+class _Row(NamedTuple):
+    """What the comparison needs of a claim (lighter than a :class:`Claim`)."""
+
+    id: str
+    article_id: str
+    quote: str
+    source: str
+    figure: str
+    unit: str | None
+    group_id: str | None
+    value: float
+    qualifier: str | None
+
+
+_ROWS_SQL = """
+    SELECT c.id, c.article_id, c.quote, c.source, c.figure, c.figure_unit, g.group_id,
+           c.figure_value, c.figure_qualifier
+    FROM claims c LEFT JOIN claim_groups g ON g.claim_id = c.id
+    WHERE c.deleted_at IS NULL AND c.figure_value IS NOT NULL
+"""
+
+
 def disagreements(desk: Desk) -> list[Disagreement]:
     """Every pair of live claims whose figures disagree, grouped pairs first.
 
     Reads only (the stored groups are used as they are; see :func:`desk.groups.refresh_groups`).
     """
-    claims = [c for c in desk.claims() if c.figure_value is not None]
-    if not claims:
+    pairs = _disagreeing_pairs(desk)
+    if not pairs:
         return []
     outlets = _outlets(desk)
-    group_of = {row[0]: row[1] for row in desk.db.execute(
-        "SELECT claim_id, group_id FROM claim_groups")}
-    intervals = {c.id: interval_of(c.figure) for c in claims}
-    claims = [c for c in claims if intervals[c.id] is not None]
-    found: list[Disagreement] = []
+    claims = {c.id: c for c in _claims_by_id(desk, sorted({p[0].id for p in pairs}
+                                                          | {p[1].id for p in pairs}))}
+    return [Disagreement(claims[a.id], claims[b.id], outlets.get(a.article_id, ""),
+                         outlets.get(b.article_id, ""), ia, ib, why, a.group_id
+                         if why == "group" else None)
+            for a, b, ia, ib, why in pairs]
+
+
+def _disagreeing_pairs(desk: Desk) -> list[tuple[_Row, _Row, Interval, Interval, str]]:
+    rows = [_Row(*row) for row in desk.db.execute(_ROWS_SQL)]
+    intervals = {r.id: interval_of(r.figure, Figure(r.value, r.unit, r.qualifier))
+                 for r in rows}
+    rows = [r for r in rows if intervals[r.id] is not None]
+    found: list[tuple[_Row, _Row, Interval, Interval, str]] = []
     seen: set[tuple[str, str]] = set()
 
-    def compare(a: Claim, b: Claim, why: str, group_id: str | None) -> None:
+    def compare(a: _Row, b: _Row, why: str) -> None:
         key = (a.id, b.id) if a.id < b.id else (b.id, a.id)
-        if key in seen or a.figure_unit != b.figure_unit:
+        if key in seen or a.unit != b.unit:
             return
         seen.add(key)
         ia, ib = intervals[a.id], intervals[b.id]
         if ia is not None and ib is not None and not ia.meets(ib):
-            found.append(Disagreement(a, b, outlets.get(a.article_id, ""),
-                                      outlets.get(b.article_id, ""), ia, ib, why, group_id))
+            found.append((a, b, ia, ib, why))
 
-    by_group: dict[str, list[Claim]] = {}
-    for claim in claims:
-        if claim.id in group_of:
-            by_group.setdefault(group_of[claim.id], []).append(claim)
-    for group_id, members in by_group.items():
+    by_group: dict[str, list[_Row]] = {}
+    for row in rows:
+        if row.group_id:
+            by_group.setdefault(row.group_id, []).append(row)
+    for members in by_group.values():
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                compare(a, b, "group", group_id)
-    by_source: dict[tuple[str, str | None], list[Claim]] = {}
-    for claim in claims:
-        if claim.source.strip():
-            by_source.setdefault((normalise_source(claim.source), claim.figure_unit),
-                                 []).append(claim)
+                compare(a, b, "group")
+    by_source: dict[tuple[str, str | None], list[_Row]] = {}
+    for row in rows:
+        if row.source.strip():
+            by_source.setdefault((normalise_source(row.source), row.unit), []).append(row)
     for members in by_source.values():
-        kinds = {c.id: kind_of(c.figure, c.quote) for c in members}
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                if a.article_id != b.article_id and same_kind(kinds[a.id], kinds[b.id]):
-                    compare(a, b, "source", None)
+        # claims counting different things ("soldiers", "civilians") are never compared:
+        # compare within each kind, and claims of an unsaid kind with all of the source's
+        kinds = [kind_key(kind_of(r.figure, r.quote)) for r in members]
+        texts = [masked_quote(r.quote) for r in members]
+        by_kind: dict[str | None, list[int]] = {}
+        for index, key in enumerate(kinds):
+            by_kind.setdefault(key, []).append(index)
+        for key, indexes in by_kind.items():
+            pool = range(len(members)) if key is None else indexes
+            _compare_similar(members, texts, indexes, pool, compare)
     return found
+
+
+def _compare_similar(members: list[_Row], texts: list[str], indexes: list[int],
+                     pool: Iterable[int], compare: Callable[[_Row, _Row, str], None]) -> None:
+    """Compare each of ``indexes`` with the claims of ``pool`` worded much the same."""
+    choices = {y: texts[y] for y in pool}
+    for x in indexes:
+        choices.pop(x, None)  # (each pair once when the pool is the same list)
+        a = members[x]
+        for _, _, y in process.extract(texts[x], choices, scorer=fuzz.ratio, limit=None,
+                                       score_cutoff=SOURCE_TOPIC_THRESHOLD):
+            b = members[y]
+            if a.article_id != b.article_id:
+                compare(a, b, "source")
 
 
 def conflicts_by_claim(desk: Desk,
@@ -109,11 +166,17 @@ def conflicts_by_claim(desk: Desk,
     list from :func:`disagreements`.
     """
     entries: dict[str, list[str]] = {}
-    for item in disagreements(desk) if found is None else found:
-        entries.setdefault(item.claim_a.id, []).append(
-            f"{item.claim_b.figure} ({item.outlet_b})")
-        entries.setdefault(item.claim_b.id, []).append(
-            f"{item.claim_a.figure} ({item.outlet_a})")
+    if found is None:
+        pairs = _disagreeing_pairs(desk)
+        outlets = _outlets(desk) if pairs else {}
+        items = [(a.id, a.figure, outlets.get(a.article_id, ""), b.id, b.figure,
+                  outlets.get(b.article_id, "")) for a, b, *_ in pairs]
+    else:
+        items = [(d.claim_a.id, d.claim_a.figure, d.outlet_a, d.claim_b.id, d.claim_b.figure,
+                  d.outlet_b) for d in found]
+    for id_a, figure_a, outlet_a, id_b, figure_b, outlet_b in items:
+        entries.setdefault(id_a, []).append(f"{figure_b} ({outlet_b})")
+        entries.setdefault(id_b, []).append(f"{figure_a} ({outlet_a})")
     return {claim_id: "; ".join(dict.fromkeys(texts)) for claim_id, texts in entries.items()}
 
 

@@ -9,6 +9,9 @@ Two live claims of different articles are grouped automatically when
   :data:`MAGNITUDE_RATIO` of each other, in quotes that say much the same with the numbers
   left out (``token_sort_ratio`` at least :data:`TOPIC_THRESHOLD`).
 
+A claim joins a group only if it also states the same thing as the group's first claim, so
+that groups do not grow by chains of small differences.
+
 Groups are stored in the ``claim_groups`` table, one row per grouped claim. Rows the
 editor made or touched (``how = 'editor'``: confirm, split, merge, add) never move again
 automatically; :func:`refresh_groups` only regroups the other claims, and may add a new
@@ -20,6 +23,7 @@ Each :class:`ClaimGroup` knows where it was seen: ``group.summary()`` gives
 
 from __future__ import annotations
 
+import bisect
 import re
 import sqlite3
 import uuid
@@ -105,11 +109,10 @@ def normalise_quote(text: str) -> str:
     return " ".join(text.split())
 
 
-_QUALIFIER_WORDS = "|".join(re.escape(q) for q in sorted(QUALIFIERS, key=len, reverse=True))
-_NUMBER_PHRASE = re.compile(
-    rf"(?:\b(?:{_QUALIFIER_WORDS})\s+)?(?:us\$|[$€£¥₹])?\s?\d[\d,]*(?:\.\d+)?"
-    r"(?:\s?(?:%|percent|per cent|thousand|million|billion|trillion|bn|mn|m)\b)?",
-    re.IGNORECASE)
+_QUALIFIER_SET = frozenset(QUALIFIERS)
+_NUMBER_TOKEN = re.compile(r"^(?:us\$|[$€£¥₹])?\d[\d,]*(?:\.\d+)?(?:%|m|bn|k)?[.,;:!?)]*$")
+_NUMBER_TAIL = frozenset({"%", "percent", "per", "cent", "thousand", "million", "billion",
+                          "trillion", "bn", "mn", "m"})
 
 
 def masked_quote(text: str) -> str:
@@ -117,7 +120,23 @@ def masked_quote(text: str) -> str:
 
     Two reports of one claim with different figures then compare as the same words.
     """
-    return " ".join(_NUMBER_PHRASE.sub(" # ", normalise_quote(text)).split())
+    out: list[str] = []
+    words = normalise_quote(text).split()
+    skip_tail = False
+    for word in words:
+        if _NUMBER_TOKEN.match(word):
+            for size in (3, 2, 1):  # drop a qualifier just before ("more than", "nearly")
+                if len(out) >= size and " ".join(out[-size:]) in _QUALIFIER_SET:
+                    del out[-size:]
+                    break
+            out.append("#")
+            skip_tail = True
+        elif skip_tail and word.rstrip(".,;:!?)") in _NUMBER_TAIL:
+            continue
+        else:
+            out.append(word)
+            skip_tail = False
+    return " ".join(out)
 
 
 def normalise_source(text: str) -> str:
@@ -241,14 +260,34 @@ def refresh_groups(desk: Desk) -> list[ClaimGroup]:
     return groups(desk)
 
 
-def candidate_pairs(claims: list[Claim]) -> list[tuple[float, str, str, str]]:
+@dataclass(frozen=True)
+class _Features:
+    """What the grouping rules compare of one claim, computed once."""
+
+    masked: str
+    source: str
+    unit: str | None
+    value: float
+    kind: str | None
+
+    @classmethod
+    def of(cls, claim: Claim) -> _Features:
+        return cls(masked_quote(claim.quote), normalise_source(claim.source),
+                   claim.figure_unit, abs(claim.figure_value or 0.0),
+                   kind_of(claim.figure, claim.quote) if claim.figure_value else None)
+
+
+def candidate_pairs(claims: list[Claim],
+                    features: dict[str, _Features] | None = None) -> list[tuple[float, str, str, str]]:
     """Pairs of claims of different articles that seem to state the same thing.
 
     Each pair is ``(score, how, claim_id_a, claim_id_b)``, ``how`` being ``quote`` or
     ``figure``; the strongest pairs first.
     """
+    if features is None:
+        features = {c.id: _Features.of(c) for c in claims}
     pairs: dict[tuple[str, str], tuple[float, str]] = {}
-    texts = [masked_quote(c.quote) for c in claims]
+    texts = [features[c.id].masked for c in claims]
     long = [i for i, text in enumerate(texts) if len(text) >= MIN_QUOTE_CHARS]
     choices = {x: texts[i] for x, i in enumerate(long)}
     for x, i in enumerate(long):  # each pair once: compare with the later quotes only
@@ -260,27 +299,49 @@ def candidate_pairs(claims: list[Claim]) -> list[tuple[float, str, str, str]]:
                 pairs[(a.id, b.id)] = (float(score) + 100.0, "quote")
     by_source: dict[tuple[str, str | None], list[Claim]] = {}
     for claim in claims:
-        if claim.figure_value and claim.source.strip():
-            key = (normalise_source(claim.source), claim.figure_unit)
-            by_source.setdefault(key, []).append(claim)
+        f = features[claim.id]
+        if f.value and f.source:
+            by_source.setdefault((f.source, f.unit), []).append(claim)
     for members in by_source.values():
-        kinds = {c.id: kind_of(c.figure, c.quote) for c in members}
-        topics = {c.id: masked_quote(c.quote) for c in members}
+        members.sort(key=lambda c: features[c.id].value)
+        values = [features[c.id].value for c in members]
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                if a.article_id == b.article_id or (a.id, b.id) in pairs:
+            # only figures within MAGNITUDE_RATIO above this one (the list is sorted)
+            stop = bisect.bisect_right(values, values[i] * MAGNITUDE_RATIO, lo=i + 1)
+            for b in members[i + 1:stop]:
+                if a.article_id == b.article_id or (a.id, b.id) in pairs \
+                        or (b.id, a.id) in pairs:
                     continue
-                low, high = sorted((abs(a.figure_value), abs(b.figure_value)))  # type: ignore[arg-type]
-                if low == 0 or high / low > MAGNITUDE_RATIO:
-                    continue
-                if not same_kind(kinds[a.id], kinds[b.id]):
-                    continue
-                topic = fuzz.token_sort_ratio(topics[a.id], topics[b.id])
-                if topic >= TOPIC_THRESHOLD:
+                topic = _figure_link(features[a.id], features[b.id])
+                if topic is not None:
                     pairs[(a.id, b.id)] = (topic, "figure")
     ranked = [(score, how, a, b) for (a, b), (score, how) in pairs.items()]
     ranked.sort(key=lambda p: (-p[0], p[2], p[3]))
     return ranked
+
+
+def _figure_link(a: _Features, b: _Features) -> float | None:
+    """The topic score when two claims give the same source's figure of one kind and
+    magnitude in much the same words (None when they do not)."""
+    if not (a.value and b.value and a.unit == b.unit and a.source and a.source == b.source):
+        return None
+    low, high = sorted((a.value, b.value))
+    if high / low > MAGNITUDE_RATIO or not same_kind(a.kind, b.kind):
+        return None
+    topic = fuzz.token_sort_ratio(a.masked, b.masked)
+    return topic if topic >= TOPIC_THRESHOLD else None
+
+
+def same_claim(a: Claim, b: Claim) -> bool:
+    """Whether two claims state the same thing by either rule of this module."""
+    return _same(_Features.of(a), _Features.of(b))
+
+
+def _same(a: _Features, b: _Features) -> bool:
+    if min(len(a.masked), len(b.masked)) >= MIN_QUOTE_CHARS and \
+            fuzz.ratio(a.masked, b.masked) >= QUOTE_THRESHOLD:
+        return True
+    return _figure_link(a, b) is not None
 
 
 def _cluster(claims: list[Claim], held: dict[str, str],
@@ -301,13 +362,18 @@ def _cluster(claims: list[Claim], held: dict[str, str],
             first = first_of.setdefault(group_id, claim_id)
             parent[root(claim_id)] = root(first)
     how_of: dict[str, str] = {}
-    for _, how, a, b in candidate_pairs(claims):
+    features = {c.id: _Features.of(c) for c in claims}
+    for _, how, a, b in candidate_pairs(claims, features):
         ra, rb = root(a), root(b)
         if ra == rb:
             continue
         ga, gb = anchor[ra], anchor[rb]
         if ga is not None and gb is not None:
             continue  # two editor groups are never joined automatically
+        if (ra, rb) != (a, b) and not _same(features[ra], features[rb]):
+            continue  # no chains: each group's first claim must match the other's
+        if ga is None and gb is not None:
+            ra, rb = rb, ra  # an editor's group keeps its first claim
         parent[rb] = ra
         anchor[ra] = ga if ga is not None else gb
         for claim_id in (a, b):

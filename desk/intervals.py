@@ -24,7 +24,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .figures import find_figures, parse_figure
+from .figures import Figure, parse_figure
 
 #: The tolerance of "about"-like and "nearly"-like qualifiers (a fraction of the number).
 APPROX = 0.10
@@ -43,8 +43,10 @@ _SCALE_WORDS = {"thousand", "million", "billion", "trillion", "lakh", "crore", "
                 "bn", "b", "tn"}
 _UNIT_WORDS = {"percent", "per", "cent", "percentage", "points", "dollars", "dollar", "us",
                "euros", "euro", "pounds", "sterling", "yen", "rupees", "hryvnias", "hryvnia",
-               "roubles", "rubles", "swiss", "francs", "yuan", "usd", "eur", "gbp", "of", "the",
-               "a", "an", "and", "in", "to"}
+               "roubles", "rubles", "swiss", "francs", "yuan", "usd", "eur", "gbp", "%"}
+_STOP_WORDS = {"of", "the", "a", "an", "and", "or", "in", "on", "at", "to", "for", "from",
+               "by", "with", "had", "has", "have", "were", "was", "are", "is", "be", "been",
+               "said", "says", "that", "this", "than", "more", "its", "their", "his", "her"}
 _DEATHS = {"killed", "dead", "death", "died", "fatalitie", "fatality", "live", "life",
            "bodie", "body"}
 _INJURIES = {"injured", "wounded", "hurt", "injurie", "injury"}
@@ -88,9 +90,13 @@ def number_text(value: float) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
-def interval_of(text: str) -> Interval | None:
-    """The interval a written figure allows (see the module docstring); None if unparsed."""
-    parsed = parse_figure(text)
+def interval_of(text: str, parsed: Figure | None = None) -> Interval | None:
+    """The interval a written figure allows (see the module docstring); None if unparsed.
+
+    ``parsed`` may pass the figure already parsed (a claim's stored value, unit and
+    qualifier) to save parsing it again.
+    """
+    parsed = parsed if parsed is not None else parse_figure(text)
     if parsed is None or parsed.value is None:
         return None
     value = parsed.value
@@ -157,24 +163,33 @@ def kind_of(figure: str, quote: str = "") -> str | None:
     place in the claim's quote.
     """
     word = _counted_word(figure)
-    if word is None and quote:
-        parsed = parse_figure(figure)
-        for match in find_figures(quote):
-            if parsed is None or match.figure.value == parsed.value:
-                word = _counted_word(match.text)
-                break
+    literal = _LITERAL.search(figure or "")
+    if word is None and quote and literal:
+        # the word after the same number in the quote ("nearly 500 soldiers had ...")
+        at = re.search(rf"(?<![\d.,]){re.escape(literal.group(0))}(?![\d,])", quote)
+        if at:
+            word = _word_after(quote[at.end():at.end() + 60])
     return word
 
 
 def _counted_word(text: str) -> str | None:
+    """The word after the last number of a figure ("nearly 300 killed" → "killed")."""
     literal = None
     for literal in _LITERAL.finditer(text or ""):
         pass
-    if literal is None:
-        return None
-    for word in re.findall(r"[a-z][a-z\-]+", text[literal.end():].lower()):
-        if word in _SCALE_WORDS or word in _UNIT_WORDS:
+    return None if literal is None else _word_after(text[literal.end():])
+
+
+def _word_after(rest: str) -> str | None:
+    """The noun right after a number (scale and unit words skipped), singular; else None."""
+    for token in rest.lower().split()[:4]:
+        word = token.strip(".,;:!?()[]\"'“”‘’")
+        if word in _UNIT_WORDS or rest.lstrip().startswith("%"):
+            return None  # money and percentages: the unit says what is counted
+        if word in _SCALE_WORDS:
             continue
+        if word in _STOP_WORDS or not re.fullmatch(r"[a-z][a-z\-]+", word):
+            return None
         return word[:-1] if word.endswith("s") and len(word) > 3 else word
     return None
 
@@ -190,6 +205,13 @@ def same_kind(kind_a: str | None, kind_b: str | None) -> bool:
         return True
     class_a = _class_of(kind_a)
     return class_a is not None and class_a == _class_of(kind_b)
+
+
+def kind_key(kind: str | None) -> str | None:
+    """A key equal for counted words that :func:`same_kind` matches (None stays None)."""
+    if kind is None:
+        return None
+    return _class_of(kind) or kind
 
 
 def _class_of(word: str) -> str | None:
