@@ -40,7 +40,7 @@ _AUX_ENDINGS = ("has", "have", "had", "also", "later", "then", "previously", "se
 _TRAILING_AUX = re.compile(r"(?:\s+(?:" + "|".join(_AUX_ENDINGS) + r"))+$", re.IGNORECASE)
 # "…,” said Dr Elena Marsh, the agency's head …" / "…, says the ministry."
 _VERB_SUBJECT = re.compile(
-    rf"[,”\"’]\s*[”\"’]?\s*(?P<verb>said|says|told|added|warned|claimed|wrote|according\s+to)\s+"
+    rf"[,”\"’]\s*[”\"’]?\s*(?P<verb>said|says|added|warned|claimed|wrote|according\s+to)\s+"
     r"(?P<np>(?:the\s+|a\s+|an\s+)?[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|of|the|for|and|de|van|von|al))*"
     r"|(?:the|a|an)\s+[a-z][\w'’\-]*(?:\s+[a-z][\w'’\-]*){0,4}?)"
     r"(?=\s*(?:[,.;:!?—–(]|$|\s+(?:on|in|at|who|when|after|before|during|last|this|yesterday)\b))",
@@ -78,6 +78,11 @@ _PLURAL_NAME = re.compile(r"[A-Z][a-z]+[^s]s")
 _ENDS_WITH_AND = re.compile(r"(?:^|[\s,])and$")
 _PIECES = re.compile(r"\s*[,;:()—–“”\"]\s*")
 _POSSESSIVE = re.compile(r"['’]s?$")
+#: Nouns that stand for the organisation last named ("the group said").
+_GENERIC_ORGANISATIONS = frozenset(
+    "organization organisation group company firm body charity institution".split())
+#: Adverbs that end a subject found by walking back ("but Early still says").
+_ADVERBS = frozenset("still also now even however then again already later too".split())
 #: Head words of organisations (used to tell them from people, and to resolve titles).
 ORG_WORDS = frozenset(
     """office ministry agency service services association authority authorities government
@@ -87,7 +92,8 @@ ORG_WORDS = frozenset(
     league foundation trust network forces command navy coalition alliance report survey
     study data figures analysis census poll inquiry review paper statement website newspaper
     agency's insurers scientists researchers experts economists analysts hospital hospitals
-    firm firms industry unicef who nato un eu imf""".split()
+    firm firms industry unicef who nato un eu imf opposition international watch charity
+    campaigners critics unions""".split()
 )
 _PERSON_TITLES = frozenset(
     """president minister leader chief dr mr mrs ms prof professor spokesperson spokesman
@@ -186,14 +192,17 @@ class SourceContext:
             return self.people[-1] if self.people else None
         if words in (["it"], ["they"]):
             return self.organisations[-1] if self.organisations else None
-        head = words[-1].rstrip("'’s")
+        head = _POSSESSIVE.sub("", words[-1])
         if head in self.documents and words[0] in ("the", "this", "that", "its"):
             return self.documents[head]
         if words[0] in ("the", "its", "this") and len(words) <= 3:
             for name in reversed(self.organisations + self.people):
                 name_words = name.lower().split()
-                if head in (w.rstrip("'’s") for w in name_words) and len(name_words) > len(words) - 1:
+                if head in (_POSSESSIVE.sub("", w) for w in name_words) and (
+                        len(name_words) > len(words) - 1):
                     return name
+            if head in _GENERIC_ORGANISATIONS and self.organisations:
+                return self.organisations[-1]  # "the organization" → "Amnesty International"
         return None
 
 
@@ -307,6 +316,10 @@ def _subject_before(text: str, end: int) -> str | None:
         if pieces and (first.endswith("ed") and piece[:1].islower() or first in _TIME_WORDS
                        and piece[:1].islower() or first in ("who", "which", "whose")):
             continue  # an inserted phrase: "…, which represents the train companies, said"
+        if pieces and _kind_word(first, _PERSON_TITLES) and piece[:1].islower():
+            name = _subject_phrase(pieces[-1])  # "Jack Buser, director for games at Google,"
+            if name and len(name.split()) >= 2 and all(w[:1].isupper() for w in name.split()):
+                return name
         return _subject_phrase(piece)
     return None
 
@@ -338,7 +351,7 @@ def _subject_phrase(piece: str) -> str | None:
             break
     words.reverse()
     while words and (words[-1].lower().endswith("ly") and words[-1][:1].islower()
-                     or words[-1].lower() in _TIME_WORDS):
+                     or words[-1].lower() in _TIME_WORDS or words[-1] in _ADVERBS):
         words.pop()  # "Russia finally", "Zelenskyy Thursday"
     if not words:
         return None
@@ -347,8 +360,8 @@ def _subject_phrase(piece: str) -> str | None:
     if len(words) >= 2 and re.search(r"['’]s?$", words[-2]) and words[-1].lower() in _DOCUMENTS:
         words = words[:-1]  # "the authority's data" → "the authority"
         words[-1] = re.sub(r"['’]s?$", "", words[-1])
-    if not any(w[:1].isupper() or _kind_word(w, ORG_WORDS) or _kind_word(w, _PERSON_TITLES)
-               for w in words):
+    if not any(w[:1].isupper() and w.lower() not in _DETERMINERS or _kind_word(w, ORG_WORDS)
+               or _kind_word(w, _PERSON_TITLES) for w in words):
         return None  # "the money would pay": no name, no institution
     return " ".join(words)
 

@@ -170,7 +170,10 @@ def _figure_phrase(text: str, first: FigureMatch, last: FigureMatch) -> str:
     else:
         end = _counted_noun(text, _number_end(text, first), first.end)
     phrase = text[start:end].strip()
-    return phrase[3:] if phrase.lower().startswith("at ") else phrase
+    if phrase.lower().startswith("at ") and not phrase.lower().startswith(("at least",
+                                                                           "at most")):
+        return phrase[3:]  # "put the toll at 17": the figure is "17"
+    return phrase
 
 
 def _unit_end(text: str, match: FigureMatch) -> int:

@@ -171,6 +171,17 @@ def test_pronouns_and_titles_resolve_to_the_source_named_before() -> None:
     assert containing(fire, "1,870").source == "regional health authority"  # "authority's data"
 
 
+def test_names_before_a_title_and_generic_titles() -> None:
+    found = suggest("Amnesty International said 106 protesters had been killed. The "
+                    "organization believes that as many as 200 people died. “Games sold 4 "
+                    "million copies,” Jack Buser, director for games at Google, told Reuters.")
+    assert [s.source for s in found] == [
+        "Amnesty International", "Amnesty International", "Jack Buser (via Reuters)"]
+    assert found[1].figure == "as many as 200 people"
+    assert suggest("At least 106 protesters died, Amnesty said.")[0].figure == (
+        "At least 106 protesters")
+
+
 def test_an_unclear_pronoun_names_nobody() -> None:
     found = suggest("He said 4,000 jobs had been lost.")
     assert found and found[0].source == ""
