@@ -25,7 +25,8 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,8 @@ META_LAST_MERGE = "last_merge"
 _ARTICLE_FIELDS = ("title", "body", "url", "byline", "published_at", "source_file",
                    "imported_at", "updated_at")
 _UPDATE_COLUMNS = tuple(c for c in CLAIM_COLUMNS if c not in ("id", "article_id"))
+_VALUE_COLUMNS = tuple(c for c in _UPDATE_COLUMNS if c not in ANCHOR_COLUMNS)
+_INDEX = {name: index for index, name in enumerate(CLAIM_COLUMNS)}
 
 
 class MergeCancelled(DeskError):
@@ -294,17 +297,23 @@ class _Merge:
         fresh: set[str] = set()  # claims whose anchor comes from the other side
         reanchorers: dict[tuple[str, str], Reanchorer] = {}
         now = now_iso()
-        for claim_id, claim in theirs.items():
-            their_article = claim["article_id"]
+        for claim_id, their_row in theirs.items():
+            their_article = their_row[1]
             article_id = self.article_map.get(their_article)
             if article_id is None:
                 self.summary.problems.append(
                     f"{self.name}: claim {claim_id} belongs to no article and was not merged.")
                 continue
             self.claim_ids.add(claim_id)
-            claim = {**claim, "article_id": article_id}
-            edits = their_edits.get(claim_id, {})
-            old = mine.get(claim_id)
+            my_row = mine.get(claim_id)
+            if (my_row == their_row and article_id == their_article
+                    and article_id not in self.replaced
+                    and my_edits.get(claim_id) == their_edits.get(claim_id)
+                    and my_tags.get(claim_id) == their_tags.get(claim_id)):
+                continue  # the same on both sides: the usual case for copies of one desk
+            claim = {**dict(zip(CLAIM_COLUMNS, their_row)), "article_id": article_id}
+            edits = _edits(their_edits.get(claim_id))
+            old = None if my_row is None else dict(zip(CLAIM_COLUMNS, my_row))
             theirs_fit = self.other_sha[their_article] == self.final_sha[article_id]
             mine_fit = old is not None and old["article_id"] == article_id and \
                 article_id not in self.replaced
@@ -324,12 +333,13 @@ class _Merge:
             if old is None:
                 inserts.append(claim)
                 edit_rows.extend((claim_id, f, *e) for f, e in edits.items())
-                tag_rows.extend((claim_id, n, *s) for n, s in their_tags.get(claim_id, {}).items())
+                tag_rows.extend((claim_id, n, *s) for n, s in
+                                _tags(their_tags.get(claim_id)).items())
                 self.touched.setdefault(claim_id, None)
                 continue
-            old_edits, old_tags = my_edits.get(claim_id, {}), my_tags.get(claim_id, {})
+            old_edits, old_tags = _edits(my_edits.get(claim_id)), _tags(my_tags.get(claim_id))
             result = merge_claim(old, old_edits, old_tags, claim, edits,
-                                 their_tags.get(claim_id, {}), anchor_from=anchor_from)
+                                 _tags(their_tags.get(claim_id)), anchor_from=anchor_from)
             for name, edit in result.edits.items():
                 if edit != edit_of(old, old_edits, name):
                     edit_rows.append((claim_id, name, *edit))
@@ -342,16 +352,17 @@ class _Merge:
             if result.row != old or result.tags != old_tags:
                 self.touched.setdefault(claim_id, _signature(old, old_tags))
         # The desk's own claims on an article whose text was replaced by the other's.
-        for claim_id, old in mine.items():
-            if old["article_id"] in self.replaced and claim_id not in fresh:
+        for claim_id, my_row in mine.items():
+            if my_row[1] in self.replaced and claim_id not in fresh:
+                old = dict(zip(CLAIM_COLUMNS, my_row))
                 row = changed.get(claim_id, old)
                 placed = self._reanchor(reanchorers, None, old["article_id"], row)
                 if any(row[c] != placed[c] for c in ANCHOR_COLUMNS):
-                    self.touched.setdefault(claim_id, _signature(old, my_tags.get(claim_id, {})))
+                    self.touched.setdefault(claim_id, _signature(old, _tags(my_tags.get(claim_id))))
                     changed[claim_id] = {**row, **placed}
                     edit_rows.append((claim_id, "anchor", now, self.desk.editor))
         updates = list(changed.values())
-        self._write(inserts, updates, edit_rows, tag_rows, conflicts)
+        self._write(mine, inserts, updates, edit_rows, tag_rows, conflicts)
 
     def _body(self, article_id: str) -> str:
         if article_id not in self._bodies:
@@ -384,20 +395,35 @@ class _Merge:
                 "prefix": placed.prefix, "suffix": placed.suffix,
                 "anchor_status": placed.status, "previous_quote": placed.previous_quote}
 
-    def _write(self, inserts: list[dict[str, Any]], updates: list[dict[str, Any]],
+    def _write(self, mine: dict[str, tuple[Any, ...]], inserts: list[dict[str, Any]],
+               updates: list[dict[str, Any]],
                edit_rows: list[tuple[Any, ...]], tag_rows: list[tuple[Any, ...]],
                conflicts: list[Conflict]) -> None:
         conn = self.db.conn
         if inserts:
-            self.db["claims"].insert_all(inserts, batch_size=500)
-        if updates:
-            assignments = ", ".join(f"{c} = ?" for c in _UPDATE_COLUMNS)
-            conn.executemany(f"UPDATE claims SET {assignments} WHERE id = ?",
-                             [[row[c] for c in _UPDATE_COLUMNS] + [row["id"]] for row in updates])
+            # Every anchor was checked against the article text (_fits/_reanchor), so the
+            # per-row trigger that checks it again is set aside for the bulk insert.
+            with _trigger_set_aside(conn, "claims_span_insert"):
+                conn.executemany(
+                    f"INSERT INTO claims ({', '.join(CLAIM_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(CLAIM_COLUMNS))})",
+                    sorted([row[c] for c in CLAIM_COLUMNS] for row in inserts))
+        # Rows whose anchor did not move are updated without touching the anchor columns
+        # (so that the anchor-checking trigger does not run for them).
+        moved: list[dict[str, Any]] = []
+        still: list[dict[str, Any]] = []
+        for row in updates:
+            old = mine[row["id"]]
+            (moved if any(row[c] != old[_INDEX[c]] for c in ANCHOR_COLUMNS) else still).append(row)
+        for rows, columns in ((moved, _UPDATE_COLUMNS), (still, _VALUE_COLUMNS)):
+            if rows:
+                assignments = ", ".join(f"{c} = ?" for c in columns)
+                conn.executemany(f"UPDATE claims SET {assignments} WHERE id = ?",
+                                 [[row[c] for c in columns] + [row["id"]] for row in rows])
         conn.executemany(
             "INSERT INTO claim_edits (claim_id, field, edited_at, editor) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (claim_id, field) DO UPDATE SET edited_at = excluded.edited_at, "
-            "editor = excluded.editor", edit_rows)
+            "editor = excluded.editor", sorted(edit_rows))
         names = {row[1] for row in tag_rows}
         tag_ids = dict(self.db.execute("SELECT name, id FROM tags"))
         missing = sorted(names - tag_ids.keys())
@@ -409,7 +435,7 @@ class _Merge:
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (claims_id, tags_id) DO UPDATE SET "
             "added_at = excluded.added_at, deleted_at = excluded.deleted_at, "
             "editor = excluded.editor",
-            [(c, tag_ids[n], a, d, e) for c, n, a, d, e in tag_rows])
+            sorted((c, tag_ids[n], a, d, e) for c, n, a, d, e in tag_rows))
         now = now_iso()
         for conflict in conflicts:
             if conflict.key() in self._known_conflicts:
@@ -423,9 +449,9 @@ class _Merge:
 
     def merge_extras(self) -> None:
         """Carry over the other side's conflicts and dismissed suggestions, then extra steps."""
-        known = {Conflict(*row[:8]).key(): row[8] for row in self.db.execute(
+        known = {Conflict(*row[:8]).key(): (row[8], row[9]) for row in self.db.execute(
             "SELECT claim_id, field, kept_value, other_value, kept_editor, other_editor, "
-            "kept_at, other_at, resolved_at FROM merge_conflicts")}
+            "kept_at, other_at, resolved_at, id FROM merge_conflicts")}
         for row in self.other.execute(
                 "SELECT claim_id, field, kept_value, other_value, kept_editor, other_editor, "
                 "kept_at, other_at, other_desk, merged_at, resolved_at FROM merge_conflicts"):
@@ -436,12 +462,12 @@ class _Merge:
                 self.db["merge_conflicts"].insert(
                     {**asdict(conflict), "other_desk": row[8], "merged_at": row[9],
                      "resolved_at": row[10]})
+                known[conflict.key()] = (row[10], None)
                 self.summary.conflicts += 1
-            elif row[10] and not known[conflict.key()]:
-                self.db.execute(
-                    "UPDATE merge_conflicts SET resolved_at = ? WHERE claim_id = ? AND field = ? "
-                    "AND other_value IS ? AND other_at IS ? AND resolved_at IS NULL",
-                    [row[10], *conflict.key()])
+            elif row[10] and not known[conflict.key()][0]:
+                # Resolved on the other side: resolved here too.
+                self.db.execute("UPDATE merge_conflicts SET resolved_at = ? WHERE id = ?",
+                                [row[10], known[conflict.key()][1]])
         for article_id, quote, start, end, when, editor in self.other.execute(
                 "SELECT article_id, quote, start_char, end_char, dismissed_at, editor "
                 "FROM dismissed_suggestions"):
@@ -456,6 +482,25 @@ class _Merge:
             step(context)
 
 
+@contextmanager
+def _trigger_set_aside(conn: sqlite3.Connection, name: str) -> Iterator[None]:
+    """Drop a trigger and create it again from its own SQL, inside the open transaction
+    (so that a failure or a crash leaves it in place)."""
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                       [name]).fetchone()
+    if row is None or not conn.in_transaction:
+        yield
+        return
+    conn.execute(f'DROP TRIGGER "{name}"')
+    try:
+        yield
+    except BaseException:
+        with suppress(sqlite3.Error):  # the rollback that follows restores it anyway
+            conn.execute(row[0])
+        raise
+    conn.execute(row[0])
+
+
 def _signature(claim: dict[str, Any], tags: dict[str, Any]) -> tuple[Any, ...]:
     """What an editor sees of a claim: live or not, its values, anchor and live tags."""
     return (claim["deleted_at"] is None, tuple(claim[c] for c in VALUE_FIELDS + ANCHOR_COLUMNS),
@@ -464,24 +509,26 @@ def _signature(claim: dict[str, Any], tags: dict[str, Any]) -> tuple[Any, ...]:
 
 def _tally(desk: Desk, touched: dict[str, Any], summary: MergeSummary) -> None:
     """Count claims added, updated, deleted and restored by the whole merge (net)."""
-    if not touched:
+    new = json.dumps([claim_id for claim_id, before in touched.items() if before is None])
+    summary.claims_added += desk.db.execute(
+        "SELECT count(*) FROM claims WHERE deleted_at IS NULL AND id IN "
+        "(SELECT value FROM json_each(?))", [new]).fetchone()[0]
+    old = {claim_id: before for claim_id, before in touched.items() if before is not None}
+    if not old:
         return
-    ids = json.dumps(list(touched))
-    where = "WHERE id IN (SELECT value FROM json_each(?))"
-    columns = ", ".join(CLAIM_COLUMNS)
+    ids = json.dumps(list(old))
     rows = {r[0]: dict(zip(CLAIM_COLUMNS, r)) for r in desk.db.execute(
-        f"SELECT {columns} FROM claims {where}", [ids])}
+        f"SELECT {', '.join(CLAIM_COLUMNS)} FROM claims "
+        "WHERE id IN (SELECT value FROM json_each(?))", [ids])}
     tags: dict[str, dict[str, Any]] = {}
     for claim_id, name in desk.db.execute(
             "SELECT ct.claims_id, t.name FROM claims_tags ct JOIN tags t ON t.id = ct.tags_id "
             "WHERE ct.deleted_at IS NULL AND ct.claims_id IN (SELECT value FROM json_each(?))",
             [ids]):
         tags.setdefault(claim_id, {})[name] = ("", None, "")
-    for claim_id, before in touched.items():
+    for claim_id, before in old.items():
         after = _signature(rows[claim_id], tags.get(claim_id, {}))
-        if before is None:
-            summary.claims_added += after[0]
-        elif before[0] and not after[0]:
+        if before[0] and not after[0]:
             summary.claims_deleted += 1
         elif after[0] and not before[0]:
             summary.claims_restored += 1
@@ -489,23 +536,31 @@ def _tally(desk: Desk, touched: dict[str, Any], summary: MergeSummary) -> None:
             summary.claims_updated += 1
 
 
-def _load_claims(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
-    return {row[0]: dict(zip(CLAIM_COLUMNS, row)) for row in conn.execute(
-        f"SELECT {', '.join(CLAIM_COLUMNS)} FROM claims")}
+def _load_claims(conn: sqlite3.Connection) -> dict[str, tuple[Any, ...]]:
+    """Every claim as a row in :data:`CLAIM_COLUMNS` order, by id."""
+    return {row[0]: row for row in conn.execute(f"SELECT {', '.join(CLAIM_COLUMNS)} FROM claims")}
 
 
-def _load_edits(conn: sqlite3.Connection) -> dict[str, dict[str, tuple[str, str]]]:
-    edits: dict[str, dict[str, tuple[str, str]]] = {}
-    for claim_id, name, when, editor in conn.execute(
-            "SELECT claim_id, field, edited_at, editor FROM claim_edits"):
-        edits.setdefault(claim_id, {})[name] = (when, editor or "")
-    return edits
+def _load_edits(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each claim's edit records as one JSON text (compared whole, parsed when needed)."""
+    return dict(conn.execute(
+        "SELECT claim_id, json_group_array(json_array(field, edited_at, coalesce(editor, ''))) "
+        "FROM (SELECT * FROM claim_edits ORDER BY claim_id, field) GROUP BY claim_id"))
 
 
-def _load_tags(conn: sqlite3.Connection) -> dict[str, dict[str, tuple[str, Any, str]]]:
-    tags: dict[str, dict[str, tuple[str, Any, str]]] = {}
-    for claim_id, name, added, deleted, editor in conn.execute(
-            "SELECT ct.claims_id, t.name, ct.added_at, ct.deleted_at, ct.editor "
-            "FROM claims_tags ct JOIN tags t ON t.id = ct.tags_id"):
-        tags.setdefault(claim_id, {})[name] = (added, deleted, editor or "")
-    return tags
+def _load_tags(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each claim's tag states (added and removed) as one JSON text."""
+    return dict(conn.execute(
+        "SELECT claims_id, json_group_array(json_array(name, added_at, deleted_at, "
+        "coalesce(editor, ''))) FROM (SELECT ct.claims_id, t.name, ct.added_at, ct.deleted_at, "
+        "ct.editor FROM claims_tags ct JOIN tags t ON t.id = ct.tags_id "
+        "ORDER BY ct.claims_id, t.name) GROUP BY claims_id"))
+
+
+def _edits(text: str | None) -> dict[str, tuple[str, str]]:
+    return {name: (when, editor) for name, when, editor in json.loads(text)} if text else {}
+
+
+def _tags(text: str | None) -> dict[str, tuple[str, Any, str]]:
+    return ({name: (added, deleted, editor) for name, added, deleted, editor in json.loads(text)}
+            if text else {})

@@ -50,7 +50,13 @@ class Conflict:
     other_at: str
 
     def key(self) -> tuple[Any, ...]:
-        """The overruled edit: each is recorded once, so that a re-merge adds nothing."""
+        """The overruled edit: each is recorded once, so that a re-merge adds nothing.
+
+        Deletes at different times agree, so for ``deleted_at`` only the direction counts:
+        a claim has at most one "delete overruled" and one "deleted over a live edit".
+        """
+        if self.field == "deleted_at":
+            return (self.claim_id, self.field, self.other_value is None)
         return (self.claim_id, self.field, self.other_value, self.other_at)
 
 
