@@ -458,3 +458,76 @@ def test_merge_properties(base_desk: Path, tmp_path_factory, operations) -> None
             if deleted is None and tags_after[key][1] is not None:
                 assert tags_after[key][1] >= added
     assert check_desk(results[0]).sound
+
+
+def test_the_anchor_guard_is_back_after_a_bulk_merge(office: dict, tmp_path: Path) -> None:
+    """The merge sets the per-row anchor trigger aside for its checked bulk insert; the
+    desk keeps refusing a claim whose quote does not match, after success and failure."""
+    work = field_work(office, tmp_path)
+    marks: list[tuple[int, int]] = []
+    with Desk.open(office["path"]) as desk:
+        merge_desks(desk, [work["ana"]], backup=False,
+                    progress=lambda done, total, _name: marks.append((done, total)))
+        assert marks[0] == (0, 3) and marks[-1] == (3, 3)
+        with pytest.raises(MergeCancelled):
+            merge_desks(desk, [work["ben"]], backup=False, cancelled=lambda: len(marks) > 5,
+                        progress=lambda done, total, _name: marks.append((done, total)))
+        triggers = {row[0] for row in desk.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        assert {"claims_span_insert", "claims_span_update"} <= triggers
+        with pytest.raises(sqlite3.IntegrityError, match="does not match"):
+            desk.db.execute("INSERT INTO claims (id, article_id, start_char, end_char, quote) "
+                            "VALUES ('x', ?, 0, 5, 'nope!')", [office["flood"]])
+
+
+def test_an_article_imported_twice_then_updated_on_one_laptop(office: dict,
+                                                              tmp_path: Path) -> None:
+    """Ana and Ben import the same new article independently; Ben then updates its text.
+    Ana's copy matches Ben's earlier text (a revision): one article, the newer text."""
+    ana, ben = laptops(office, tmp_path, "ana", "ben")
+    body = "Dam report\n\nEngineers found 14 cracks in the dam wall, the agency said."
+    draft = ArticleDraft("Dam report", body, "dam.txt")
+    with Desk.open(ana, editor="ana") as desk:
+        dam = desk.add_article(draft).article_id
+        cracks = claim_on(desk, dam, "14 cracks", source="the agency").id
+    with Desk.open(ben, editor="ben") as desk:
+        desk.add_article(draft)
+        tick()
+        desk.update_article(ArticleDraft(
+            "Dam report", body.replace("Engineers found", "On Monday engineers found"),
+            "dam.txt"))
+    for receiver, giver in ((ana, ben), (ben, ana)):
+        target = copy_desk(receiver, tmp_path / f"dam-{receiver.name}")
+        with Desk.open(target) as desk:
+            merge_desks(desk, [giver], backup=False)
+            dams = [a for a in desk.articles() if a.title == "Dam report"]
+            assert len(dams) == 1 and dams[0].body.startswith("Dam report\n\nOn Monday")
+            claim = desk.claim(cracks)
+            assert claim.article_id == dams[0].id
+            assert dams[0].body[claim.start_char:claim.end_char] == "14 cracks"
+        assert check_desk(target).sound
+
+
+def test_conflicts_and_their_resolution_travel(office: dict, tmp_path: Path) -> None:
+    """A conflict found on a laptop (in a merge there) reaches the office, and marking it
+    resolved on the laptop marks it resolved in the office too."""
+    ana, ben = laptops(office, tmp_path, "ana", "ben")
+    claim_id = office["claims"]["pledge"]
+    tick()
+    with Desk.open(ana, editor="ana") as desk:
+        desk.update_claim(claim_id, note="ana's note")
+    tick()
+    with Desk.open(ben, editor="ben") as desk:
+        desk.update_claim(claim_id, note="ben's note")
+        merge_desks(desk, [ana], backup=False)
+        assert [row[1:4] for row in conflicts(desk)] == [("note", "ben's note", "ana's note")]
+    with Desk.open(office["path"]) as desk:
+        summary = merge_desks(desk, [ben], backup=False)
+        assert summary.conflicts == 1 and desk.claim(claim_id).note == "ben's note"
+    with Desk.open(ben) as desk:
+        desk.db.execute("UPDATE merge_conflicts SET resolved_at = '2026-11-25T20:00:00.000Z'")
+        desk.db.conn.commit()
+    with Desk.open(office["path"]) as desk:
+        merge_desks(desk, [ben, ana], backup=False)
+        assert [row[0] for row in desk.db.execute(
+            "SELECT resolved_at FROM merge_conflicts")] == ["2026-11-25T20:00:00.000Z"]
