@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Appearance", "ClaimChange", "ClaimGroup", "DiffOp", "Disagreement", "Interval", "Revision",
-    "RevisionDiff", "add_to_group", "appearances_of", "changes", "compatible", "confirm_group",
+    "RevisionDiff", "add_to_group", "appearance_map", "appearances_of", "changes", "compatible", "confirm_group",
     "conflicts_by_claim", "disagreements", "group", "group_of", "groups", "groups_report",
     "interval_of", "latest_changes", "mark_reviewed", "merge_groups", "merge_step", "outlet_of",
     "refresh_groups", "remove_from_group", "revision", "revision_diff", "revisions",
@@ -65,6 +65,12 @@ def appearances_of(desk: Desk, claim_id: str) -> list[Appearance]:
     return [Appearance(article.id, article.title, article.url,
                        outlet_of(article.url, article.byline, article.source_file), date,
                        claim.id)]
+
+
+def appearance_map(desk: Desk) -> dict[str, list[Appearance]]:
+    """For every claim in a group of several articles: the group's appearances, earliest
+    first (one read for a whole export)."""
+    return {claim.id: list(item.appearances) for item in groups(desk) for claim in item.claims}
 
 
 def groups_report(desk: Desk, fmt: str = "text", *, refresh: bool = True) -> str:
