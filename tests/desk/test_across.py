@@ -226,3 +226,12 @@ def test_csv_export_has_a_figure_conflict_column(across_desk: Desk) -> None:
     assert by_figure["more than 1 million"] == "about 900,000 (provincepost.example)"
     assert by_figure["1.2 billion euros"] == ""
     assert by_figure["£2.5 million"] == ""
+
+
+def test_appearance_map_covers_grouped_claims_only(across_desk: Desk) -> None:
+    across.refresh_groups(across_desk)
+    seen = across.appearance_map(across_desk)
+    harlow = claim_in(across_desk, "a03").id
+    assert [a.outlet for a in seen[harlow]][0] == "dailyledger.example"
+    assert len(seen[harlow]) == 4
+    assert claim_in(across_desk, "a19").id not in seen
