@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget,
+    QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
 )
 
 from desk import Change, Claim, Desk, DeskError
@@ -28,6 +28,7 @@ from .commands import AddClaimCommand, DeleteClaimCommand, DeskCommand, EditClai
 from .files import DeskFiles
 from .find_bar import FindBar
 from .icons import app_icon, icon
+from .menus import build_menus, build_toolbar
 from .models import ArticleListModel, ClaimsTableModel
 from .reader import Reader
 
@@ -121,50 +122,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_splitter)
 
     def _build_menus(self) -> None:
-        a = self.actions
-        menu = self.menuBar().addMenu("&File")
-        menu.addActions([a.actionNewDesk, a.actionOpenDesk])
-        self.recent_menu = menu.addMenu("Open &Recent")
-        self.recent_menu.setObjectName("recentMenu")
-        menu.addSeparator()
-        menu.addActions([a.actionImport, a.actionImportFolder, a.actionNewFromClipboard])
-        menu.addSeparator()
-        menu.addAction(a.actionExportCsv)
-        menu.addSeparator()
-        menu.addAction(a.actionQuit)
-        menu = self.menuBar().addMenu("&Edit")
-        menu.addActions([a.actionUndo, a.actionRedo])
-        menu.addSeparator()
-        menu.addActions([a.actionAddClaim, a.actionDeleteClaim])
-        menu.addSeparator()
-        menu.addActions([a.actionFind, a.actionFindNext, a.actionFocusFilter])
-        menu = self.menuBar().addMenu("&View")
-        menu.addActions([a.actionZoomIn, a.actionZoomOut])
-        menu.addSeparator()
-        menu.addActions([a.actionWholeDesk, a.actionFocusReader, a.actionFocusTable])
-        menu = self.menuBar().addMenu("&Go")
-        menu.addActions([a.actionNextClaim, a.actionPreviousClaim])
-        menu.addSeparator()
-        menu.addActions([a.actionNextArticle, a.actionPreviousArticle])
-
-        toolbar = QToolBar("Main", objectName="mainToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for item in ((a.actionImport, "Import"), (a.actionExportCsv, "Export CSV"), None,
-                     (a.actionAddClaim, "Add Claim"), (a.actionDeleteClaim, "Delete"), None,
-                     (a.actionUndo, "Undo"), (a.actionRedo, "Redo"), None,
-                     (a.actionPreviousClaim, ""), (a.actionNextClaim, ""), (a.actionFind, "")):
-            if item is None:
-                toolbar.addSeparator()
-                continue
-            action, text = item
-            toolbar.addAction(action)
-            button = toolbar.widgetForAction(action)
-            if not text and button is not None:
-                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-            elif text:
-                action.setIconText(text)
-        self.addToolBar(toolbar)
+        self.recent_menu = build_menus(self.menuBar(), self.actions)
+        self.addToolBar(build_toolbar(self.actions))
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
