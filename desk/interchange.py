@@ -322,14 +322,15 @@ def import_annotations(desk: Desk, source: str | Path | Any) -> AnnotationImport
         with desk.db.atomic():
             for number, item in enumerate(read_annotations(data), start=1):
                 label = str(item.get("id") or f"annotation {number}")
-                _import_one(desk, item, label, by_id, by_url, known, result)
+                _import_one(desk, item, label, by_id, by_url, known, result, saved_editor)
     finally:
         desk.editor = saved_editor
     return result
 
 
 def _import_one(desk: Desk, item: dict[str, Any], label: str, by_id: dict[str, Any],
-                by_url: dict[str, list[Any]], known: set[str], result: AnnotationImport) -> None:
+                by_url: dict[str, list[Any]], known: set[str], result: AnnotationImport,
+                editor: str) -> None:
     claim_id = _uuid_of(item.get("id"))
     if claim_id and claim_id in known:
         result.skipped.append(label)
@@ -360,7 +361,7 @@ def _import_one(desk: Desk, item: dict[str, Any], label: str, by_id: dict[str, A
         return
     creator = item.get("creator") or item.get("user")
     name = creator.get("name") if isinstance(creator, dict) else creator
-    desk.editor = str(name).removeprefix("acct:") if name else desk.editor
+    desk.editor = str(name).removeprefix("acct:") if name else editor
     try:
         claim = desk.add_claim(article.id, start, end, claim_id=claim_id, **fields)
     except SpanError as exc:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from .clock import now_iso
 from .errors import DeskError, ReadOnlyDeskError
 from .merge_rules import ANCHOR_COLUMNS, VALUE_FIELDS, Conflict, edit_of, live_tags, merge_claim
-from .model import CLAIM_COLUMNS, Change
+from .model import CLAIM_COLUMNS, STATUSES, Change
 from .reanchor import Reanchorer
 from .safe_open import open_foreign
 
@@ -48,6 +49,7 @@ _ARTICLE_FIELDS = ("title", "body", "url", "byline", "published_at", "source_fil
 _UPDATE_COLUMNS = tuple(c for c in CLAIM_COLUMNS if c not in ("id", "article_id"))
 _VALUE_COLUMNS = tuple(c for c in _UPDATE_COLUMNS if c not in ANCHOR_COLUMNS)
 _INDEX = {name: index for index, name in enumerate(CLAIM_COLUMNS)}
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\Z")
 
 
 class MergeCancelled(DeskError):
@@ -140,8 +142,15 @@ def merge_desks(desk: Desk, paths: Iterable[str | Path], *, progress: Progress |
             record.update(merged_at=now_iso(), editor=desk.editor)
             desk.db["desk_meta"].upsert({"key": META_LAST_MERGE, "value": json.dumps(record)},
                                         pk="key")
+    except sqlite3.OperationalError as exc:
+        from .store import write_failure_message
+
+        raise DeskError(write_failure_message(desk.path, exc)) from exc
     except sqlite3.Error as exc:
         raise DeskError(f"The merge failed and the desk is unchanged: {exc}.") from exc
+    except (TypeError, ValueError, KeyError) as exc:
+        raise DeskError(f"The merge failed and the desk is unchanged: a file holds data this "
+                        f"version cannot merge ({type(exc).__name__}: {exc}).") from exc
     finally:
         for _path, conn in connections:
             conn.close()
@@ -304,6 +313,7 @@ class _Merge:
                 self.summary.problems.append(
                     f"{self.name}: claim {claim_id} belongs to no article and was not merged.")
                 continue
+            _check_row(self.name, their_row)
             self.claim_ids.add(claim_id)
             my_row = mine.get(claim_id)
             if (my_row == their_row and article_id == their_article
@@ -313,6 +323,9 @@ class _Merge:
                 continue  # the same on both sides: the usual case for copies of one desk
             claim = {**dict(zip(CLAIM_COLUMNS, their_row)), "article_id": article_id}
             edits = _edits(their_edits.get(claim_id))
+            if not all(_TIMESTAMP.match(when) for when, _editor in edits.values()):
+                raise DeskError(f"{self.name} holds a claim ({claim_id}) with an edit time that "
+                                "is not a date; the desk is unchanged.")
             old = None if my_row is None else dict(zip(CLAIM_COLUMNS, my_row))
             theirs_fit = self.other_sha[their_article] == self.final_sha[article_id]
             mine_fit = old is not None and old["article_id"] == article_id and \
@@ -499,6 +512,19 @@ def _trigger_set_aside(conn: sqlite3.Connection, name: str) -> Iterator[None]:
             conn.execute(row[0])
         raise
     conn.execute(row[0])
+
+
+def _check_row(name: str, row: tuple[Any, ...]) -> None:
+    """Refuse a claim of another file that no Claims Desk could have written."""
+    start, end = row[_INDEX["start_char"]], row[_INDEX["end_char"]]
+    times = [row[_INDEX["created_at"]], row[_INDEX["updated_at"]]]
+    if row[_INDEX["deleted_at"]] is not None:
+        times.append(row[_INDEX["deleted_at"]])
+    if (not isinstance(start, int) or not isinstance(end, int)
+            or not all(isinstance(t, str) and _TIMESTAMP.match(t) for t in times)
+            or row[_INDEX["status"]] not in STATUSES):
+        raise DeskError(f"{name} holds a claim ({row[0]}) with values no Claims Desk writes "
+                        "(offsets, times or status); the desk is unchanged.")
 
 
 def _signature(claim: dict[str, Any], tags: dict[str, Any]) -> tuple[Any, ...]:

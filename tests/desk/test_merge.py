@@ -531,3 +531,20 @@ def test_conflicts_and_their_resolution_travel(office: dict, tmp_path: Path) -> 
         merge_desks(desk, [ben, ana], backup=False)
         assert [row[0] for row in desk.db.execute(
             "SELECT resolved_at FROM merge_conflicts")] == ["2026-11-25T20:00:00.000Z"]
+
+
+def test_a_foreign_desk_with_strange_values_is_refused_cleanly(office: dict,
+                                                               tmp_path: Path) -> None:
+    """Offsets stored as text by another tool: a message for people, the desk unchanged."""
+    (odd,) = laptops(office, tmp_path, "odd")
+    conn = sqlite3.connect(odd)
+    for name in ("claims_span_insert", "claims_span_update"):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("UPDATE claims SET start_char = 'abc', quote = 'x', updated_at = 'z'")
+    conn.commit()
+    conn.close()
+    before = dump(office["path"])
+    with Desk.open(office["path"]) as desk:
+        with pytest.raises(DeskError, match="unchanged"):
+            merge_desks(desk, [odd], backup=False)
+    assert dump(office["path"]) == before
