@@ -69,7 +69,8 @@ _CLAUSE_WORDS = frozenset(
     since after before so yet or nor than where until unless whether also""".split()
 )
 _DETERMINERS = frozenset("the a an this that these those its their his her our".split())
-_PRONOUNS = frozenset("he she they it we i you who which this that there one".split())
+_PRONOUNS = frozenset("""he she they it we i you who which this that there one i'd i'm i've
+    i'll we'd we've we'll we're you'd you've you're i’d i’m i’ve we’ve""".split())
 _NOT_SUBJECT = frozenset(
     """is are was were be been being has have had do does did will would could should may
     might can must not no it's there here what how why """.split()
