@@ -13,8 +13,14 @@ finder is judged on sentences its cue weights were not checked against):
   odd ones the test half.
 - CLEF 2018 task 1: even line numbers of the three debates are the tuning half, odd ones the
   test half. Also reported, for information: the first debate against the other two.
-- Our labelled set (``tests/data/finder_labels.jsonl``): written before the cues were tuned
-  and kept as a regression set; reported in full.
+- Our labelled set (``tests/data/finder_labels.jsonl``, 126 sentences of the five seeds and
+  three articles of ours in ``tests/data/finder_articles/``): labelled by hand before the
+  weights were tuned, but the attribution rules were written while reading these articles,
+  so it is a regression set, not a held-out one; reported in full.
+
+The "contains a number" baseline is a digit or a number word (one … ninety, hundred,
+thousand, million, billion, trillion, percent, half, dozen): on the whole ClaimBuster file it
+scores P 0.618, R 0.569, F1 0.593 (the published figures are P 0.618, R 0.550, F1 0.582).
 
 The benchmark folder is never shipped nor needed by the test suite.
 """
