@@ -7,11 +7,12 @@ that highlight. Source, figure, status and tags can be edited in place (F2 or do
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QAbstractItemModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex,
+    QAbstractItemModel, QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex,
     QSortFilterProxyModel, Qt, Signal,
 )
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSizePolicy,
     QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout, QWidget,
 )
 
@@ -84,9 +85,16 @@ class ClaimsTablePane(QWidget):
         header.setHighlightSections(False)
         self.table.setColumnHidden(ARTICLE, True)
 
+        self.legend = QLabel(objectName="statusLegend")
+        self.legend.setToolTip("How the reader colours claims by status")
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._fill_legend()
+
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addStretch(1)
+        top.addWidget(self.legend)
+        top.addSpacing(12)
         top.addWidget(self.wholeDesk)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 8)
@@ -98,6 +106,29 @@ class ClaimsTablePane(QWidget):
         model.modelReset.connect(self._update_heading)
         model.rowsInserted.connect(self._update_heading)
         model.rowsRemoved.connect(self._update_heading)
+
+    def _fill_legend(self) -> None:
+        """Each status's name on its own highlight colour, as the reader draws it."""
+        dark = status_look.is_dark(self.palette())
+        pills = [
+            f'<span style="background-color:{status_look.highlight(name, dark=dark).name()}">'
+            f"&nbsp;{status_look.LABELS[name]}&nbsp;</span>"
+            for name in STATUSES
+        ]
+        self.legend.setText("&nbsp;".join(pills))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Show the legend only when it fits beside the heading and the toggle."""
+        super().resizeEvent(event)
+        needed = (self.legend.sizeHint().width() + self.heading.sizeHint().width()
+                  + self.wholeDesk.sizeHint().width() + 60)
+        self.legend.setVisible(event.size().width() >= needed)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Follow a switch between light and dark palettes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._fill_legend()
 
     def set_whole_desk(self, whole: bool) -> None:
         """Switch between this article's claims and the whole desk's."""

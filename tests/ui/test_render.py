@@ -60,3 +60,12 @@ def test_dark_palette_highlights_stay_dark_with_light_text(qtbot, open_window,
     block = window.reader.document().findBlock(span.start)
     backgrounds = [r.format.background().color() for r in block.layout().formats()]
     assert backgrounds and all(c.lightnessF() < 0.5 for c in backgrounds)
+
+
+def test_the_legend_names_every_status_on_its_colour(open_window, desk_path: Path) -> None:
+    window = open_window(desk_path)
+    legend = window.claims_pane.legend.text()
+    for name, label in status_look.LABELS.items():
+        assert label in legend
+        assert status_look.highlight(name, dark=False).name() in legend
+    assert window.claims_pane.legend.isVisible()  # 1400 px wide: room for it
