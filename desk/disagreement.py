@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 #: Claims of one source that are not grouped are compared only when their quotes, numbers
 #: masked, are at least this similar (rapidfuzz ``ratio``): the same statement, reworded.
 SOURCE_TOPIC_THRESHOLD = 70.0
+#: ...and each claim only with this many of the source's most similarly worded claims (a
+#: bound on the work for sources quoted thousands of times; grouped claims are all compared).
+SOURCE_NEIGHBOURS = 25
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,8 @@ def _compare_similar(members: list[_Row], texts: list[str], indexes: list[int],
     for x in indexes:
         choices.pop(x, None)  # (each pair once when the pool is the same list)
         a = members[x]
-        for _, _, y in process.extract(texts[x], choices, scorer=fuzz.ratio, limit=None,
+        for _, _, y in process.extract(texts[x], choices, scorer=fuzz.ratio,
+                                       limit=SOURCE_NEIGHBOURS,
                                        score_cutoff=SOURCE_TOPIC_THRESHOLD):
             b = members[y]
             if a.article_id != b.article_id:
