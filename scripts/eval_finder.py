@@ -227,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweep", action="store_true", help="F1 by threshold (tuning halves)")
     parser.add_argument("--no-speed", action="store_true")
     args = parser.parse_args(argv)
+    if args.benchmarks and not (args.benchmarks / "checkworthy").is_dir():
+        parser.error(f"{args.benchmarks} has no checkworthy/ folder: give the benchmarks "
+                     "folder (e.g. /work/shared/benchmarks)")
     evaluate_labels(args.min_score)
     if args.benchmarks:
         evaluate_benchmarks(args.benchmarks, args.min_score, args.sweep)
