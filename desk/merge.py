@@ -454,8 +454,9 @@ class _Merge:
             if conflict.key() in self._known_conflicts:
                 continue
             self._known_conflicts.add(conflict.key())
-            self.db["merge_conflicts"].insert({**asdict(conflict), "other_desk": self.name,
-                                               "merged_at": now})
+            self.db["merge_conflicts"].insert({
+                **_columns(conflict), "merged_at": now,
+                "other_desk": self.name if conflict.from_theirs else self.desk.path.name})
             self.summary.conflicts += 1
 
     # -- everything else -----------------------------------------------------------------
@@ -473,7 +474,7 @@ class _Merge:
                 continue
             if conflict.key() not in known:
                 self.db["merge_conflicts"].insert(
-                    {**asdict(conflict), "other_desk": row[8], "merged_at": row[9],
+                    {**_columns(conflict), "other_desk": row[8], "merged_at": row[9],
                      "resolved_at": row[10]})
                 known[conflict.key()] = (row[10], None)
                 self.summary.conflicts += 1
@@ -512,6 +513,10 @@ def _trigger_set_aside(conn: sqlite3.Connection, name: str) -> Iterator[None]:
             conn.execute(row[0])
         raise
     conn.execute(row[0])
+
+
+def _columns(conflict: Conflict) -> dict[str, Any]:
+    return {k: v for k, v in asdict(conflict).items() if k != "from_theirs"}
 
 
 def _check_row(name: str, row: tuple[Any, ...]) -> None:

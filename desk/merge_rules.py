@@ -22,6 +22,7 @@ Pure functions over plain dictionaries (rows of ``claims``, ``claim_edits`` and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from .figures import parse_figure
@@ -48,6 +49,8 @@ class Conflict:
     other_editor: str
     kept_at: str
     other_at: str
+    #: Whether the overruled value came from the desk being merged in (not a column).
+    from_theirs: bool = dataclass_field(default=False, compare=False)
 
     def key(self) -> tuple[Any, ...]:
         """The overruled edit: each is recorded once, so that a re-merge adds nothing.
@@ -97,7 +100,7 @@ def merge_value(claim_id: str, field: str, created: str, mine: Any, my_edit: Edi
     conflict = None
     if not same and my_edit[0] > created and their_edit[0] > created:
         conflict = Conflict(claim_id, field, kept, lost, kept_edit[1], lost_edit[1],
-                            kept_edit[0], lost_edit[0])
+                            kept_edit[0], lost_edit[0], from_theirs=not theirs_wins)
     return kept, kept_edit, conflict
 
 
@@ -153,7 +156,8 @@ def merge_claim(mine: dict[str, Any], my_edits: dict[str, Edit], my_tags: dict[s
         latest = max(edits[f] for f in VALUE_FIELDS + ("tags",))
         if latest[0] > deleted[0]:
             conflict = Conflict(claim_id, "deleted_at", None, row["deleted_at"], latest[1],
-                                deleted[1], latest[0], deleted[0])
+                                deleted[1], latest[0], deleted[0],
+                                from_theirs=mine["deleted_at"] is None)
             conflicts.append(conflict)
             row["deleted_at"] = None
             edits["deleted_at"] = latest

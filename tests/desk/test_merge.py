@@ -521,6 +521,8 @@ def test_conflicts_and_their_resolution_travel(office: dict, tmp_path: Path) -> 
         desk.update_claim(claim_id, note="ben's note")
         merge_desks(desk, [ana], backup=False)
         assert [row[1:4] for row in conflicts(desk)] == [("note", "ben's note", "ana's note")]
+        assert desk.db.execute("SELECT other_desk FROM merge_conflicts").fetchone()[0] == \
+            "ana.desk"
     with Desk.open(office["path"]) as desk:
         summary = merge_desks(desk, [ben], backup=False)
         assert summary.conflicts == 1 and desk.claim(claim_id).note == "ben's note"
@@ -548,3 +550,32 @@ def test_a_foreign_desk_with_strange_values_is_refused_cleanly(office: dict,
         with pytest.raises(DeskError, match="unchanged"):
             merge_desks(desk, [odd], backup=False)
     assert dump(office["path"]) == before
+
+
+def test_reviewing_conflicts(office: dict, tmp_path: Path) -> None:
+    """The review list: accept the kept value, or take the overruled one back (a new edit
+    that then wins in later merges); resolved records leave the list."""
+    from desk.conflicts import list_conflicts, resolve_conflict
+
+    work = field_work(office, tmp_path)
+    c = office["claims"]
+    with Desk.open(office["path"], editor="lead") as desk:
+        merge_desks(desk, [work["ana"], work["ben"]], backup=False)
+        found = {(x.claim_id, x.field): x for x in list_conflicts(desk)}
+        pledge = found[(c["pledge"], "status")]
+        assert (pledge.kept_value, pledge.other_value) == ("false", "verified")
+        assert (pledge.kept_editor, pledge.other_editor) == ("ben", "ana")
+        assert pledge.other_desk == "office.desk"  # where it was when overruled (ana's)
+        resolve_conflict(desk, pledge.id, take_other=True)
+        assert desk.claim(c["pledge"]).status == "verified"
+        meals = found[(c["meals"], "deleted_at")]
+        resolve_conflict(desk, meals.id, take_other=True)      # ana's delete after all
+        assert desk.claim(c["meals"]).deleted_at is not None
+        assert list_conflicts(desk) == []
+        assert len(list_conflicts(desk, include_resolved=True)) == 2
+        with pytest.raises(DeskError):
+            resolve_conflict(desk, 999)
+    with Desk.open(office["path"], editor="lead") as desk:  # the decisions stand
+        merge_desks(desk, [work["ana"], work["ben"]], backup=False)
+        assert desk.claim(c["pledge"]).status == "verified"
+        assert desk.claim(c["meals"]).deleted_at is not None
