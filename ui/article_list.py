@@ -12,6 +12,9 @@ from PySide6.QtWidgets import (
 from .models import COUNT_ROLE, DATE_ROLE, ID_ROLE, ArticleListModel
 
 FILTER_DELAY_MS = 150
+NO_MATCH = "No article matches the filter."
+NO_ARTICLES = ("No articles yet. Drop article files or folders here, press Ctrl+I to "
+               "import, or Ctrl+Shift+V to paste one from the clipboard.")
 
 
 class ArticleDelegate(QStyledItemDelegate):
@@ -95,9 +98,8 @@ class ArticleListPane(QWidget):
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setUniformItemSizes(True)
         self.list.setAccessibleName("Articles")
-        self.empty = QLabel("No article matches the filter.", objectName="panelHint")
+        self.empty = QLabel(objectName="panelHint")
         self.empty.setWordWrap(True)
-        self.empty.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 4, 10)
@@ -115,14 +117,24 @@ class ArticleListPane(QWidget):
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         model.modelAboutToBeReset.connect(self._remember)
         model.modelReset.connect(self._restore)
+        model.modelReset.connect(self.update_hint)
         self._kept: str | None = None
+        self.update_hint()
 
     def apply_filter(self) -> None:
         """Filter the list by the box's text now."""
         self._timer.stop()
         if self.model.query != self.filter.text():
             self.model.set_query(self.filter.text())
-        self.empty.setVisible(self.model.rowCount() == 0 and bool(self.filter.text()))
+        self.update_hint()
+
+    def update_hint(self) -> None:
+        """Say why the list is empty: nothing matches the filter, or nothing imported yet."""
+        if self.model.rowCount():
+            self.empty.hide()
+            return
+        self.empty.setText(NO_MATCH if self.filter.text() else NO_ARTICLES)
+        self.empty.show()
 
     def current_id(self) -> str | None:
         """The article selected in the list."""

@@ -206,3 +206,32 @@ def test_enter_in_source_moves_to_figure_and_escape_returns_to_reader(
     saved = seeded_desk.claim(claim.id)
     assert (saved.source, saved.figure, saved.figure_value) == (
         "Health minister", "45 million pounds", 45_000_000)
+
+
+def test_no_mouse_find_then_add_claim(qtbot, open_window, seeded_desk: Desk) -> None:
+    """Ctrl+F, type, Enter, Escape, Shift+Right, Ctrl+Enter: a claim, all from the keyboard."""
+    window = open_window(seeded_desk.path)
+    open_article(window, "Vaccination")
+    qtbot.keyClick(window.reader, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is window.reader
+    qtbot.keyClick(window.reader, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    find = window.find_bar.edit
+    assert QApplication.focusWidget() is find
+    qtbot.keyClicks(find, "45 million")
+    qtbot.keyClick(find, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.reader
+    for _ in range(len(" on a catch-up campaign")):
+        qtbot.keyClick(window.reader, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window.reader, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    claims = seeded_desk.claims(window.article_id)
+    assert [c.quote for c in claims] == ["45 million on a catch-up campaign"]
+    assert claims[0].figure == "45 million"
+    assert QApplication.focusWidget() is window.claim_panel.sourceEdit
+
+
+def test_an_empty_desk_says_how_to_start(open_window, desk_path: Path) -> None:
+    window = open_window(desk_path)
+    hint = window.article_pane.empty
+    assert hint.isVisible() and "Ctrl+I" in hint.text()
+    assert not window.claim_panel.fields.isVisible()
+    assert "Ctrl+Enter" in window.claim_panel.hint.text()
