@@ -15,7 +15,7 @@ from .errors import (
 )
 from .model import STATUSES, Article, ArticleDraft, ArticleSummary, Change, Claim, ImportResult
 from .store import Desk
-from . import groups as _groups  # noqa: E402,F401 - registers its merge step
+from . import group_edits as _group_edits  # noqa: E402,F401 - registers its merge step
 
 __all__ = [
     "STATUSES", "Article", "ArticleDraft", "ArticleSummary", "Change", "Claim", "Desk",

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from .disagreement import Disagreement, conflicts_by_claim, disagreements
 from .export import neutralise
-from .groups import (
-    Appearance, ClaimGroup, add_to_group, confirm_group, group, group_of, groups, merge_groups,
-    merge_step, outlet_of, refresh_groups, remove_from_group, split_group,
+from .group_edits import (
+    add_to_group, confirm_group, merge_groups, merge_step, remove_from_group, split_group,
 )
+from .groups import Appearance, ClaimGroup, group, group_of, groups, outlet_of, refresh_groups
 from .intervals import Interval, compatible, interval_of
 from .revisions import DiffOp, Revision, RevisionDiff, revision, revision_diff, revisions, side_by_side
 from .stealth import ClaimChange, changes, latest_changes, mark_reviewed

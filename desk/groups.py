@@ -13,8 +13,8 @@ A claim joins a group only if it also states the same thing as the group's first
 that groups do not grow by chains of small differences.
 
 Groups are stored in the ``claim_groups`` table, one row per grouped claim. Rows the
-editor made or touched (``how = 'editor'``: confirm, split, merge, add) never move again
-automatically; :func:`refresh_groups` only regroups the other claims, and may add a new
+editor made or touched (``how = 'editor'``: confirm, split, merge, add; see
+:mod:`desk.group_edits`) never move again automatically; :func:`refresh_groups` only regroups the other claims, and may add a new
 claim to an editor's group. Group ids stay stable across refreshes where they can.
 
 Each :class:`ClaimGroup` knows where it was seen: ``group.summary()`` gives
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Iterable
@@ -36,7 +35,7 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 
 from .clock import now_iso
-from .errors import DeskError, NotFoundError
+from .errors import NotFoundError
 from .figures import QUALIFIERS
 from .intervals import kind_of, same_kind
 from .model import Change, Claim
@@ -272,6 +271,7 @@ class _Features:
 
     @classmethod
     def of(cls, claim: Claim) -> _Features:
+        """The features of one claim."""
         return cls(masked_quote(claim.quote), normalise_source(claim.source),
                    claim.figure_unit, abs(claim.figure_value or 0.0),
                    kind_of(claim.figure, claim.quote) if claim.figure_value else None)
@@ -404,117 +404,3 @@ def _name_components(components: dict[str, list[str]], anchor: dict[str, str | N
             if claim_id not in held:
                 result[claim_id] = (group_id, how_of.get(claim_id, "quote"))
     return result
-
-
-# -- the editor's decisions ------------------------------------------------------------------
-
-def confirm_group(desk: Desk, group_id: str) -> ClaimGroup:
-    """Confirm a group: its claims are held (never regrouped automatically) and confirmed."""
-    found = group(desk, group_id)
-    _hold(desk, group_id, [c.id for c in found.claims], confirmed=True)
-    return group(desk, group_id)
-
-
-def split_group(desk: Desk, group_id: str, claim_ids: Iterable[str]) -> str:
-    """Move ``claim_ids`` out of a group into a new group of their own; returns its id.
-
-    Both parts are held by the editor so that a refresh does not join them again.
-    """
-    found = group(desk, group_id)
-    moving = list(dict.fromkeys(claim_ids))
-    members = {c.id for c in found.claims}
-    if not moving or not set(moving) <= members:
-        raise DeskError("Choose claims of this group to split off.")
-    if len(moving) == len(members):
-        raise DeskError("A split must leave at least one claim in the group.")
-    new_id = str(uuid.uuid4())
-    with desk.db.atomic():
-        _hold(desk, group_id, [c for c in members if c not in moving], commit=False)
-        _hold(desk, new_id, moving, commit=False)
-    desk._notify(Change("groups_changed"))  # noqa: SLF001
-    return new_id
-
-
-def merge_groups(desk: Desk, group_ids: Iterable[str]) -> ClaimGroup:
-    """Join several groups into the first one (held by the editor); returns it."""
-    ids = list(dict.fromkeys(group_ids))
-    if len(ids) < 2:
-        raise DeskError("Choose at least two groups to merge.")
-    claim_ids = [c.id for gid in ids for c in group(desk, gid).claims]
-    _hold(desk, ids[0], claim_ids)
-    return group(desk, ids[0])
-
-
-def add_to_group(desk: Desk, group_id: str, claim_id: str) -> ClaimGroup:
-    """Put one more claim (of any article) into a group, by the editor's decision."""
-    found = group(desk, group_id)
-    claim = desk.claim(claim_id)
-    if claim.deleted_at:
-        raise DeskError("A deleted claim cannot be added to a group.")
-    _hold(desk, group_id, [c.id for c in found.claims] + [claim_id],
-          confirmed=found.confirmed)
-    return group(desk, group_id)
-
-
-def remove_from_group(desk: Desk, claim_id: str) -> None:
-    """Take one claim out of its group (it stays alone and is not regrouped automatically)."""
-    found = group_of(desk, claim_id)
-    if found is None:
-        raise DeskError("This claim is not in a group.")
-    split_group(desk, found.id, [claim_id])
-
-
-def _hold(desk: Desk, group_id: str, claim_ids: list[str], *, confirmed: bool | None = None,
-          commit: bool = True) -> None:
-    desk._check_writable()  # noqa: SLF001
-    now = now_iso()
-    rows = []
-    for claim_id in claim_ids:
-        old = desk.db.execute("SELECT confirmed_at FROM claim_groups WHERE claim_id = ?",
-                              [claim_id]).fetchone()
-        when = now if confirmed else (None if confirmed is False else (old[0] if old else None))
-        rows.append({"claim_id": claim_id, "group_id": group_id, "how": "editor",
-                     "confirmed_at": when, "editor": desk.editor, "updated_at": now})
-    with desk.db.atomic():
-        desk.db["claim_groups"].upsert_all(rows, pk="claim_id")
-    if commit:
-        desk._notify(Change("groups_changed"))  # noqa: SLF001
-
-
-# -- merging desks ----------------------------------------------------------------------------
-
-def merge_step(context: Any) -> None:
-    """Carry another desk's groups into this one during a merge of desks.
-
-    For :data:`desk.merge.MERGE_STEPS`: an editor-made row of the other desk wins over this
-    desk's row for the same claim when it is newer (or this desk has none); automatic rows
-    are not copied (the next refresh recomputes them).
-    """
-    try:
-        rows = context.other.execute(
-            "SELECT claim_id, group_id, how, confirmed_at, editor, updated_at "
-            "FROM claim_groups WHERE how = 'editor'").fetchall()
-    except sqlite3.OperationalError:
-        return  # a desk from before groups existed
-    db = context.desk.db
-    for claim_id, group_id, how, confirmed_at, editor, updated_at in rows:
-        if claim_id not in context.claim_ids:
-            continue
-        mine = db.execute("SELECT how, updated_at FROM claim_groups WHERE claim_id = ?",
-                          [claim_id]).fetchone()
-        if mine is None or mine[0] != "editor" or (mine[1] or "") < (updated_at or ""):
-            db["claim_groups"].upsert(
-                {"claim_id": claim_id, "group_id": group_id, "how": how,
-                 "confirmed_at": confirmed_at, "editor": editor or "",
-                 "updated_at": updated_at or now_iso()}, pk="claim_id")
-
-
-def _register_merge_step() -> None:
-    """Let merges of desks carry the editor's groups (:data:`desk.merge.MERGE_STEPS`)."""
-    from .merge import MERGE_STEPS
-
-    if merge_step not in MERGE_STEPS:
-        MERGE_STEPS.append(merge_step)
-
-
-_register_merge_step()
