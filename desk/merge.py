@@ -114,7 +114,8 @@ def merge_desks(desk: Desk, paths: Iterable[str | Path], *, progress: Progress |
     the desk as it was. ``progress(done, total, label)`` is called between steps.
     """
     if desk.read_only:
-        raise ReadOnlyDeskError(f"{desk.path.name} is open read-only: nothing can be merged into it.")
+        raise ReadOnlyDeskError(
+            f"{desk.path.name} is open read-only: nothing can be merged into it.")
     others = check_inputs(desk.path, paths)
     summary = MergeSummary()
     connections: list[tuple[Path, sqlite3.Connection]] = []
@@ -196,7 +197,8 @@ class _Merge:
     def __init__(self, desk: Desk, other: sqlite3.Connection, name: str,
                  summary: MergeSummary, touched: dict[str, Any],
                  updated_articles: set[str]) -> None:
-        self.desk, self.db, self.other, self.name, self.summary = desk, desk.db, other, name, summary
+        self.desk, self.db, self.other = desk, desk.db, other
+        self.name, self.summary = name, summary
         self.touched = touched                     # claim id -> its state before the merge
         self.updated_articles = updated_articles   # articles whose text was replaced
         self.article_map: dict[str, str] = {}
@@ -226,8 +228,9 @@ class _Merge:
             rev = dict(zip(("article_id", "title", "body", "source_file", "replaced_at"), row))
             rev["body_sha256"] = _sha(rev["body"])
             their_revs.setdefault(rev["article_id"], []).append(rev)
+        columns = ", ".join(_ARTICLE_FIELDS)
         for row in self.other.execute(
-                f"SELECT id, {', '.join(_ARTICLE_FIELDS)} FROM articles ORDER BY imported_at, rowid"):
+                f"SELECT id, {columns} FROM articles ORDER BY imported_at, rowid"):
             theirs = dict(zip(("id",) + _ARTICLE_FIELDS, row))
             sha = theirs["body_sha256"] = _sha(theirs["body"])
             old = {r["body_sha256"] for r in their_revs.get(theirs["id"], [])}

@@ -260,7 +260,8 @@ def test_appearance_is_the_article_url(seeded_desk: Desk) -> None:
 
 @pytest.mark.parametrize("quote, expected", [
     ("249 civilians", "249 civilians"),
-    ("  “The bridge carried 12,000 vehicles a day”  ", "The bridge carried 12,000 vehicles a day"),
+    ("  “The bridge carried 12,000 vehicles a day”  ",
+     "The bridge carried 12,000 vehicles a day"),
     ("Officials said $350 million was pledged by donors on Friday, and a further "
      "$20 million would follow in spring", "Officials said $350 million was pledged by donors "
      "on Friday…"),
