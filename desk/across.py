@@ -27,7 +27,9 @@ from .export import neutralise
 from .group_edits import (
     add_to_group, confirm_group, merge_groups, merge_step, remove_from_group, split_group,
 )
-from .groups import Appearance, ClaimGroup, group, group_of, groups, outlet_of, refresh_groups
+from .groups import (
+    Appearance, ClaimGroup, GroupingCancelled, group, group_of, groups, outlet_of, refresh_groups,
+)
 from .intervals import Interval, compatible, interval_of
 from .revisions import DiffOp, Revision, RevisionDiff, revision, revision_diff, revisions, side_by_side
 from .stealth import ClaimChange, changes, latest_changes, mark_reviewed
@@ -36,7 +38,8 @@ if TYPE_CHECKING:
     from .store import Desk
 
 __all__ = [
-    "Appearance", "ClaimChange", "ClaimGroup", "DiffOp", "Disagreement", "Interval", "Revision",
+    "Appearance", "ClaimChange", "ClaimGroup", "DiffOp", "Disagreement", "GroupingCancelled",
+    "Interval", "Revision",
     "RevisionDiff", "add_to_group", "appearance_map", "appearances_of", "changes", "compatible", "confirm_group",
     "conflicts_by_claim", "disagreements", "group", "group_of", "groups", "groups_report",
     "interval_of", "latest_changes", "mark_reviewed", "merge_groups", "merge_step", "outlet_of",

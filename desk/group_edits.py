@@ -42,7 +42,7 @@ def split_group(desk: Desk, group_id: str, claim_ids: Iterable[str]) -> str:
     if len(moving) == len(members):
         raise DeskError("A split must leave at least one claim in the group.")
     new_id = str(uuid.uuid4())
-    with desk.db.atomic():
+    with desk.writing():
         _hold(desk, group_id, [c for c in members if c not in moving], commit=False)
         _hold(desk, new_id, moving, commit=False)
     desk._notify(Change("groups_changed"))  # noqa: SLF001
@@ -89,7 +89,7 @@ def _hold(desk: Desk, group_id: str, claim_ids: list[str], *, confirmed: bool | 
         when = now if confirmed else (None if confirmed is False else (old[0] if old else None))
         rows.append({"claim_id": claim_id, "group_id": group_id, "how": "editor",
                      "confirmed_at": when, "editor": desk.editor, "updated_at": now})
-    with desk.db.atomic():
+    with desk.writing():
         desk.db["claim_groups"].upsert_all(rows, pk="claim_id")
     if commit:
         desk._notify(Change("groups_changed"))  # noqa: SLF001

@@ -35,13 +35,13 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 
 from .clock import now_iso
-from .errors import NotFoundError
+from .errors import DeskError, NotFoundError
 from .figures import QUALIFIERS
 from .intervals import kind_of, same_kind
 from .model import Change, Claim
 
 if TYPE_CHECKING:
-    from .store import Desk
+    from .store import Cancelled, Desk, Progress
 
 #: Quotes at least this similar (rapidfuzz ``ratio``, 0–100) state the same thing.
 QUOTE_THRESHOLD = 85.0
@@ -228,15 +228,25 @@ def _claims_by_id(desk: Desk, ids: list[str]) -> list[Claim]:
 
 # -- automatic grouping --------------------------------------------------------------------
 
-def refresh_groups(desk: Desk) -> list[ClaimGroup]:
-    """Regroup the claims an editor has not grouped by hand; store and return all groups."""
+class GroupingCancelled(DeskError):
+    """:func:`refresh_groups` was cancelled; the stored groups are as they were."""
+
+
+def refresh_groups(desk: Desk, progress: Progress | None = None,
+                   cancelled: Cancelled | None = None) -> list[ClaimGroup]:
+    """Regroup the claims an editor has not grouped by hand; store and return all groups.
+
+    Comparing every quote with every other grows with the square of the claims (about
+    10 s for 10,000 claims): the window runs it in a worker, with ``progress(done, total,
+    label)`` and ``cancelled()`` (which raises :class:`GroupingCancelled`).
+    """
     desk._check_writable()  # noqa: SLF001
-    claims = [c for c in desk.claims() if c.anchor_status != "orphaned" or c.quote]
+    claims = desk.claims()
     stored = {row[0]: (row[1], row[2]) for row in desk.db.execute(
         "SELECT claim_id, group_id, how FROM claim_groups")}
     held = {cid: gid for cid, (gid, how) in stored.items() if how == "editor"}
     previous = {cid: gid for cid, (gid, how) in stored.items() if how != "editor"}
-    assigned = _cluster(claims, held, previous)
+    assigned = _cluster(claims, held, previous, progress, cancelled)
     now = now_iso()
     writes, deletes = [], []
     for claim in claims:
@@ -251,7 +261,7 @@ def refresh_groups(desk: Desk) -> list[ClaimGroup]:
             writes.append({"claim_id": claim.id, "group_id": new[0], "how": new[1],
                            "confirmed_at": None, "editor": desk.editor, "updated_at": now})
     if writes or deletes:
-        with desk.db.atomic():
+        with desk.writing():  # SQLite failures become DeskErrors
             for claim_id in deletes:
                 desk.db.execute("DELETE FROM claim_groups WHERE claim_id = ?", [claim_id])
             desk.db["claim_groups"].upsert_all(writes, pk="claim_id")
@@ -277,8 +287,9 @@ class _Features:
                    kind_of(claim.figure, claim.quote) if claim.figure_value else None)
 
 
-def candidate_pairs(claims: list[Claim],
-                    features: dict[str, _Features] | None = None) -> list[tuple[float, str, str, str]]:
+def candidate_pairs(claims: list[Claim], features: dict[str, _Features] | None = None,
+                    progress: Progress | None = None,
+                    cancelled: Cancelled | None = None) -> list[tuple[float, str, str, str]]:
     """Pairs of claims of different articles that seem to state the same thing.
 
     Each pair is ``(score, how, claim_id_a, claim_id_b)``, ``how`` being ``quote`` or
@@ -291,12 +302,19 @@ def candidate_pairs(claims: list[Claim],
     long = [i for i, text in enumerate(texts) if len(text) >= MIN_QUOTE_CHARS]
     choices = {x: texts[i] for x, i in enumerate(long)}
     for x, i in enumerate(long):  # each pair once: compare with the later quotes only
+        if x % 200 == 0:
+            if cancelled is not None and cancelled():
+                raise GroupingCancelled("Finding groups was cancelled; nothing changed.")
+            if progress is not None:
+                progress(x, len(long), "comparing quotes")
         del choices[x]
         for _, score, y in process.extract(texts[i], choices, scorer=fuzz.ratio,
                                            score_cutoff=QUOTE_THRESHOLD, limit=None):
             a, b = claims[i], claims[long[y]]
             if a.article_id != b.article_id:
                 pairs[(a.id, b.id)] = (float(score) + 100.0, "quote")
+    if progress is not None:
+        progress(len(long), len(long), "comparing quotes")
     by_source: dict[tuple[str, str | None], list[Claim]] = {}
     for claim in claims:
         f = features[claim.id]
@@ -344,8 +362,9 @@ def _same(a: _Features, b: _Features) -> bool:
     return _figure_link(a, b) is not None
 
 
-def _cluster(claims: list[Claim], held: dict[str, str],
-             previous: dict[str, str]) -> dict[str, tuple[str, str]]:
+def _cluster(claims: list[Claim], held: dict[str, str], previous: dict[str, str],
+             progress: Progress | None = None,
+             cancelled: Cancelled | None = None) -> dict[str, tuple[str, str]]:
     """Group ids (and how) for the claims not held by an editor; held groups may grow."""
     parent: dict[str, str] = {c.id: c.id for c in claims}
     anchor: dict[str, str | None] = {c.id: held.get(c.id) for c in claims}
@@ -363,7 +382,7 @@ def _cluster(claims: list[Claim], held: dict[str, str],
             parent[root(claim_id)] = root(first)
     how_of: dict[str, str] = {}
     features = {c.id: _Features.of(c) for c in claims}
-    for _, how, a, b in candidate_pairs(claims, features):
+    for _, how, a, b in candidate_pairs(claims, features, progress, cancelled):
         ra, rb = root(a), root(b)
         if ra == rb:
             continue

@@ -220,5 +220,5 @@ def latest_changes(desk: Desk, article_id: str) -> list[ClaimChange]:
 def mark_reviewed(desk: Desk, change_id: int) -> None:
     """Mark one stored change as seen by an editor."""
     desk._check_writable()  # noqa: SLF001
-    with desk.db.atomic():
+    with desk.writing():
         desk.db["claim_changes"].update(change_id, {"reviewed_at": now_iso()})

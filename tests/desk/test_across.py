@@ -235,3 +235,13 @@ def test_appearance_map_covers_grouped_claims_only(across_desk: Desk) -> None:
     assert [a.outlet for a in seen[harlow]][0] == "dailyledger.example"
     assert len(seen[harlow]) == 4
     assert claim_in(across_desk, "a19").id not in seen
+
+
+def test_refresh_reports_progress_and_can_be_cancelled(across_desk: Desk) -> None:
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(across.GroupingCancelled):
+        across.refresh_groups(across_desk, cancelled=lambda: True)
+    assert across.groups(across_desk) == []  # nothing was stored
+    found = across.refresh_groups(across_desk, progress=lambda d, t, _: seen.append((d, t)))
+    assert len(found) == 5
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] == 22
