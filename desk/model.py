@@ -117,7 +117,8 @@ class Change:
     """A change the desk reports to its listeners so that views can refresh.
 
     ``kind`` is one of ``claim_added``, ``claim_updated``, ``claim_deleted``,
-    ``claim_restored``, ``articles_changed``.
+    ``claim_restored``, ``articles_changed``, ``groups_changed`` (claim groups, see
+    :mod:`desk.groups`).
     """
 
     kind: str
