@@ -8,6 +8,8 @@ Offsets cross the boundary here: the desk's code points become Qt's UTF-16 posit
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -22,6 +24,8 @@ from desk import Article, Claim
 from . import status as status_look
 from .offsets import OffsetMap
 
+#: What QTextDocument starts a new block at.
+_BLOCK_SEPARATOR = re.compile("[\n\u2029]")
 #: The widest the text column gets, in average characters (comfortable line length).
 MAX_LINE_CHARS = 76
 READER_FONT = QFont("DejaVu Serif", 12)
@@ -50,15 +54,26 @@ class ClaimHighlighter(QSyntaxHighlighter):
         #: Block drawn as the headline (the body starts with it), or -1.
         self.title_block = -1
         self._formats: dict[tuple[object, ...], QTextCharFormat] = {}  # built once each
+        self._separators: list[int] = []  # UTF-16 positions of the block separators
 
-    def set_spans(self, spans: list[Span]) -> None:
-        """Replace every span and repaint the whole document."""
+    def set_spans(self, spans: list[Span], *, repaint: bool = True) -> None:
+        """Replace every span; repaint the document unless new text is about to be set."""
         self._spans = {span.claim_id: span for span in spans}
         self._by_block = {}
         for span in sorted(spans, key=lambda s: (s.start, -s.end)):
             for block in self._blocks_of(span):
                 self._by_block.setdefault(block, []).append(span)
-        self.rehighlight()
+        if repaint:
+            self.rehighlight()
+
+    def set_text(self, text: str) -> None:
+        """Learn where the blocks of ``text`` start, before the document holds it.
+
+        Block numbers then come from the text itself, so that spans can be placed before
+        ``setPlainText`` and the document is highlighted once, as it is laid out.
+        """
+        units = OffsetMap(text)
+        self._separators = [units.to_utf16(m.start()) for m in _BLOCK_SEPARATOR.finditer(text)]
 
     def put_span(self, span: Span | None, claim_id: str) -> None:
         """Add, move or (``span=None``) remove one claim's span, repainting only its blocks."""
@@ -95,15 +110,15 @@ class ClaimHighlighter(QSyntaxHighlighter):
 
     def spans_at(self, position: int) -> list[Span]:
         """Spans covering a UTF-16 position, innermost (shortest) first."""
-        block = self.document().findBlock(position).blockNumber()
+        block = self._block_at(position)
         hits = [s for s in self._by_block.get(block, []) if s.start <= position < s.end]
         return sorted(hits, key=lambda s: s.end - s.start)
 
+    def _block_at(self, position: int) -> int:
+        return bisect_left(self._separators, position)
+
     def _blocks_of(self, span: Span) -> range:
-        doc = self.document()
-        first = doc.findBlock(span.start).blockNumber()
-        last = doc.findBlock(max(span.start, span.end - 1)).blockNumber()
-        return range(first, last + 1)
+        return range(self._block_at(span.start), self._block_at(max(span.start, span.end - 1)) + 1)
 
     def _repaint(self, blocks: set[int]) -> None:
         doc = self.document()
@@ -203,13 +218,13 @@ class Reader(QPlainTextEdit):
         self.article = article
         body = article.body if article else ""
         self.offsets = OffsetMap(body)
-        self.highlighter.selected = None
-        self.highlighter.set_spans([])  # no stale spans while the new text lays out
         first_line = body.split("\n", 1)[0]
         self.highlighter.title_block = 0 if article and first_line.strip() == article.title.strip() \
             else -1
-        self.setPlainText(body)
-        self.highlighter.set_spans([self.span_of(c) for c in claims])
+        self.highlighter.selected = None
+        self.highlighter.set_text(body)
+        self.highlighter.set_spans([self.span_of(c) for c in claims], repaint=False)
+        self.setPlainText(body)  # lays out and highlights each block once
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def span_of(self, claim: Claim) -> Span:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -69,3 +70,24 @@ def test_the_legend_names_every_status_on_its_colour(open_window, desk_path: Pat
         assert label in legend
         assert status_look.highlight(name, dark=False).name() in legend
     assert window.claims_pane.legend.isVisible()  # 1400 px wide: room for it
+
+
+def test_highlights_land_in_the_right_blocks_with_paragraph_separators(open_window,
+                                                                         desk_path: Path) -> None:
+    from desk import ArticleDraft
+
+    body = "Title 💉\n\nFirst 12 people\u2029second 🏥 para with 34 cats\n\nthird 56 dogs"
+    with Desk.open(desk_path) as desk:
+        article_id = desk.add_article(ArticleDraft("Title 💉", body, "x.txt")).article_id
+        for phrase in ("12 people", "34 cats", "56 dogs"):
+            start = body.index(phrase)
+            desk.add_claim(article_id, start, start + len(phrase))
+    window = open_window(desk_path)
+    reader = window.reader
+    assert reader.document().blockCount() == 6  # \u2029 starts a block in Qt too
+    for claim in window.desk.claims(article_id):
+        expected = reader.document().find(claim.quote)
+        block = expected.block()
+        formats = [(block.position() + r.start, r.length) for r in block.layout().formats()
+                   if r.format.background().style() != Qt.BrushStyle.NoBrush]
+        assert formats == [(expected.selectionStart(), len(claim.quote))], claim.quote
