@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(not desk.read_only)
 
         self.undo_stack = QUndoStack(self)
-        self.actions = Actions(self)
+        self.registry = Actions(self)
         self._add_undo_actions()
         self.files = DeskFiles(self)
 
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._unsubscribe = desk.subscribe(self._on_change)
 
-        self.actions.set_read_only(desk.read_only)
+        self.registry.set_read_only(desk.read_only)
         self.claim_panel.set_read_only(desk.read_only)
         self._refresh_completions()
         self._refresh_counts()
@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
             action.setIcon(icon(icon_name))
             action.setProperty("edits", True)
             self.addAction(action)
-            self.actions.add(action)
+            self.registry.add(action)
 
     def _compose(self) -> None:
         reader_box = QWidget(objectName="readerPane")
@@ -122,8 +122,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_splitter)
 
     def _build_menus(self) -> None:
-        self.recent_menu = build_menus(self.menuBar(), self.actions)
-        self.addToolBar(build_toolbar(self.actions))
+        self.recent_menu = build_menus(self.menuBar(), self.registry)
+        self.addToolBar(build_toolbar(self.registry))
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.path_label)
 
     def _connect_signals(self) -> None:
-        a = self.actions
+        a = self.registry
         self.article_pane.articleChosen.connect(self.show_article)
         self.reader.claimClicked.connect(lambda cid: self.select_claim(cid, scroll=False))
         self.reader.selectionChanged.connect(self._update_actions)
@@ -324,9 +324,9 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         writable = not self.desk.read_only
-        self.actions.actionAddClaim.setEnabled(
+        self.registry.actionAddClaim.setEnabled(
             writable and self.reader.textCursor().hasSelection())
-        self.actions.actionDeleteClaim.setEnabled(writable and self.claim_id is not None)
+        self.registry.actionDeleteClaim.setEnabled(writable and self.claim_id is not None)
 
     def _focus_filter(self) -> None:
         self.article_pane.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -359,7 +359,7 @@ class MainWindow(QMainWindow):
                 restore(saved)
         self.reader.zoom_by(settings.value(settings.READER_ZOOM))
         if settings.value(settings.WHOLE_DESK_CLAIMS):
-            self.actions.actionWholeDesk.setChecked(True)
+            self.registry.actionWholeDesk.setChecked(True)
 
     def _save_settings(self) -> None:
         settings.set_value(settings.WINDOW_GEOMETRY, self.saveGeometry())
@@ -367,7 +367,7 @@ class MainWindow(QMainWindow):
         settings.set_value(settings.MAIN_SPLITTER, self.main_splitter.saveState())
         settings.set_value(settings.CENTRE_SPLITTER, self.centre_splitter.saveState())
         settings.set_value(settings.READER_ZOOM, self.reader.zoom)
-        settings.set_value(settings.WHOLE_DESK_CLAIMS, self.actions.actionWholeDesk.isChecked())
+        settings.set_value(settings.WHOLE_DESK_CLAIMS, self.registry.actionWholeDesk.isChecked())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Save what is being typed, the layout, then close the desk."""

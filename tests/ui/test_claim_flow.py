@@ -45,7 +45,7 @@ def test_import_select_after_emoji_add_claim_type_source_and_figure(
 
     window.reader.setFocus()
     select_with_qt(window, PHRASE)
-    assert window.actions.actionAddClaim.isEnabled()
+    assert window.registry.actionAddClaim.isEnabled()
     qtbot.keyClick(window.reader, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     panel = window.claim_panel
@@ -88,7 +88,7 @@ def test_undo_and_redo_across_add_and_field_edits(qtbot, open_window, seeded_des
     panel.figureEdit.editingFinished.emit()
     assert seeded_desk.claim(claim.id).figure == "84.5%"
 
-    undo, redo = window.actions.actionUndo, window.actions.actionRedo
+    undo, redo = window.registry.actionUndo, window.registry.actionRedo
     undo.trigger()
     assert seeded_desk.claim(claim.id).figure == "Only 84.5%"
     assert panel.figureEdit.text() == "Only 84.5%"
@@ -169,10 +169,10 @@ def test_delete_claim_and_undo(qtbot, open_window, seeded_desk: Desk) -> None:
     select_with_qt(window, PHRASE)
     claim = window.add_claim_from_selection()
     window.reader.setFocus()
-    window.actions.actionDeleteClaim.trigger()
+    window.registry.actionDeleteClaim.trigger()
     assert seeded_desk.claim(claim.id).deleted_at is not None
     assert window.claims_model.rowCount() == 0 and window.claim_id is None
-    window.actions.actionUndo.trigger()
+    window.registry.actionUndo.trigger()
     assert seeded_desk.claim(claim.id).deleted_at is None
     assert window.claims_model.rowCount() == 1
 

@@ -43,7 +43,7 @@ def test_filter_the_article_list(qtbot, open_window, seeded_desk: Desk) -> None:
     window = open_window(seeded_desk.path)
     model = window.articles_model
     assert model.rowCount() == 5
-    window.actions.actionFocusFilter.trigger()
+    window.registry.actionFocusFilter.trigger()
     box = window.findChild(QLineEdit, "articleFilter")
     assert QApplication.focusWidget() is box
     qtbot.keyClicks(box, "smoke")
@@ -91,7 +91,7 @@ def test_edit_a_claim_from_the_table(qtbot, open_window, seeded_desk: Desk) -> N
     assert (edited.figure, edited.figure_value, edited.tags) == ("1,342 cases", 1342,
                                                                   ["health", "measles"])
     # each table edit is one undo step
-    window.actions.actionUndo.trigger()
+    window.registry.actionUndo.trigger()
     assert seeded_desk.claim(claim.id).tags == []
 
 
@@ -112,7 +112,7 @@ def test_selecting_a_row_scrolls_the_reader_to_the_highlight(qtbot, open_window,
     assert cursor.position() == span.start
     assert window.reader.viewport().rect().contains(window.reader.cursorRect().center())
     # and back: clicking another claim in the reader selects its row
-    window.actions.actionPreviousClaim.trigger()
+    window.registry.actionPreviousClaim.trigger()
     assert window.claims_pane.current_id() == window.claim_id != last.id
 
 
@@ -122,7 +122,7 @@ def test_whole_desk_toggle(qtbot, open_window, seeded_desk: Desk) -> None:
     window = open_window(seeded_desk.path)
     open_article(window, "Vaccination")
     assert window.claims_model.rowCount() == 1
-    window.actions.actionWholeDesk.trigger()
+    window.registry.actionWholeDesk.trigger()
     assert window.claims_model.rowCount() == 2
     assert window.claims_pane.wholeDesk.isChecked()
     assert not window.claims_pane.table.isColumnHidden(5)
@@ -136,7 +136,7 @@ def test_read_only_desk_disables_every_edit(qtbot, open_window, seeded_desk: Des
     open_article(window, "Vaccination")
     window.step_claim(1)
     assert window.claim_id is not None
-    for action in window.actions.all():
+    for action in window.registry.all():
         if action.property("edits"):
             assert not action.isEnabled(), action.objectName()
     panel = window.claim_panel
@@ -221,7 +221,7 @@ def test_export_csv_in_a_worker(qtbot, open_window, seeded_desk: Desk, tmp_path:
 def test_new_article_from_clipboard(qtbot, open_window, desk_path: Path) -> None:
     window = open_window(desk_path)
     QApplication.clipboard().setText("Port strike ends\n\nDockers accepted a 9% pay rise.\n")
-    window.actions.actionNewFromClipboard.trigger()
+    window.registry.actionNewFromClipboard.trigger()
     assert window.articles_model.rowCount() == 1
     assert window.reader.article.title == "Port strike ends"
     with sqlite3.connect(desk_path) as conn:
@@ -233,24 +233,24 @@ def test_next_and_previous_claim_and_article(qtbot, open_window, seeded_desk: De
     second = add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
     window = open_window(seeded_desk.path)
     open_article(window, "Vaccination")
-    window.actions.actionNextClaim.trigger()
+    window.registry.actionNextClaim.trigger()
     assert window.claim_id == first.id
-    window.actions.actionNextClaim.trigger()
+    window.registry.actionNextClaim.trigger()
     assert window.claim_id == second.id
-    window.actions.actionPreviousClaim.trigger()
+    window.registry.actionPreviousClaim.trigger()
     assert window.claim_id == first.id
     row = window.article_pane.list.currentIndex().row()
-    window.actions.actionNextArticle.trigger()
+    window.registry.actionNextArticle.trigger()
     assert window.article_pane.list.currentIndex().row() == row + 1
     assert window.reader.article.id == window.articles_model.summary(row + 1).id
-    window.actions.actionPreviousArticle.trigger()
+    window.registry.actionPreviousArticle.trigger()
     assert window.article_pane.list.currentIndex().row() == row
 
 
 def test_find_in_article(qtbot, open_window, seeded_desk: Desk) -> None:
     window = open_window(seeded_desk.path)
     open_article(window, "Vaccination")
-    window.actions.actionFind.trigger()
+    window.registry.actionFind.trigger()
     assert window.find_bar.isVisible()
     qtbot.keyClicks(window.find_bar.edit, "measles")
     assert window.reader.textCursor().selectedText() == "measles"
@@ -265,7 +265,7 @@ def test_layout_zoom_and_recent_desks_persist(qtbot, open_window, seeded_desk: D
     window = open_window(seeded_desk.path)
     window.main_splitter.setSizes([200, 900, 300])
     sizes = window.main_splitter.sizes()
-    window.actions.actionZoomIn.trigger()
+    window.registry.actionZoomIn.trigger()
     window.close()
     assert settings.value(settings.READER_ZOOM) == 1
     assert str(seeded_desk.path.resolve()) in settings.recent_desks()
@@ -339,7 +339,7 @@ def test_sorting_the_table_by_figure_and_back_to_text_order(open_window,
     assert order() == [c.id, b.id, a.id]  # by value, not as text
     table.sortByColumn(QUOTE, Qt.SortOrder.AscendingOrder)
     assert order() == [a.id, b.id, c.id]
-    window.actions.actionWholeDesk.trigger()
+    window.registry.actionWholeDesk.trigger()
     table.sortByColumn(QUOTE, Qt.SortOrder.DescendingOrder)
     assert order() == [c.id, b.id, a.id]
 
