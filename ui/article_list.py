@@ -24,6 +24,7 @@ class ArticleDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
+        """Room for a two-line title and a details line."""
         line = option.fontMetrics.lineSpacing()
         return QSize(200, self.PADDING * 2 + line * 3 + 4)
 

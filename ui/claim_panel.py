@@ -30,9 +30,11 @@ class TagCompleter(QCompleter):
     """Completes the tag being typed after the last comma."""
 
     def splitPath(self, path: str) -> list[str]:  # noqa: N802 - Qt's name
+        """Complete only the tag after the last comma."""
         return [path.split(",")[-1].strip()]
 
     def pathFromIndex(self, index: Any) -> str:  # noqa: N802 - Qt's name
+        """Keep the tags already typed, replace the last one."""
         typed = self.widget().text() if self.widget() else ""
         head = [t.strip() for t in typed.split(",")[:-1] if t.strip()]
         return ", ".join(head + [str(index.data())])

@@ -30,17 +30,20 @@ class StatusDelegate(QStyledItemDelegate):
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802
                      index: ModelIndex) -> QWidget:
+        """A combo box of the statuses."""
         combo = QComboBox(parent)
         for name in STATUSES:
             combo.addItem(status_look.badge(name), status_look.LABELS[name], name)
         return combo
 
     def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:  # noqa: N802
+        """Start at the claim's status."""
         assert isinstance(editor, QComboBox)
         editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel,  # noqa: N802
                      index: ModelIndex) -> None:
+        """Write the chosen status through the model (an undoable edit)."""
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 

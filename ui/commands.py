@@ -34,13 +34,15 @@ class DeskCommand(QUndoCommand):
         self.do()
         self._skip_next_redo = True
 
-    def redo(self) -> None:  # noqa: D102 - Qt's name
+    def redo(self) -> None:
+        """Replay the change (skipped once, right after :func:`push` applied it)."""
         if self._skip_next_redo:
             self._skip_next_redo = False
             return
         self._guard(self.do)
 
-    def undo(self) -> None:  # noqa: D102 - Qt's name
+    def undo(self) -> None:
+        """Reverse the change through the desk."""
         self._guard(self.undo_change)
 
     def _guard(self, call: Callable[[], None]) -> None:

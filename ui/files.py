@@ -168,11 +168,13 @@ class DeskFiles:
     def _start(self, title: str, work, on_success) -> DeskJob:  # type: ignore[no-untyped-def]
         window = self.window
         def succeeded(result: object) -> None:
+            """Forget the job; hand the result over unless the window closed."""
             self._forget(job)
             if not window.desk_closed:
                 on_success(result)
 
         def failed(message: str) -> None:
+            """Forget the job; report the message unless the window closed."""
             self._forget(job)
             if not window.desk_closed:
                 self._failed(title, message)

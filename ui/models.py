@@ -48,9 +48,11 @@ class ArticleListModel(QAbstractListModel):
         self._rows: list[ArticleSummary] = desk.article_summaries()
 
     def rowCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008 - Qt's API
+        """How many rows (a flat model: none under a valid parent)."""
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """What a cell shows, for each role."""
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -138,13 +140,16 @@ class ClaimsTableModel(QAbstractTableModel):
     # -- the Qt model API ----------------------------------------------------------------
 
     def rowCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008
+        """How many rows (a flat model: none under a valid parent)."""
         return 0 if parent.isValid() else len(self._claims)
 
     def columnCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008
+        """The table's columns."""
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Column titles, and row numbers."""
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
@@ -154,6 +159,7 @@ class ClaimsTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """What a cell shows, for each role."""
         if not index.isValid() or not 0 <= index.row() < len(self._claims):
             return None
         claim = self._claims[index.row()]
@@ -176,6 +182,7 @@ class ClaimsTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        """Source, figure, status and tags are editable unless the desk is read-only."""
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -186,6 +193,7 @@ class ClaimsTableModel(QAbstractTableModel):
 
     def setData(self, index: Index, value: Any,  # noqa: N802
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """An edit from the view, made through the window's undoable command."""
         if (role != Qt.ItemDataRole.EditRole or not index.isValid()
                 or not self.flags(index) & Qt.ItemFlag.ItemIsEditable):
             return False

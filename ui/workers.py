@@ -49,7 +49,8 @@ class DeskJob(QThread):
         """True once Cancel was asked for."""
         return self._cancel.is_set()
 
-    def run(self) -> None:  # noqa: D102 - runs on the worker thread
+    def run(self) -> None:
+        """Runs on the worker thread: open a desk connection, do the work, report."""
         try:
             desk = Desk.open(self.desk_path, editor=self.editor)
         except DeskError as exc:
