@@ -11,7 +11,6 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLineEdit, QMessageBox
 
 from desk import Desk
-from tests.conftest import SEEDS
 from tests.ui.conftest import open_article
 from ui import settings
 from ui.models import FIGURE, ID_ROLE, QUOTE, SOURCE, STATUS, TAGS
@@ -298,11 +297,18 @@ def test_claim_panel_edits_are_saved_on_leaving_a_field(qtbot, open_window,
     assert "Regional health trust" in panel.sourceEdit.completer().model().stringList()
 
 
-def test_table_is_not_editable_by_keyboard_on_read_only(open_window, seeded_desk: Desk) -> None:
+def test_table_is_not_editable_by_keyboard_on_read_only(qtbot, open_window,
+                                                        seeded_desk: Desk) -> None:
+    claim = add(seeded_desk, "Vaccination", "1,342 confirmed measles cases", source="Agency")
     window = open_window(seeded_desk.path, read_only=True)
-    triggers = window.claims_pane.table.editTriggers()
-    assert triggers != QAbstractItemView.EditTrigger.NoEditTriggers  # flags do the refusing
-    assert SEEDS.is_dir()
+    window.select_claim(claim.id)
+    table = window.claims_pane.table
+    table.setCurrentIndex(table.model().index(0, SOURCE))
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    assert not isinstance(QApplication.focusWidget(), QLineEdit)  # no editor opened
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert seeded_desk.claim(claim.id).deleted_at is None
 
 
 def test_delete_key_deletes_a_claim_in_the_table_but_not_in_a_text_field(
