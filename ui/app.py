@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -58,10 +60,24 @@ def create_window(desk_path: str | Path, *, read_only: bool = False, seed: bool 
     return window
 
 
+def report_unexpected(kind: type[BaseException], error: BaseException,
+                      trace: TracebackType | None) -> None:
+    """Last resort for a bug in a slot: the traceback to stderr, a sentence on screen."""
+    traceback.print_exception(kind, error, trace)
+    if isinstance(error, KeyboardInterrupt):
+        QApplication.quit()
+        return
+    message = str(error) if isinstance(error, DeskError) else (
+        f"Something went wrong: {error or kind.__name__}.\n\nYour work so far is saved in the "
+        "desk file. Details were written to the terminal.")
+    QMessageBox.warning(QApplication.activeWindow(), "Claims Desk", message)
+
+
 def run(path: str | Path, *, read_only: bool = False, seed: bool = False,
         qt_args: Sequence[str] = ()) -> int:
     """Show the window on a desk and run the event loop; the exit status."""
     app = application(qt_args)
+    sys.excepthook = report_unexpected
     try:
         window = create_window(path, read_only=read_only, seed=seed)
     except DeskError as exc:
