@@ -53,14 +53,13 @@ class Conflict:
     from_theirs: bool = dataclass_field(default=False, compare=False)
 
     def key(self) -> tuple[Any, ...]:
-        """The overruled edit: each is recorded once, so that a re-merge adds nothing.
-
-        Deletes at different times agree, so for ``deleted_at`` only the direction counts:
-        a claim has at most one "delete overruled" and one "deleted over a live edit".
-        """
+        """The overruled value: each is recorded once per claim and field, so that merging
+        a desk again adds nothing (the same value may have been set on several laptops at
+        different times). Deletes at different times agree, so for ``deleted_at`` only the
+        direction counts: at most one "delete overruled" and one "deleted over an edit"."""
         if self.field == "deleted_at":
             return (self.claim_id, self.field, self.other_value is None)
-        return (self.claim_id, self.field, self.other_value, self.other_at)
+        return (self.claim_id, self.field, self.other_value)
 
 
 @dataclass
