@@ -84,6 +84,7 @@ _ROWS_SQL = """
            c.figure_value, c.figure_qualifier
     FROM claims c LEFT JOIN claim_groups g ON g.claim_id = c.id
     WHERE c.deleted_at IS NULL AND c.figure_value IS NOT NULL
+    ORDER BY c.rowid
 """
 
 
