@@ -42,6 +42,8 @@ from .safe_open import open_foreign
 if TYPE_CHECKING:
     from .store import Cancelled, Desk, Progress
 
+#: When more than this share of the desk's claims take part, all are read at once.
+FULL_LOAD_SHARE = 0.5
 #: The ``desk_meta`` key holding a JSON record of the last merge.
 META_LAST_MERGE = "last_merge"
 _ARTICLE_FIELDS = ("title", "body", "url", "byline", "published_at", "source_file",
@@ -295,9 +297,7 @@ class _Merge:
         theirs = _load_claims(self.other)
         their_edits = _load_edits(self.other)
         their_tags = _load_tags(self.other)
-        mine = _load_claims(self.db.conn)
-        my_edits = _load_edits(self.db.conn)
-        my_tags = _load_tags(self.db.conn)
+        mine, my_edits, my_tags = self._load_mine(theirs)
         self._known_conflicts = {Conflict(*row).key() for row in self.db.execute(
             "SELECT claim_id, field, kept_value, other_value, kept_editor, other_editor, "
             "kept_at, other_at FROM merge_conflicts")}
@@ -379,6 +379,22 @@ class _Merge:
                     edit_rows.append((claim_id, "anchor", now, self.desk.editor))
         updates = list(changed.values())
         self._write(mine, inserts, updates, edit_rows, tag_rows, conflicts)
+
+    def _load_mine(self, theirs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str],
+                                                          dict[str, str]]:
+        """The desk's claims that take part: those the other file has too, and those on
+        an article whose text it replaced (all claims when that is most of them)."""
+        conn = self.db.conn
+        my_ids = {row[0] for row in conn.execute("SELECT id FROM claims")}
+        wanted = {claim_id for claim_id in theirs if claim_id in my_ids}
+        if self.replaced:
+            wanted.update(row[0] for row in conn.execute(
+                "SELECT id FROM claims WHERE article_id IN (SELECT value FROM json_each(?))",
+                [json.dumps(list(self.replaced))]))
+        if len(wanted) > FULL_LOAD_SHARE * len(my_ids):
+            return _load_claims(conn), _load_edits(conn), _load_tags(conn)
+        scope = json.dumps(sorted(wanted))
+        return (_load_claims(conn, scope), _load_edits(conn, scope), _load_tags(conn, scope))
 
     def _body(self, article_id: str) -> str:
         if article_id not in self._bodies:
@@ -570,25 +586,35 @@ def _tally(desk: Desk, touched: dict[str, Any], summary: MergeSummary) -> None:
             summary.claims_updated += 1
 
 
-def _load_claims(conn: sqlite3.Connection) -> dict[str, tuple[Any, ...]]:
-    """Every claim as a row in :data:`CLAIM_COLUMNS` order, by id."""
-    return {row[0]: row for row in conn.execute(f"SELECT {', '.join(CLAIM_COLUMNS)} FROM claims")}
+# Each loader reads every claim, or only those whose ids are in ``scope`` (a JSON array).
+
+def _load_claims(conn: sqlite3.Connection, scope: str | None = None) -> dict[str, tuple[Any, ...]]:
+    """Claims as rows in :data:`CLAIM_COLUMNS` order, by id."""
+    columns = ", ".join(f"c.{name}" for name in CLAIM_COLUMNS)
+    source = "claims c" if scope is None else "json_each(?) j JOIN claims c ON c.id = j.value"
+    return {row[0]: row for row in conn.execute(f"SELECT {columns} FROM {source}",
+                                                [] if scope is None else [scope])}
 
 
-def _load_edits(conn: sqlite3.Connection) -> dict[str, str]:
+def _load_edits(conn: sqlite3.Connection, scope: str | None = None) -> dict[str, str]:
     """Each claim's edit records as one JSON text (compared whole, parsed when needed)."""
+    source = ("claim_edits e" if scope is None
+              else "json_each(?) j JOIN claim_edits e ON e.claim_id = j.value")
     return dict(conn.execute(
         "SELECT claim_id, json_group_array(json_array(field, edited_at, coalesce(editor, ''))) "
-        "FROM (SELECT * FROM claim_edits ORDER BY claim_id, field) GROUP BY claim_id"))
+        f"FROM (SELECT e.* FROM {source} ORDER BY e.claim_id, e.field) GROUP BY claim_id",
+        [] if scope is None else [scope]))
 
 
-def _load_tags(conn: sqlite3.Connection) -> dict[str, str]:
+def _load_tags(conn: sqlite3.Connection, scope: str | None = None) -> dict[str, str]:
     """Each claim's tag states (added and removed) as one JSON text."""
+    source = ("claims_tags ct" if scope is None
+              else "json_each(?) j JOIN claims_tags ct ON ct.claims_id = j.value")
     return dict(conn.execute(
         "SELECT claims_id, json_group_array(json_array(name, added_at, deleted_at, "
         "coalesce(editor, ''))) FROM (SELECT ct.claims_id, t.name, ct.added_at, ct.deleted_at, "
-        "ct.editor FROM claims_tags ct JOIN tags t ON t.id = ct.tags_id "
-        "ORDER BY ct.claims_id, t.name) GROUP BY claims_id"))
+        f"ct.editor FROM {source} JOIN tags t ON t.id = ct.tags_id "
+        "ORDER BY ct.claims_id, t.name) GROUP BY claims_id", [] if scope is None else [scope]))
 
 
 def _edits(text: str | None) -> dict[str, tuple[str, str]]:

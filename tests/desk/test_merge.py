@@ -579,3 +579,20 @@ def test_reviewing_conflicts(office: dict, tmp_path: Path) -> None:
         merge_desks(desk, [work["ana"], work["ben"]], backup=False)
         assert desk.claim(c["pledge"]).status == "verified"
         assert desk.claim(c["meals"]).deleted_at is not None
+
+
+@pytest.mark.parametrize("share", [0.0, 2.0])
+def test_reading_some_or_all_of_the_desk_gives_the_same_merge(office: dict, tmp_path: Path,
+                                                              monkeypatch, share: float) -> None:
+    """The desk's claims are read all at once or only those taking part: same result."""
+    from desk import merge as merge_module
+
+    work = field_work(office, tmp_path)
+    inputs = [work["ana"], work["ben"], work["cat"]]
+    reference = copy_desk(office["path"], tmp_path / "reference.desk")
+    with Desk.open(reference) as desk:
+        merge_desks(desk, inputs, backup=False)
+    monkeypatch.setattr(merge_module, "FULL_LOAD_SHARE", share)
+    with Desk.open(office["path"]) as target:
+        merge_desks(target, inputs, backup=False)
+    assert snapshot(office["path"]) == snapshot(reference)
