@@ -55,6 +55,9 @@ class ClaimHighlighter(QSyntaxHighlighter):
         self.title_block = -1
         self._formats: dict[tuple[object, ...], QTextCharFormat] = {}  # built once each
         self._separators: list[int] = []  # UTF-16 positions of the block separators
+        #: Suggested claims (not claims yet), sorted, per block: (start, end) in UTF-16.
+        self._suggested: dict[int, list[tuple[int, int]]] = {}
+        self.suggestion: tuple[int, int] | None = None  # the selected suggestion
 
     def set_spans(self, spans: list[Span], *, repaint: bool = True) -> None:
         """Replace every span; repaint the document unless new text is about to be set."""
@@ -104,6 +107,42 @@ class ClaimHighlighter(QSyntaxHighlighter):
         self.selected = claim_id
         self._repaint(touched)
 
+    def set_suggestions(self, spans: list[tuple[int, int]],
+                        selected: tuple[int, int] | None = None, *, repaint: bool = True) -> None:
+        """Mark suggested claims (UTF-16 spans), one of them ``selected``; repaints only
+        the blocks of the old and the new suggestions (unless new text is about to be set)."""
+        touched = set(self._suggested)
+        self._suggested = {}
+        for start, end in sorted(spans):
+            for block in self._blocks_of(Span(start, end, "", "")):
+                self._suggested.setdefault(block, []).append((start, end))
+        self.suggestion = selected
+        if repaint:
+            self._repaint(touched | set(self._suggested))
+
+    def _mark_suggestions(self, number: int, begin: int, length: int,
+                          base: QTextCharFormat | None) -> None:
+        for start, end in self._suggested.get(number, ()):
+            left, right = max(start - begin, 0), min(end - begin, length)
+            if left < right:
+                self.setFormat(left, right - left,
+                               self._suggestion_format((start, end) == self.suggestion, base))
+
+    def _suggestion_format(self, selected: bool, base: QTextCharFormat | None) -> QTextCharFormat:
+        """A suggestion: a dotted underline in an accent colour (no status colour); the
+        selected one also in that colour with a solid underline."""
+        key = ("suggestion", selected, self.dark, None if base is None else base.fontPointSize())
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = QTextCharFormat(base) if base else QTextCharFormat()
+            accent = QColor("#8ab4f8" if self.dark else "#0b57d0")
+            fmt.setUnderlineColor(accent)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline if selected
+                                  else QTextCharFormat.UnderlineStyle.DotLine)
+            if selected:
+                fmt.setForeground(accent)
+        return fmt
+
     def span(self, claim_id: str) -> Span | None:
         """The span of one claim, if shown."""
         return self._spans.get(claim_id)
@@ -135,6 +174,8 @@ class ClaimHighlighter(QSyntaxHighlighter):
         length = block.length() - 1
         if base is not None:
             self.setFormat(0, length, base)
+        if self._suggested:
+            self._mark_suggestions(block.blockNumber(), begin, length, base)
         spans = self._by_block.get(block.blockNumber())
         if not spans:
             return
@@ -222,8 +263,10 @@ class Reader(QPlainTextEdit):
         self.highlighter.title_block = 0 if article and first_line.strip() == article.title.strip() \
             else -1
         self.highlighter.selected = None
+        self.highlighter.set_suggestions([], repaint=False)
         self.highlighter.set_text(body)
-        self.highlighter.set_spans([self.span_of(c) for c in claims], repaint=False)
+        self.highlighter.set_spans([self.span_of(c) for c in claims
+                                    if c.anchor_status != "orphaned"], repaint=False)
         self.setPlainText(body)  # lays out and highlights each block once
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -236,7 +279,7 @@ class Reader(QPlainTextEdit):
 
     def put_claim(self, claim: Claim) -> None:
         """Show a new or changed claim of this article."""
-        live = claim.deleted_at is None
+        live = claim.deleted_at is None and claim.anchor_status != "orphaned"
         self.highlighter.put_span(self.span_of(claim) if live else None, claim.id)
 
     def remove_claim(self, claim_id: str) -> None:

@@ -30,7 +30,9 @@ from .find_bar import FindBar
 from .icons import app_icon, icon
 from .menus import build_menus, build_toolbar
 from .models import ArticleListModel, ClaimsTableModel
+from .operations import DeskOperations
 from .reader import Reader
+from .suggest import Suggester
 
 #: Windows that are open (a window opened on another desk must outlive its opener).
 OPEN_WINDOWS: list[MainWindow] = []
@@ -56,6 +58,7 @@ class MainWindow(QMainWindow):
         self.registry = Actions(self)
         self._add_undo_actions()
         self.files = DeskFiles(self)
+        self.suggester = Suggester(self)
 
         self.articles_model = ArticleListModel(desk, self)
         self.claims_model = ClaimsTableModel(desk, self.edit_claim, self)
@@ -78,6 +81,7 @@ class MainWindow(QMainWindow):
         if self.articles_model.rowCount():
             self.article_pane.choose(self.articles_model.summary(0).id)
         self._update_actions()
+        self.operations = DeskOperations(self)  # backups, updates, merges, attention list
         OPEN_WINDOWS.append(self)
 
     # -- composition ---------------------------------------------------------------------
@@ -103,6 +107,7 @@ class MainWindow(QMainWindow):
         box.setSpacing(0)
         box.addWidget(self.reader, 1)
         box.addWidget(self.find_bar)
+        box.addWidget(self.suggester.bar)
 
         self.centre_splitter = QSplitter(Qt.Orientation.Vertical, objectName="centreSplitter")
         self.centre_splitter.addWidget(reader_box)
@@ -123,6 +128,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         self.recent_menu = build_menus(self.menuBar(), self.registry)
+        self.review_menu = self.suggester.add_to_menu(self.menuBar())
         self.addToolBar(build_toolbar(self.registry))
 
     def _build_status_bar(self) -> None:
@@ -187,6 +193,7 @@ class MainWindow(QMainWindow):
             return
         claims = self.desk.claims(article_id) if article_id else []
         self.reader.show_article(article, claims)
+        self.suggester.article_shown(article_id)
         self.claims_model.show_article(article_id, claims)
         if article_id and self.article_pane.current_id() != article_id:
             self.article_pane.choose(article_id)
@@ -376,6 +383,7 @@ class MainWindow(QMainWindow):
             return
         self.claim_panel.commit_pending()
         self.files.stop_jobs()
+        self.operations.stop()
         self._save_settings()
         self._unsubscribe()
         self.desk.close()
