@@ -30,7 +30,6 @@ from .find_bar import FindBar
 from .icons import app_icon, icon
 from .menus import build_menus, build_toolbar
 from .models import ArticleListModel, ClaimsTableModel
-from .operations import DeskOperations
 from .reader import Reader
 from .suggest import Suggester
 
@@ -81,7 +80,6 @@ class MainWindow(QMainWindow):
         if self.articles_model.rowCount():
             self.article_pane.choose(self.articles_model.summary(0).id)
         self._update_actions()
-        self.operations = DeskOperations(self)  # backups, updates, merges, attention list
         OPEN_WINDOWS.append(self)
 
     # -- composition ---------------------------------------------------------------------
@@ -383,7 +381,6 @@ class MainWindow(QMainWindow):
             return
         self.claim_panel.commit_pending()
         self.files.stop_jobs()
-        self.operations.stop()
         self._save_settings()
         self._unsubscribe()
         self.desk.close()
