@@ -131,7 +131,8 @@ def merge_desks(desk: Desk, paths: Iterable[str | Path], *, progress: Progress |
         updated_articles: set[str] = set()
         with desk.db.atomic():
             for index, (path, conn) in enumerate(connections):
-                step = _Merge(desk, conn, path.name, summary, touched, updated_articles)
+                step = _Merge(desk, conn, path.name, summary, touched, updated_articles,
+                              cancelled)
                 stages = (step.merge_articles, step.merge_claims, step.merge_extras)
                 for number, stage in enumerate(stages):
                     if cancelled and cancelled():
@@ -198,7 +199,7 @@ class _Merge:
 
     def __init__(self, desk: Desk, other: sqlite3.Connection, name: str,
                  summary: MergeSummary, touched: dict[str, Any],
-                 updated_articles: set[str]) -> None:
+                 updated_articles: set[str], cancelled: Cancelled | None = None) -> None:
         self.desk, self.db, self.other = desk, desk.db, other
         self.name, self.summary = name, summary
         self.touched = touched                     # claim id -> its state before the merge
@@ -210,6 +211,7 @@ class _Merge:
         self._bodies: dict[str, str] = {}
         self.replaced: dict[str, str] = {}         # desk article id -> its text before
         self.claim_ids: set[str] = set()
+        self.cancelled = cancelled
 
     # -- articles ------------------------------------------------------------------------
 
@@ -309,7 +311,9 @@ class _Merge:
         fresh: set[str] = set()  # claims whose anchor comes from the other side
         reanchorers: dict[tuple[str, str], Reanchorer] = {}
         now = now_iso()
-        for claim_id, their_row in theirs.items():
+        for number, (claim_id, their_row) in enumerate(theirs.items()):
+            if number % 5000 == 4999 and self.cancelled and self.cancelled():
+                raise MergeCancelled("The merge was cancelled; the desk is unchanged.")
             their_article = their_row[1]
             article_id = self.article_map.get(their_article)
             if article_id is None:

@@ -596,3 +596,36 @@ def test_reading_some_or_all_of_the_desk_gives_the_same_merge(office: dict, tmp_
     with Desk.open(office["path"]) as target:
         merge_desks(target, inputs, backup=False)
     assert snapshot(office["path"]) == snapshot(reference)
+
+
+def test_cancel_inside_a_large_merge(tmp_path: Path) -> None:
+    """Cancel is heard while thousands of claims are merged, not only between steps."""
+    body = "Counts\n\n" + "".join(f"Region {n} reported {n * 3} cases. " for n in range(6000))
+    source = tmp_path / "big.desk"
+    with Desk.open(source, editor="bulk") as desk:
+        article_id = desk.add_article(ArticleDraft("Counts", body, "counts.txt")).article_id
+        rows, at = [], 0
+        for _ in range(6000):
+            start = body.index("reported ", at) + 9
+            end = at = body.index(" cases", start)
+            rows.append({"id": f"claim-{start}", "article_id": article_id, "start_char": start,
+                         "end_char": end, "quote": body[start:end]})
+        with desk.db.atomic():
+            desk.db["claims"].insert_all(rows)
+    target = tmp_path / "target.desk"
+    with Desk.open(target) as desk:
+        desk.add_article(ArticleDraft("Other", "Other\n\nNothing here.", "other.txt"))
+    before = dump(target)
+    calls: list[int] = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) >= 3          # 1: before articles, 2: before claims, 3: in the loop
+
+    with Desk.open(target) as desk:
+        with pytest.raises(MergeCancelled):
+            merge_desks(desk, [source], backup=False, cancelled=cancelled)
+    assert len(calls) == 3 and dump(target) == before
+    with Desk.open(target) as desk:
+        assert merge_desks(desk, [source], backup=False).claims_added == 6000
+    assert check_desk(target).sound
