@@ -629,3 +629,25 @@ def test_cancel_inside_a_large_merge(tmp_path: Path) -> None:
     with Desk.open(target) as desk:
         assert merge_desks(desk, [source], backup=False).claims_added == 6000
     assert check_desk(target).sound
+
+
+def test_a_reattached_claim_travels(office: dict, tmp_path: Path) -> None:
+    """An editor re-attaches a claim to other words on a laptop: the later anchor wins in
+    the office, whichever way round the merge goes, and the other fields still merge."""
+    ana, ben = laptops(office, tmp_path, "ana", "ben")
+    claim_id = office["claims"]["pledge"]
+    tick()
+    with Desk.open(ana, editor="ana") as desk:
+        body = desk.article(office["flood"]).body
+        start = body.index("$350 million was pledged")
+        desk.reattach_claim(claim_id, start, start + len("$350 million was pledged"))
+    tick()
+    with Desk.open(ben, editor="ben") as desk:
+        desk.update_claim(claim_id, note="pledged, not paid")
+    for receiver, giver in ((ana, ben), (ben, ana)):
+        target = copy_desk(receiver, tmp_path / f"re-{receiver.name}")
+        with Desk.open(target) as desk:
+            merge_desks(desk, [giver], backup=False)
+            claim = desk.claim(claim_id)
+            assert claim.quote == "$350 million was pledged"
+            assert claim.note == "pledged, not paid"
