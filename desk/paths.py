@@ -24,7 +24,8 @@ def seeds_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "seeds"
 
 
-def open_desk(path: str | Path, *, read_only: bool = False, seed: bool = False) -> Desk:
+def open_desk(path: str | Path, *, read_only: bool = False, seed: bool = False,
+              editor: str | None = None) -> Desk:
     """Open (or create) a desk; with ``seed``, a desk file that is new is filled from seeds.
 
     ``python main.py`` opens the default desk this way, so that a first run shows the
@@ -37,7 +38,7 @@ def open_desk(path: str | Path, *, read_only: bool = False, seed: bool = False) 
     fresh = seed and not read_only and is_new_file(path)
     if fresh:
         path.parent.mkdir(parents=True, exist_ok=True)
-    desk = Desk.open(path, read_only=read_only)
+    desk = Desk.open(path, read_only=read_only, editor=editor)
     if fresh:
         desk.import_path(seeds_dir())
     return desk

@@ -10,7 +10,7 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desk import DeskError
+from desk import DeskError, NotADeskError
 from desk.paths import open_desk
 
 from . import settings
@@ -48,7 +48,10 @@ def create_window(desk_path: str | Path, *, read_only: bool = False, seed: bool 
     app = QApplication.instance()
     if isinstance(app, QApplication):
         setup(app)
-    desk = open_desk(desk_path, read_only=read_only, seed=seed)
+    # The on-open backup is made after the window shows, off the UI thread
+    # (ui.operations.DeskOperations.start_open_backup), so a big desk opens as fast.
+    desk = open_desk(desk_path, read_only=read_only, seed=seed,
+                     editor=settings.value(settings.EDITOR_NAME) or None)
     try:
         window = MainWindow(desk)
     except BaseException:
@@ -78,8 +81,22 @@ def run(path: str | Path, *, read_only: bool = False, seed: bool = False,
     """Show the window on a desk and run the event loop; the exit status."""
     app = application(qt_args)
     sys.excepthook = report_unexpected
+    from .desk_settings import ask_editor_name
+
+    ask_editor_name()  # once, on the first run
     try:
         window = create_window(path, read_only=read_only, seed=seed)
+    except NotADeskError as exc:  # damaged: offer its backups
+        from .backups_dialog import offer_restore
+
+        if not offer_restore(None, Path(path).expanduser(), str(exc)):
+            QMessageBox.critical(None, "Cannot open desk", str(exc))
+            return 1
+        try:
+            window = create_window(path, read_only=read_only, seed=seed)
+        except DeskError as again:
+            QMessageBox.critical(None, "Cannot open desk", str(again))
+            return 1
     except DeskError as exc:
         QMessageBox.critical(None, "Cannot open desk", str(exc))
         return 1

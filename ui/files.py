@@ -68,7 +68,7 @@ class DeskFiles:
         from .window import MainWindow
 
         try:
-            desk = Desk.open(path)
+            desk = Desk.open(path, editor=self.window.desk.editor)
         except DeskError as exc:
             self.window.report(str(exc), "Cannot open desk")
             return None

@@ -265,7 +265,8 @@ class Reader(QPlainTextEdit):
         self.highlighter.selected = None
         self.highlighter.set_suggestions([], repaint=False)
         self.highlighter.set_text(body)
-        self.highlighter.set_spans([self.span_of(c) for c in claims], repaint=False)
+        self.highlighter.set_spans([self.span_of(c) for c in claims
+                                    if c.anchor_status != "orphaned"], repaint=False)
         self.setPlainText(body)  # lays out and highlights each block once
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -278,7 +279,7 @@ class Reader(QPlainTextEdit):
 
     def put_claim(self, claim: Claim) -> None:
         """Show a new or changed claim of this article."""
-        live = claim.deleted_at is None
+        live = claim.deleted_at is None and claim.anchor_status != "orphaned"
         self.highlighter.put_span(self.span_of(claim) if live else None, claim.id)
 
     def remove_claim(self, claim_id: str) -> None:

@@ -33,6 +33,7 @@ CENTRE_SPLITTER = Setting("window/centreSplitter", QByteArray(), QByteArray)
 RECENT_DESKS = Setting("desks/recent", [], list)
 READER_ZOOM = Setting("reader/zoom", 0, int)
 WHOLE_DESK_CLAIMS = Setting("claims/wholeDesk", False, bool)
+EDITOR_NAME = Setting("editor/name", "", str)  # asked once; passed as Desk editor
 
 
 def _store() -> QSettings:

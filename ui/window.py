@@ -30,6 +30,7 @@ from .find_bar import FindBar
 from .icons import app_icon, icon
 from .menus import build_menus, build_toolbar
 from .models import ArticleListModel, ClaimsTableModel
+from .operations import DeskOperations
 from .reader import Reader
 from .suggest import Suggester
 
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         if self.articles_model.rowCount():
             self.article_pane.choose(self.articles_model.summary(0).id)
         self._update_actions()
+        self.operations = DeskOperations(self)  # backups, updates, merges, attention list
         OPEN_WINDOWS.append(self)
 
     # -- composition ---------------------------------------------------------------------
@@ -381,6 +383,7 @@ class MainWindow(QMainWindow):
             return
         self.claim_panel.commit_pending()
         self.files.stop_jobs()
+        self.operations.stop()
         self._save_settings()
         self._unsubscribe()
         self.desk.close()
