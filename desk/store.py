@@ -467,21 +467,55 @@ class Desk:
             where.append("c.deleted_at IS NULL")
         return self._query_claims(" AND ".join(where) or "1", params)
 
-    def _query_claims(self, where: str, params: list[str]) -> list[Claim]:
+    def claims_page(self, after: PageKey | None, limit: int) -> tuple[list[Claim], PageKey | None]:
+        """Up to ``limit`` live claims of the whole desk after ``after``, in :meth:`claims` order.
+
+        Returns the claims and the key to pass for the next page (None at the end). Keyset
+        paging walks the articles in import order through their index, so every page costs
+        about the same however deep it is (the window's whole-desk table fetches pages as
+        it scrolls).
+        """
+        where, params = "c.deleted_at IS NULL", []
+        if after is not None:
+            # The first test lets SQLite seek in the articles' index; the second finishes.
+            where += (" AND (a.imported_at, a.rowid) >= (?, ?) AND ((a.imported_at, a.rowid)"
+                      " > (?, ?) OR (c.start_char, c.end_char, c.created_at, c.id)"
+                      " > (?, ?, ?, ?))")
+            params.extend([*after[:2], *after[:2], *after[2:]])
+        rows = self._claim_rows(where, params + [limit], paged=True)
+        claims = [_claim_of(row[:-2]) for row in rows]
+        if len(rows) < limit:
+            return claims, None
+        last = rows[-1]
+        claim = claims[-1]
+        return claims, (last[-2], last[-1], claim.start_char, claim.end_char, claim.created_at,
+                        claim.id)
+
+    def article_titles(self) -> dict[str, str]:
+        """Every article's title by id (read from an index: no article body is loaded)."""
+        return dict(self.db.execute("SELECT id, title FROM articles").fetchall())
+
+    def _query_claims(self, where: str, params: list[Any]) -> list[Claim]:
+        return [_claim_of(row) for row in self._claim_rows(where, params)]
+
+    def _claim_rows(self, where: str, params: list[Any], paged: bool = False) -> list[tuple]:
         columns = ", ".join(f"c.{name}" for name in CLAIM_COLUMNS)
+        # Paged: CROSS JOIN makes SQLite walk articles in import order (an index) and each
+        # article's claims by position, so LIMIT stops early instead of sorting everything.
+        source = ("articles a CROSS JOIN claims c ON c.article_id = a.id" if paged
+                  else "claims c JOIN articles a ON a.id = c.article_id")
         sql = f"""
             SELECT {columns},
                    (SELECT group_concat(t.name, '{_TAG_SEP}') FROM claims_tags ct
                     JOIN tags t ON t.id = ct.tags_id
                     WHERE ct.claims_id = c.id AND ct.deleted_at IS NULL) AS tags
-            FROM claims c JOIN articles a ON a.id = c.article_id
+                   {", a.imported_at, a.rowid" if paged else ""}
+            FROM {source}
             WHERE {where}
-            ORDER BY a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at
+            ORDER BY a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at, c.id
+            {"LIMIT ?" if paged else ""}
         """
-        return [
-            Claim(*row[:-1], tags=sorted(row[-1].split(_TAG_SEP)) if row[-1] else [])
-            for row in self.db.execute(sql, params)
-        ]
+        return self.db.execute(sql, params).fetchall()
 
     def sources(self) -> list[str]:
         """Sources already used on this desk, most used first (for completion)."""
@@ -698,6 +732,15 @@ EXPORT_SQL = f"""
     WHERE c.deleted_at IS NULL
     ORDER BY a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at
 """
+
+
+#: Where a page of :meth:`Desk.claims_page` ended (opaque to callers).
+PageKey = tuple[Any, ...]
+
+
+def _claim_of(row: tuple[Any, ...]) -> Claim:
+    """A claim from a row of its columns followed by its tags joined by \x1f."""
+    return Claim(*row[:-1], tags=sorted(row[-1].split(_TAG_SEP)) if row[-1] else [])
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:

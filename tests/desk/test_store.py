@@ -202,3 +202,27 @@ def test_article_ids_matching_is_the_filter_set(seeded_desk: Desk) -> None:
     assert seeded_desk.article_ids_matching("insurers warned") == {flood.id}
     assert seeded_desk.article_ids_matching("  ") is None
     assert seeded_desk.article_ids_matching("zzzzqqq") == set()
+
+
+def test_claims_page_walks_the_whole_desk_in_order(seeded_desk: Desk) -> None:
+    for article in seeded_desk.articles():
+        for start in range(0, 400, 37):  # overlapping spans, several per article
+            seeded_desk.add_claim(article.id, start + 60, start + 90)
+    victim = seeded_desk.claims()[7]
+    seeded_desk.delete_claim(victim.id)
+    pages, key = [], None
+    while True:
+        page, key = seeded_desk.claims_page(key, 4)
+        pages.append(page)
+        if key is None:
+            break
+    walked = [c.id for page in pages for c in page]
+    assert walked == [c.id for c in seeded_desk.claims()]
+    assert victim.id not in walked
+    assert all(len(page) == 4 for page in pages[:-1])
+
+
+def test_article_titles(seeded_desk: Desk) -> None:
+    titles = seeded_desk.article_titles()
+    assert len(titles) == 5
+    assert {a.id: a.title for a in seeded_desk.articles()} == titles
