@@ -33,6 +33,8 @@ from .models import ArticleListModel, ClaimsTableModel
 from .operations import DeskOperations
 from .reader import Reader
 from .suggest import Suggester
+from .across_view import install as install_across
+from .revisions_view import install as install_revisions
 
 #: Windows that are open (a window opened on another desk must outlive its opener).
 OPEN_WINDOWS: list[MainWindow] = []
@@ -129,6 +131,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self.recent_menu = build_menus(self.menuBar(), self.registry)
         self.review_menu = self.suggester.add_to_menu(self.menuBar())
+        install_across(self, self.review_menu)
+        install_revisions(self, self.review_menu)
         self.addToolBar(build_toolbar(self.registry))
 
     def _build_status_bar(self) -> None:

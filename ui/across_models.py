@@ -1,0 +1,212 @@
+"""Models of the Across the Desk views: claim groups, disagreements and stealth-edit changes.
+
+Groups and disagreements are two-level trees: a top row (a group's "seen in N articles…", a
+disagreement's message) over the claims it is made of. :data:`CLAIM_ID` gives a row's claim
+(the first claim for a disagreement's top row), :data:`GROUP_ID` a group row's id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QObject, Qt
+from PySide6.QtGui import QFont
+
+from desk import Claim
+from desk.across import ClaimChange, ClaimGroup, Disagreement
+
+Index = QModelIndex
+CLAIM_ID = Qt.ItemDataRole.UserRole + 1
+GROUP_ID = Qt.ItemDataRole.UserRole + 2
+_TOP = 0xFFFFFFFF  # internalId of a top-level row
+
+
+class _TwoLevelModel(QAbstractItemModel):
+    """Top rows with child rows; subclasses fill :attr:`_tops` and :attr:`_children`."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._children: list[list[Claim]] = []
+        self._outlets: list[list[str]] = []
+
+    def index(self, row: int, column: int, parent: Index = Index()) -> Index:  # noqa: B008
+        """Top rows carry the sentinel id; children carry their parent's row."""
+        if not self.hasIndex(row, column, parent):
+            return Index()
+        if not parent.isValid():
+            return self.createIndex(row, column, _TOP)
+        return self.createIndex(row, column, parent.row())
+
+    def parent(self, index: Index = Index()) -> Index:  # type: ignore[override]  # noqa: B008
+        """A child's top row; nothing above a top row."""
+        if not index.isValid() or index.internalId() == _TOP:
+            return Index()
+        return self.createIndex(index.internalId(), 0, _TOP)
+
+    def rowCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008 - Qt's API
+        """Top rows, or a top row's claims."""
+        if not parent.isValid():
+            return len(self._children)
+        if parent.internalId() == _TOP and parent.column() == 0:
+            return len(self._children[parent.row()])
+        return 0
+
+    def columnCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008
+        """The columns of :attr:`HEADERS`."""
+        return len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def claim_at(self, index: Index) -> Claim | None:
+        """The claim of a child row (None for a top row)."""
+        if not index.isValid() or index.internalId() == _TOP:
+            return None
+        return self._children[index.internalId()][index.row()]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Text, tooltips and ids of the rows."""
+        if not index.isValid():
+            return None
+        if index.internalId() == _TOP:
+            if role == Qt.ItemDataRole.FontRole:
+                return self.top_font()
+            return self._top_data(index.row(), index.column(), role)
+        claim = self._children[index.internalId()][index.row()]
+        outlet = self._outlets[index.internalId()][index.row()]
+        if role == CLAIM_ID:
+            return claim.id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (f"{outlet}: “{claim.quote}”", claim.figure, claim.source)[index.column()] \
+                if role == Qt.ItemDataRole.DisplayRole else claim.quote
+        return None
+
+    def _top_data(self, row: int, column: int, role: int) -> Any:
+        raise NotImplementedError
+
+    def top_font(self) -> QFont:
+        """Top rows are bold."""
+        font = QFont()
+        font.setBold(True)
+        return font
+
+
+class GroupsModel(_TwoLevelModel):
+    """Claim groups: "seen in N articles, first on DATE by OUTLET", then each claim."""
+
+    HEADERS = ("Group / claim", "Figure", "Source")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.groups: list[ClaimGroup] = []
+
+    def set_groups(self, groups: list[ClaimGroup]) -> None:
+        """Show these groups (resets the model)."""
+        self.beginResetModel()
+        self.groups = list(groups)
+        self._children = [list(g.claims) for g in self.groups]
+        self._outlets = []
+        for item in self.groups:
+            outlets = {a.article_id: f"{a.outlet} ({a.date})" if a.date else a.outlet
+                       for a in item.appearances}
+            self._outlets.append([outlets.get(c.article_id, "") for c in item.claims])
+        self.endResetModel()
+
+    def group_at(self, index: Index) -> ClaimGroup | None:
+        """The group of a row (a claim row's parent group too)."""
+        if not index.isValid():
+            return None
+        row = index.row() if index.internalId() == _TOP else index.internalId()
+        return self.groups[row]
+
+    def row_of(self, group_id: str) -> int:
+        """The top row of a group, -1 if not shown."""
+        return next((i for i, g in enumerate(self.groups) if g.id == group_id), -1)
+
+    def _top_data(self, row: int, column: int, role: int) -> Any:
+        item = self.groups[row]
+        if role == GROUP_ID:
+            return item.id
+        if role == CLAIM_ID:
+            return item.first.claim_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                mark = "✓ " if item.confirmed else ""
+                return f"{mark}{item.summary().capitalize()}"
+            if column == 1:
+                return " / ".join(dict.fromkeys(c.figure for c in item.claims if c.figure))
+            return " / ".join(dict.fromkeys(c.source for c in item.claims if c.source))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            how = {"editor": "grouped by an editor", "quote": "near-identical quotes",
+                   "figure": "same source, figure of the same kind"}.get(item.how, item.how)
+            return f"{item.summary()} ({how}{', confirmed' if item.confirmed else ''})"
+        return None
+
+
+class DisagreementsModel(_TwoLevelModel):
+    """Figures that disagree: the message, then the two claims."""
+
+    HEADERS = ("Disagreement / claim", "Figure", "Source")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.items: list[Disagreement] = []
+
+    def set_disagreements(self, items: list[Disagreement]) -> None:
+        """Show these disagreements (resets the model)."""
+        self.beginResetModel()
+        self.items = list(items)
+        self._children = [[d.claim_a, d.claim_b] for d in self.items]
+        self._outlets = [[d.outlet_a, d.outlet_b] for d in self.items]
+        self.endResetModel()
+
+    def _top_data(self, row: int, column: int, role: int) -> Any:
+        item = self.items[row]
+        if role == CLAIM_ID:
+            return item.claim_a.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return f"“{item.claim_a.figure}” vs “{item.claim_b.figure}”"
+            if column == 1:
+                return f"{item.interval_a.describe()} ≠ {item.interval_b.describe()}"
+            return "same claim (grouped)" if item.why == "group" else "same source and unit"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            why = "the same claim (grouped)" if item.why == "group" else \
+                "the same source and unit"
+            return f"{item.message()}\nCompared as {why}."
+        return None
+
+
+class ChangesModel(QAbstractListModel):
+    """What an article update changed under its claims ("the figure … was 2,000, is now …")."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.changes: list[ClaimChange] = []
+
+    def set_changes(self, changes: list[ClaimChange]) -> None:
+        """Show these changes (resets the model)."""
+        self.beginResetModel()
+        self.changes = list(changes)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008
+        """One row per change."""
+        return 0 if parent.isValid() else len(self.changes)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """The change's message; its claim's id."""
+        if not index.isValid():
+            return None
+        change = self.changes[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return change.message
+        if role == CLAIM_ID:
+            return change.claim_id
+        return None

@@ -1,0 +1,255 @@
+"""Across the Desk: claim groups ("seen in N articles, first on … by …") and disagreements.
+
+A non-modal dialog with two tabs. Opening it regroups the desk's claims on a worker thread
+(:func:`desk.across.refresh_groups` on its own desk connection, progress and Cancel), then
+reads the groups and the disagreements on the UI thread. The editor confirms, splits and
+merges groups; choosing a claim row (or a disagreement) shows that claim in the window.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton,
+    QTabWidget,
+    QTreeView, QVBoxLayout, QWidget,
+)
+
+from desk import Change, DeskError
+from desk import across
+
+from .across_models import CLAIM_ID, DisagreementsModel, GroupsModel
+from .workers import start_job
+
+if TYPE_CHECKING:
+    from .window import MainWindow
+
+ACROSS = "Ctrl+Shift+G"
+DISAGREEMENTS = "Ctrl+Shift+F"
+
+
+def _tree(model: Any, name: str) -> QTreeView:
+    view = QTreeView(objectName=name)
+    view.setModel(model)
+    view.setUniformRowHeights(True)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setStyleSheet("QTreeView::item { padding: 3px 4px; }")
+    header = view.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+    header.resizeSection(1, 260)
+    header.resizeSection(2, 190)
+    return view
+
+
+class AcrossView(QDialog):
+    """Groups and disagreements of the window's desk; rows jump to their claims."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.desk = window.desk
+        self.job: Any = None
+        self.setObjectName("acrossView")
+        self.setWindowTitle("Across the Desk — Claims Desk")
+        self.resize(980, 560)
+        self.groups_model = GroupsModel(self)
+        self.disagreements_model = DisagreementsModel(self)
+        self.groups_view = _tree(self.groups_model, "groupsView")
+        self.groups_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.disagreements_view = _tree(self.disagreements_model, "disagreementsView")
+        self.status = QLabel(objectName="acrossStatus")
+        self.tabs = QTabWidget(objectName="acrossTabs")
+        self.tabs.addTab(self._groups_tab(), "&Groups")
+        self.tabs.addTab(self._disagreements_tab(), "&Disagreements")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 8)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+        for view in (self.groups_view, self.disagreements_view):
+            view.selectionModel().currentChanged.connect(self._jump)
+            view.activated.connect(lambda index: self._jump(index, QModelIndex()))
+        self._unsubscribe = self.desk.subscribe(self._on_change)
+
+    def _groups_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        box.setContentsMargins(6, 8, 6, 6)
+        box.addWidget(QLabel("The same claim in several articles. Choose a claim to read it; "
+                             "select claims to split them off, or groups to merge them."))
+        box.addWidget(self.groups_view, 1)
+        row = QHBoxLayout()
+        for name, text, slot in (("regroupButton", "&Regroup", self.refresh),
+                                 ("confirmButton", "&Confirm Group", self.confirm),
+                                 ("splitButton", "&Split Off Selected Claims", self.split),
+                                 ("mergeButton", "&Merge Selected Groups", self.merge)):
+            button = QPushButton(text, objectName=name)
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+            setattr(self, name, button)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.regroupButton.setEnabled(not self.desk.read_only)
+        for button in (self.confirmButton, self.splitButton, self.mergeButton):
+            button.setEnabled(not self.desk.read_only)
+        return tab
+
+    def _disagreements_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        box.setContentsMargins(6, 8, 6, 6)
+        box.addWidget(QLabel("Figures that cannot both be true, beyond their qualifiers. "
+                             "Choose one to read its claims."))
+        box.addWidget(self.disagreements_view, 1)
+        return tab
+
+    # -- loading --------------------------------------------------------------------------
+
+    def open_view(self, tab: int = 0) -> None:
+        """Show the dialog on a tab, regroup (writable desk) or read the stored groups."""
+        self.tabs.setCurrentIndex(tab)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Regroup the claims on a worker thread, then reload (read-only desk: reload)."""
+        if self.desk.read_only:
+            self.reload()
+            return
+        if self.job is not None and self.job.isRunning():
+            return
+        self.status.setText("Grouping claims across the desk…")
+        self.job = start_job(self, "Grouping claims across the desk", self.desk.path,
+                             self.desk.editor, _regroup, self._regrouped, self._not_regrouped)
+
+    def _regrouped(self, _result: object) -> None:
+        self.reload()
+
+    def _not_regrouped(self, message: str) -> None:
+        self.reload()
+        if self.job is not None and self.job.cancelled:
+            self.status.setText("Grouping cancelled: showing the groups found before.")
+        else:
+            self.window_.report(message)
+
+    def reload(self) -> None:
+        """Read the stored groups and the disagreements again."""
+        try:
+            found = across.groups(self.desk)
+            conflicts = across.disagreements(self.desk)
+        except DeskError as exc:
+            self.window_.report(str(exc))
+            return
+        self.groups_model.set_groups(found)
+        self.disagreements_model.set_disagreements(conflicts)
+        self.groups_view.expandAll()
+        self.disagreements_view.expandAll()
+        self.tabs.setTabText(0, f"&Groups ({len(found)})")
+        self.tabs.setTabText(1, f"&Disagreements ({len(conflicts)})")
+        self.status.setText(f"{len(found)} groups of claims seen in several articles · "
+                            f"{len(conflicts)} disagreements")
+
+    def _on_change(self, change: Change) -> None:
+        if self.isVisible() and change.kind != "articles_changed" and not self._busy():
+            self.reload()
+
+    def _busy(self) -> bool:
+        return self.job is not None and self.job.isRunning()
+
+    # -- choosing -------------------------------------------------------------------------
+
+    def _jump(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        claim_id = current.data(CLAIM_ID) if current.isValid() else None
+        if claim_id:
+            self.window_.select_claim(claim_id)
+
+    def _selected_claims(self) -> list[tuple[str, str]]:
+        """(group id, claim id) of the selected claim rows."""
+        found = []
+        for index in self.groups_view.selectionModel().selectedRows():
+            claim = self.groups_model.claim_at(index)
+            group = self.groups_model.group_at(index)
+            if claim is not None and group is not None:
+                found.append((group.id, claim.id))
+        return found
+
+    def confirm(self) -> None:
+        """Confirm the current group: it is kept as it is when the desk is regrouped."""
+        group = self.groups_model.group_at(self.groups_view.currentIndex())
+        if group is None:
+            self.status.setText("Choose a group to confirm.")
+            return
+        self._edit(lambda: across.confirm_group(self.desk, group.id), group.id)
+
+    def split(self) -> None:
+        """Move the selected claims of one group into a group of their own."""
+        chosen = self._selected_claims()
+        groups = {gid for gid, _ in chosen}
+        if len(groups) != 1:
+            self.status.setText("Select claims of one group to split them off.")
+            return
+        gid = groups.pop()
+        self._edit(lambda: across.split_group(self.desk, gid, [cid for _, cid in chosen]), gid)
+
+    def merge(self) -> None:
+        """Join the selected groups into one."""
+        ids = list(dict.fromkeys(
+            g.id for g in (self.groups_model.group_at(i)
+                           for i in self.groups_view.selectionModel().selectedRows()) if g))
+        if len(ids) < 2:
+            self.status.setText("Select two or more groups to merge them.")
+            return
+        self._edit(lambda: across.merge_groups(self.desk, ids), ids[0])
+
+    def _edit(self, change: Any, group_id: str) -> None:
+        try:
+            change()
+        except DeskError as exc:
+            self.window_.report(str(exc))
+            return
+        self.reload()
+        row = self.groups_model.row_of(group_id)
+        if row >= 0:
+            self.groups_view.setCurrentIndex(self.groups_model.index(row, 0))
+
+
+def _regroup(desk: Any, progress: Any, cancelled: Any) -> int:
+    """Worker-thread work: regroup on the worker's own desk connection."""
+    return len(across.refresh_groups(desk, progress, cancelled))
+
+
+def install(window: MainWindow, menu: QMenu) -> None:
+    """Add "Across the Desk" and "Figures that Disagree" to the window and ``menu``; the
+    dialog is made when first asked for (``window.across_view``)."""
+    window.across_view = None  # type: ignore[attr-defined]
+
+    def show(tab: int) -> None:
+        if window.across_view is None:  # type: ignore[attr-defined]
+            window.across_view = AcrossView(window)  # type: ignore[attr-defined]
+        window.across_view.open_view(tab)  # type: ignore[attr-defined]
+
+    menu.addSeparator()
+    for tab, (name, text, keys, tip) in enumerate((
+        ("actionAcrossDesk", "Across the &Desk…", ACROSS,
+         "The same claim in several articles: groups, first appearance, confirm/split/merge"),
+        ("actionDisagreements", "Figures that &Disagree…", DISAGREEMENTS,
+         "Claims whose figures cannot both be true"),
+    )):
+        action = QAction(text, window)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(keys))
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _=False, tab=tab: show(tab))
+        window.addAction(action)
+        window.registry.add(action)
+        menu.addAction(action)
