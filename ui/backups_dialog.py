@@ -44,6 +44,7 @@ class BackupsDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setStyleSheet("QTableWidget::item { padding: 0px 10px; }")
         for row, info in enumerate(backups):
             for column, value in enumerate((_when(info.created_at),
                                             REASONS.get(info.reason, info.reason),

@@ -20,7 +20,7 @@ from desk import Desk, DeskError
 from desk.conflicts import MergeConflict, list_conflicts, resolve_conflict
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Claim", "Field", "Kept", "Overruled", "Kept from", "Overruled from")
+COLUMNS = ("Claim", "Field", "Kept", "Overruled", "Kept (by)", "Overruled (by, from)")
 
 
 def _value(field: str, value: str | None) -> str:
@@ -126,7 +126,7 @@ class ConflictsDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(960, 420)
+        self.resize(960, 340)
         if self.model.rowCount():
             self.table.selectRow(0)
         self._update()

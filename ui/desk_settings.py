@@ -82,6 +82,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setSpacing(12)
         layout.addWidget(mine)
         layout.addWidget(theirs)
         layout.addWidget(buttons)

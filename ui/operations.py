@@ -50,6 +50,8 @@ SPECS: tuple[tuple[str, str, str, str | QKeySequence.StandardKey, bool], ...] = 
     ("actionAcceptAnchor", "Accept Claim's New &Place",
      "Confirm where an update moved the chosen claim", "", True),
 )
+#: The Needs Attention dock's first height (pixels): a few rows under the panes.
+ATTENTION_HEIGHT = 190
 #: How often the window looks again for other windows on its desk (milliseconds).
 INSTANCE_POLL_MS = 5000
 
@@ -83,7 +85,7 @@ class DeskOperations(QObject):
         self.instance_timer.timeout.connect(self.check_other_instances)
         self.instance_timer.start()
         if self.desk.needs_attention():
-            self.attention.show()
+            self.show_attention()
         QTimer.singleShot(0, self.start_open_backup)  # once the window is on screen
 
     # -- actions and menus ---------------------------------------------------------------
@@ -135,6 +137,11 @@ class DeskOperations(QObject):
             view_menu.addSeparator()
             view_menu.addAction(toggle)
             self.window.registry.add(toggle)
+
+    def show_attention(self) -> None:
+        """Show the Needs Attention dock at a modest height."""
+        self.attention.show()
+        self.window.resizeDocks([self.attention], [ATTENTION_HEIGHT], Qt.Orientation.Vertical)
 
     def _menu(self, title: str) -> QMenu | None:
         for action in self.window.menuBar().actions():
@@ -283,7 +290,7 @@ class DeskOperations(QObject):
             details.extend(f"    ⚠ {line}" for line in stealth.get(r.article_id or "", []))
         self.window.statusBar().showMessage(summary, 10000)
         if self.desk.needs_attention():
-            self.attention.show()
+            self.show_attention()
         self.inform("Update Articles", f"{summary}\n\n" + "\n".join(details[:40]),
                     warning=bool(counts["failed"]))
 
@@ -318,10 +325,10 @@ class DeskOperations(QObject):
         if summary.conflicts:
             text += "\n\nReview the overruled values under Edit ▸ Merge Conflicts…"
         if summary.orphaned:
-            self.attention.show()
+            self.show_attention()
         self.window.statusBar().showMessage(
             f"Merged: {summary.claims_added} claims added, {summary.claims_updated} updated, "
-            f"{summary.conflicts} conflicts", 10000)
+            f"{summary.conflicts} conflict{'' if summary.conflicts == 1 else 's'}", 10000)
         box = self.inform("Merge Desks", text)
         if summary.conflicts:
             review = box.addButton("Review Conflicts…", QMessageBox.ButtonRole.ActionRole)
