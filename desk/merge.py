@@ -24,18 +24,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .clock import now_iso
 from .errors import DeskError, ReadOnlyDeskError
-from .merge_rules import ANCHOR_COLUMNS, VALUE_FIELDS, Conflict, edit_of, live_tags, merge_claim
-from .model import CLAIM_COLUMNS, STATUSES, Change
+from .merge_io import (
+    CLAIM_INDEX, TIMESTAMP, check_row, load_claims, load_edits, load_tags, parse_edits,
+    parse_tags, signature, trigger_set_aside,
+)
+from .merge_rules import ANCHOR_COLUMNS, Conflict, edit_of, merge_claim
+from .model import CLAIM_COLUMNS, Change
 from .reanchor import Reanchorer
 from .safe_open import open_foreign
 
@@ -50,8 +52,6 @@ _ARTICLE_FIELDS = ("title", "body", "url", "byline", "published_at", "source_fil
                    "imported_at", "updated_at")
 _UPDATE_COLUMNS = tuple(c for c in CLAIM_COLUMNS if c not in ("id", "article_id"))
 _VALUE_COLUMNS = tuple(c for c in _UPDATE_COLUMNS if c not in ANCHOR_COLUMNS)
-_INDEX = {name: index for index, name in enumerate(CLAIM_COLUMNS)}
-_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\Z")
 
 
 class MergeCancelled(DeskError):
@@ -296,9 +296,9 @@ class _Merge:
 
     def merge_claims(self) -> None:
         """Add the other side's new claims and merge the shared ones field by field."""
-        theirs = _load_claims(self.other)
-        their_edits = _load_edits(self.other)
-        their_tags = _load_tags(self.other)
+        theirs = load_claims(self.other)
+        their_edits = load_edits(self.other)
+        their_tags = load_tags(self.other)
         mine, my_edits, my_tags = self._load_mine(theirs)
         self._known_conflicts = {Conflict(*row).key() for row in self.db.execute(
             "SELECT claim_id, field, kept_value, other_value, kept_editor, other_editor, "
@@ -320,7 +320,7 @@ class _Merge:
                 self.summary.problems.append(
                     f"{self.name}: claim {claim_id} belongs to no article and was not merged.")
                 continue
-            _check_row(self.name, their_row)
+            check_row(self.name, their_row)
             self.claim_ids.add(claim_id)
             my_row = mine.get(claim_id)
             if (my_row == their_row and article_id == their_article
@@ -329,8 +329,8 @@ class _Merge:
                     and my_tags.get(claim_id) == their_tags.get(claim_id)):
                 continue  # the same on both sides: the usual case for copies of one desk
             claim = {**dict(zip(CLAIM_COLUMNS, their_row)), "article_id": article_id}
-            edits = _edits(their_edits.get(claim_id))
-            if not all(_TIMESTAMP.match(when) for when, _editor in edits.values()):
+            edits = parse_edits(their_edits.get(claim_id))
+            if not all(TIMESTAMP.match(when) for when, _editor in edits.values()):
                 raise DeskError(f"{self.name} holds a claim ({claim_id}) with an edit time that "
                                 "is not a date; the desk is unchanged.")
             old = None if my_row is None else dict(zip(CLAIM_COLUMNS, my_row))
@@ -354,12 +354,13 @@ class _Merge:
                 inserts.append(claim)
                 edit_rows.extend((claim_id, f, *e) for f, e in edits.items())
                 tag_rows.extend((claim_id, n, *s) for n, s in
-                                _tags(their_tags.get(claim_id)).items())
+                                parse_tags(their_tags.get(claim_id)).items())
                 self.touched.setdefault(claim_id, None)
                 continue
-            old_edits, old_tags = _edits(my_edits.get(claim_id)), _tags(my_tags.get(claim_id))
+            old_edits = parse_edits(my_edits.get(claim_id))
+            old_tags = parse_tags(my_tags.get(claim_id))
             result = merge_claim(old, old_edits, old_tags, claim, edits,
-                                 _tags(their_tags.get(claim_id)), anchor_from=anchor_from)
+                                 parse_tags(their_tags.get(claim_id)), anchor_from=anchor_from)
             for name, edit in result.edits.items():
                 if edit != edit_of(old, old_edits, name):
                     edit_rows.append((claim_id, name, *edit))
@@ -370,7 +371,7 @@ class _Merge:
             if result.row != old:
                 changed[claim_id] = result.row
             if result.row != old or result.tags != old_tags:
-                self.touched.setdefault(claim_id, _signature(old, old_tags))
+                self.touched.setdefault(claim_id, signature(old, old_tags))
         # The desk's own claims on an article whose text was replaced by the other's.
         for claim_id, my_row in mine.items():
             if my_row[1] in self.replaced and claim_id not in fresh:
@@ -378,7 +379,8 @@ class _Merge:
                 row = changed.get(claim_id, old)
                 placed = self._reanchor(reanchorers, None, old["article_id"], row)
                 if any(row[c] != placed[c] for c in ANCHOR_COLUMNS):
-                    self.touched.setdefault(claim_id, _signature(old, _tags(my_tags.get(claim_id))))
+                    self.touched.setdefault(
+                        claim_id, signature(old, parse_tags(my_tags.get(claim_id))))
                     changed[claim_id] = {**row, **placed}
                     edit_rows.append((claim_id, "anchor", now, self.desk.editor))
         updates = list(changed.values())
@@ -396,9 +398,9 @@ class _Merge:
                 "SELECT id FROM claims WHERE article_id IN (SELECT value FROM json_each(?))",
                 [json.dumps(list(self.replaced))]))
         if len(wanted) > FULL_LOAD_SHARE * len(my_ids):
-            return _load_claims(conn), _load_edits(conn), _load_tags(conn)
+            return load_claims(conn), load_edits(conn), load_tags(conn)
         scope = json.dumps(sorted(wanted))
-        return (_load_claims(conn, scope), _load_edits(conn, scope), _load_tags(conn, scope))
+        return (load_claims(conn, scope), load_edits(conn, scope), load_tags(conn, scope))
 
     def _body(self, article_id: str) -> str:
         if article_id not in self._bodies:
@@ -439,7 +441,7 @@ class _Merge:
         if inserts:
             # Every anchor was checked against the article text (_fits/_reanchor), so the
             # per-row trigger that checks it again is set aside for the bulk insert.
-            with _trigger_set_aside(conn, "claims_span_insert"):
+            with trigger_set_aside(conn, "claims_span_insert"):
                 conn.executemany(
                     f"INSERT INTO claims ({', '.join(CLAIM_COLUMNS)}) "
                     f"VALUES ({', '.join('?' * len(CLAIM_COLUMNS))})",
@@ -450,7 +452,8 @@ class _Merge:
         still: list[dict[str, Any]] = []
         for row in updates:
             old = mine[row["id"]]
-            (moved if any(row[c] != old[_INDEX[c]] for c in ANCHOR_COLUMNS) else still).append(row)
+            moves = any(row[c] != old[CLAIM_INDEX[c]] for c in ANCHOR_COLUMNS)
+            (moved if moves else still).append(row)
         for rows, columns in ((moved, _UPDATE_COLUMNS), (still, _VALUE_COLUMNS)):
             if rows:
                 assignments = ", ".join(f"{c} = ?" for c in columns)
@@ -519,46 +522,8 @@ class _Merge:
             step(context)
 
 
-@contextmanager
-def _trigger_set_aside(conn: sqlite3.Connection, name: str) -> Iterator[None]:
-    """Drop a trigger and create it again from its own SQL, inside the open transaction
-    (so that a failure or a crash leaves it in place)."""
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                       [name]).fetchone()
-    if row is None or not conn.in_transaction:
-        yield
-        return
-    conn.execute(f'DROP TRIGGER "{name}"')
-    try:
-        yield
-    except BaseException:
-        with suppress(sqlite3.Error):  # the rollback that follows restores it anyway
-            conn.execute(row[0])
-        raise
-    conn.execute(row[0])
-
-
 def _columns(conflict: Conflict) -> dict[str, Any]:
     return {k: v for k, v in asdict(conflict).items() if k != "from_theirs"}
-
-
-def _check_row(name: str, row: tuple[Any, ...]) -> None:
-    """Refuse a claim of another file that no Claims Desk could have written."""
-    start, end = row[_INDEX["start_char"]], row[_INDEX["end_char"]]
-    times = [row[_INDEX["created_at"]], row[_INDEX["updated_at"]]]
-    if row[_INDEX["deleted_at"]] is not None:
-        times.append(row[_INDEX["deleted_at"]])
-    if (not isinstance(start, int) or not isinstance(end, int)
-            or not all(isinstance(t, str) and _TIMESTAMP.match(t) for t in times)
-            or row[_INDEX["status"]] not in STATUSES):
-        raise DeskError(f"{name} holds a claim ({row[0]}) with values no Claims Desk writes "
-                        "(offsets, times or status); the desk is unchanged.")
-
-
-def _signature(claim: dict[str, Any], tags: dict[str, Any]) -> tuple[Any, ...]:
-    """What an editor sees of a claim: live or not, its values, anchor and live tags."""
-    return (claim["deleted_at"] is None, tuple(claim[c] for c in VALUE_FIELDS + ANCHOR_COLUMNS),
-            frozenset(live_tags(tags)))
 
 
 def _tally(desk: Desk, touched: dict[str, Any], summary: MergeSummary) -> None:
@@ -581,50 +546,10 @@ def _tally(desk: Desk, touched: dict[str, Any], summary: MergeSummary) -> None:
             [ids]):
         tags.setdefault(claim_id, {})[name] = ("", None, "")
     for claim_id, before in old.items():
-        after = _signature(rows[claim_id], tags.get(claim_id, {}))
+        after = signature(rows[claim_id], tags.get(claim_id, {}))
         if before[0] and not after[0]:
             summary.claims_deleted += 1
         elif after[0] and not before[0]:
             summary.claims_restored += 1
         elif before != after:
             summary.claims_updated += 1
-
-
-# Each loader reads every claim, or only those whose ids are in ``scope`` (a JSON array).
-
-def _load_claims(conn: sqlite3.Connection, scope: str | None = None) -> dict[str, tuple[Any, ...]]:
-    """Claims as rows in :data:`CLAIM_COLUMNS` order, by id."""
-    columns = ", ".join(f"c.{name}" for name in CLAIM_COLUMNS)
-    source = "claims c" if scope is None else "json_each(?) j JOIN claims c ON c.id = j.value"
-    return {row[0]: row for row in conn.execute(f"SELECT {columns} FROM {source}",
-                                                [] if scope is None else [scope])}
-
-
-def _load_edits(conn: sqlite3.Connection, scope: str | None = None) -> dict[str, str]:
-    """Each claim's edit records as one JSON text (compared whole, parsed when needed)."""
-    source = ("claim_edits e" if scope is None
-              else "json_each(?) j JOIN claim_edits e ON e.claim_id = j.value")
-    return dict(conn.execute(
-        "SELECT claim_id, json_group_array(json_array(field, edited_at, coalesce(editor, ''))) "
-        f"FROM (SELECT e.* FROM {source} ORDER BY e.claim_id, e.field) GROUP BY claim_id",
-        [] if scope is None else [scope]))
-
-
-def _load_tags(conn: sqlite3.Connection, scope: str | None = None) -> dict[str, str]:
-    """Each claim's tag states (added and removed) as one JSON text."""
-    source = ("claims_tags ct" if scope is None
-              else "json_each(?) j JOIN claims_tags ct ON ct.claims_id = j.value")
-    return dict(conn.execute(
-        "SELECT claims_id, json_group_array(json_array(name, added_at, deleted_at, "
-        "coalesce(editor, ''))) FROM (SELECT ct.claims_id, t.name, ct.added_at, ct.deleted_at, "
-        f"ct.editor FROM {source} JOIN tags t ON t.id = ct.tags_id "
-        "ORDER BY ct.claims_id, t.name) GROUP BY claims_id", [] if scope is None else [scope]))
-
-
-def _edits(text: str | None) -> dict[str, tuple[str, str]]:
-    return {name: (when, editor) for name, when, editor in json.loads(text)} if text else {}
-
-
-def _tags(text: str | None) -> dict[str, tuple[str, Any, str]]:
-    return ({name: (added, deleted, editor) for name, added, deleted, editor in json.loads(text)}
-            if text else {})

@@ -1,0 +1,103 @@
+"""The rows a merge compares, read and written in bulk: claims, edit records, tag states.
+
+A claim is read as a row in :data:`desk.model.CLAIM_COLUMNS` order; its edit records and
+its tag states (added and removed) each as one JSON text, so that two desks' claims can be
+compared whole and only those that differ are parsed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+from .errors import DeskError
+from .merge_rules import ANCHOR_COLUMNS, VALUE_FIELDS, live_tags
+from .model import CLAIM_COLUMNS, STATUSES
+
+#: Where each column sits in a claim row.
+CLAIM_INDEX = {name: index for index, name in enumerate(CLAIM_COLUMNS)}
+#: The timestamps desks write (ISO 8601, UTC).
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\Z")
+
+
+@contextmanager
+def trigger_set_aside(conn: sqlite3.Connection, name: str) -> Iterator[None]:
+    """Drop a trigger and create it again from its own SQL, inside the open transaction
+    (so that a failure or a crash leaves it in place)."""
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                       [name]).fetchone()
+    if row is None or not conn.in_transaction:
+        yield
+        return
+    conn.execute(f'DROP TRIGGER "{name}"')
+    try:
+        yield
+    except BaseException:
+        with suppress(sqlite3.Error):  # the rollback that follows restores it anyway
+            conn.execute(row[0])
+        raise
+    conn.execute(row[0])
+
+
+def check_row(name: str, row: tuple[Any, ...]) -> None:
+    """Refuse a claim of another file that no Claims Desk could have written."""
+    start, end = row[CLAIM_INDEX["start_char"]], row[CLAIM_INDEX["end_char"]]
+    times = [row[CLAIM_INDEX["created_at"]], row[CLAIM_INDEX["updated_at"]]]
+    if row[CLAIM_INDEX["deleted_at"]] is not None:
+        times.append(row[CLAIM_INDEX["deleted_at"]])
+    if (not isinstance(start, int) or not isinstance(end, int)
+            or not all(isinstance(t, str) and TIMESTAMP.match(t) for t in times)
+            or row[CLAIM_INDEX["status"]] not in STATUSES):
+        raise DeskError(f"{name} holds a claim ({row[0]}) with values no Claims Desk writes "
+                        "(offsets, times or status); the desk is unchanged.")
+
+
+def signature(claim: dict[str, Any], tags: dict[str, Any]) -> tuple[Any, ...]:
+    """What an editor sees of a claim: live or not, its values, anchor and live tags."""
+    return (claim["deleted_at"] is None, tuple(claim[c] for c in VALUE_FIELDS + ANCHOR_COLUMNS),
+            frozenset(live_tags(tags)))
+
+
+# Each loader reads every claim, or only those whose ids are in ``scope`` (a JSON array).
+
+
+def load_claims(conn: sqlite3.Connection, scope: str | None = None) -> dict[str, tuple[Any, ...]]:
+    """Claims as rows in :data:`CLAIM_COLUMNS` order, by id."""
+    columns = ", ".join(f"c.{name}" for name in CLAIM_COLUMNS)
+    source = "claims c" if scope is None else "json_each(?) j JOIN claims c ON c.id = j.value"
+    return {row[0]: row for row in conn.execute(f"SELECT {columns} FROM {source}",
+                                                [] if scope is None else [scope])}
+
+
+def load_edits(conn: sqlite3.Connection, scope: str | None = None) -> dict[str, str]:
+    """Each claim's edit records as one JSON text (compared whole, parsed when needed)."""
+    source = ("claim_edits e" if scope is None
+              else "json_each(?) j JOIN claim_edits e ON e.claim_id = j.value")
+    return dict(conn.execute(
+        "SELECT claim_id, json_group_array(json_array(field, edited_at, coalesce(editor, ''))) "
+        f"FROM (SELECT e.* FROM {source} ORDER BY e.claim_id, e.field) GROUP BY claim_id",
+        [] if scope is None else [scope]))
+
+
+def load_tags(conn: sqlite3.Connection, scope: str | None = None) -> dict[str, str]:
+    """Each claim's tag states (added and removed) as one JSON text."""
+    source = ("claims_tags ct" if scope is None
+              else "json_each(?) j JOIN claims_tags ct ON ct.claims_id = j.value")
+    return dict(conn.execute(
+        "SELECT claims_id, json_group_array(json_array(name, added_at, deleted_at, "
+        "coalesce(editor, ''))) FROM (SELECT ct.claims_id, t.name, ct.added_at, ct.deleted_at, "
+        f"ct.editor FROM {source} JOIN tags t ON t.id = ct.tags_id "
+        "ORDER BY ct.claims_id, t.name) GROUP BY claims_id", [] if scope is None else [scope]))
+
+
+def parse_edits(text: str | None) -> dict[str, tuple[str, str]]:
+    return {name: (when, editor) for name, when, editor in json.loads(text)} if text else {}
+
+
+def parse_tags(text: str | None) -> dict[str, tuple[str, Any, str]]:
+    return ({name: (added, deleted, editor) for name, added, deleted, editor in json.loads(text)}
+            if text else {})
