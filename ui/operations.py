@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 JSON_FILTER = "JSON (*.json *.jsonld)"
 #: (object name, text, status tip, shortcut, edits the desk)
-SPECS: tuple[tuple[str, str, str, str | QKeySequence.StandardKey, bool], ...] = (
+SPECS: tuple[tuple[str, str, str, str, bool], ...] = (
     ("actionUpdateArticle", "&Update Articles…",
      "Re-import changed article files: their claims are re-anchored", "Ctrl+Shift+U", True),
     ("actionMergeDesk", "&Merge Desks…", "Merge other desk files (from laptops) into this one",
@@ -43,10 +43,10 @@ SPECS: tuple[tuple[str, str, str, str | QKeySequence.StandardKey, bool], ...] = 
      "Write every claim as a W3C Web Annotation", "", False),
     ("actionExportClaimReview", "Export Claim&Review…",
      "Write claims with a verdict as schema.org ClaimReview", "", False),
-    ("actionSettings", "&Settings…", "Your name, and this desk's organisation",
-     QKeySequence.StandardKey.Preferences, False),
+    ("actionSettings", "&Settings…", "Your name, and this desk's organisation", "Ctrl+,",
+     False),
     ("actionReattachClaim", "&Re-attach Claim to Selection",
-     "Anchor the claim chosen under Needs Attention to the selected text", "Ctrl+Shift+R", True),
+     "Anchor the claim chosen under Needs Attention to the selected text", "Ctrl+Shift+T", True),
     ("actionAcceptAnchor", "Accept Claim's New &Place",
      "Confirm where an update moved the chosen claim", "", True),
 )

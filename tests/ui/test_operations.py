@@ -344,3 +344,16 @@ def test_export_menu_lists_the_interchange_formats(open_window, tmp_path: Path, 
     name = "actionExportJson" if fmt == "json" else "actionExportClaimReview"
     file_menu = window.operations._menu("File")
     assert window.registry[name] in file_menu.actions()
+
+
+def test_no_two_actions_share_a_shortcut(open_window, tmp_path: Path) -> None:
+    from PySide6.QtGui import QAction
+
+    window = open_window(tmp_path / "empty.desk")
+    owners: dict[str, list[str]] = {}
+    for action in window.findChildren(QAction):
+        for keys in action.shortcuts():
+            if not keys.isEmpty():
+                owners.setdefault(keys.toString(), []).append(action.objectName())
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+    assert window.registry.actionReattachClaim.shortcut().toString() == "Ctrl+Shift+T"
