@@ -31,7 +31,7 @@ from .reader import READER_FONT
 if TYPE_CHECKING:
     from .window import MainWindow
 
-COMPARE_REVISIONS = "Ctrl+Shift+R"
+COMPARE_REVISIONS = "Ctrl+Shift+H"  # H for history (Ctrl+Shift+R re-anchors)
 
 
 class DiffHighlighter(QSyntaxHighlighter):
