@@ -269,7 +269,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_import_annotations(args: argparse.Namespace) -> int:
     """Add claims from annotations; exit 1 when some could not be placed."""
-    from .interchange import import_annotations
+    from .annotation_import import import_annotations
 
     with _open(args) as desk:
         result = import_annotations(desk, args.file)

@@ -12,11 +12,12 @@ import pytest
 
 from tests.conftest import SEEDS, article_titled
 from desk import Desk, DeskError
+from desk.annotation_import import import_annotations
 from desk.cli import run
 from desk.export import csv_text
 from desk.interchange import (
-    ANNO_CONTEXT, RATINGS, annotation_collection, claim_reviews, import_annotations,
-    short_claim, source_entity, write_json,
+    ANNO_CONTEXT, RATINGS, annotation_collection, claim_reviews, short_claim, source_entity,
+    write_json,
 )
 
 MOTIVATIONS = {"assessing", "bookmarking", "classifying", "commenting", "describing",
