@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from desk import Desk, DeskError, ImportResult
+from desk import Desk, DeskError, ImportResult, NotADeskError
 from desk.importers import parse_html, parse_text
 
 from . import settings
@@ -69,6 +69,16 @@ class DeskFiles:
 
         try:
             desk = Desk.open(path, editor=self.window.desk.editor)
+        except NotADeskError as exc:  # a damaged desk: offer to restore one of its backups
+            from .backups_dialog import offer_restore
+
+            try:
+                if not offer_restore(self.window, path, str(exc)):
+                    raise
+                desk = Desk.open(path, editor=self.window.desk.editor)
+            except DeskError as still:
+                self.window.report(str(still), "Cannot open desk")
+                return None
         except DeskError as exc:
             self.window.report(str(exc), "Cannot open desk")
             return None

@@ -357,3 +357,80 @@ def test_no_two_actions_share_a_shortcut(open_window, tmp_path: Path) -> None:
                 owners.setdefault(keys.toString(), []).append(action.objectName())
     assert {k: v for k, v in owners.items() if len(v) > 1} == {}
     assert window.registry.actionReattachClaim.shortcut().toString() == "Ctrl+Shift+T"
+
+
+def answer_modal(qtbot, answer) -> list[object]:
+    """Answer the next modal dialog (it blocks in exec()) from a timer; what was seen."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    seen: list[object] = []
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(50, poll)
+            return
+        seen.append(dialog)
+        answer(dialog)
+
+    QTimer.singleShot(50, poll)
+    return seen
+
+
+def test_a_damaged_desk_can_be_restored_from_a_backup_when_opened(
+        qtbot, open_window, tmp_path: Path) -> None:
+    from ui.backups_dialog import BackupsDialog
+
+    path, _story, ids = make_desk(tmp_path / "damaged")
+    with Desk.open(path) as desk:
+        desk.backup("manual")
+    for side in path.parent.glob(path.name + "-*"):
+        side.unlink()  # -wal, -shm: the damaged file stands alone
+    path.write_bytes(b"\x89PNG not a desk at all " * 400)
+    window = open_window(tmp_path / "other.desk")
+
+    seen = answer_modal(qtbot, lambda dialog: dialog.restore_button.click())
+    other = window.files.switch_to(path)
+    assert len(seen) == 1 and isinstance(seen[0], BackupsDialog)
+    intro = seen[0].findChild(type(window.counts_label)).text()
+    assert path.name in intro and "restored from one of its backups" in intro
+    assert other is not None
+    try:
+        assert other.desk.claim(ids[KILLED]).quote == KILLED
+        assert list(path.parent.glob("newsroom.desk.damaged*"))  # kept, not deleted
+    finally:
+        other.close()
+
+
+def test_a_damaged_desk_without_restore_gets_a_message(qtbot, open_window,
+                                                       tmp_path: Path) -> None:
+    path, _story, _ids = make_desk(tmp_path / "damaged")
+    with Desk.open(path) as desk:
+        desk.backup("manual")
+    for side in path.parent.glob(path.name + "-*"):
+        side.unlink()
+    damaged = b"\x00garbage\xff" * 1000
+    path.write_bytes(damaged)
+    window = open_window(tmp_path / "other.desk")
+    answer_modal(qtbot, lambda dialog: dialog.reject())
+    assert window.files.switch_to(path) is None
+    assert window.last_message.windowTitle() == "Cannot open desk"
+    assert path.read_bytes() == damaged  # untouched
+
+
+def test_the_editor_name_is_asked_once(qtbot) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from ui.desk_settings import ask_editor_name
+
+    def type_name(dialog) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("  Dana Reyes ")
+        dialog.accept()
+
+    seen = answer_modal(qtbot, type_name)
+    assert ask_editor_name() == "Dana Reyes"
+    assert len(seen) == 1
+    assert settings.value(settings.EDITOR_NAME) == "Dana Reyes"
+    assert ask_editor_name() == "Dana Reyes"  # not asked again (no dialog: it would block)
