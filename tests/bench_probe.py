@@ -138,7 +138,7 @@ def window_figures(desk_path: str, big_id: str, runs: int) -> dict[str, float]:
         start_char = body.index(". ", 5000 + run * 997) + 2
         window.reader.select_text(start_char, start_char + 40)
         start = time.perf_counter()
-        window.actions.actionAddClaim.trigger()
+        window.registry.actionAddClaim.trigger()
         paint()
         add_times.append((time.perf_counter() - start) * 1000)
     figures["add_claim"] = statistics.median(add_times)
@@ -182,10 +182,10 @@ def window_figures(desk_path: str, big_id: str, runs: int) -> dict[str, float]:
     # 4. the whole desk's claims in the table, first paint.
     table_times = []
     for _ in range(runs):
-        window.actions.actionWholeDesk.setChecked(False)
+        window.registry.actionWholeDesk.setChecked(False)
         paint()
         start = time.perf_counter()
-        window.actions.actionWholeDesk.setChecked(True)
+        window.registry.actionWholeDesk.setChecked(True)
         paint()
         table_times.append((time.perf_counter() - start) * 1000)
     figures["whole_desk_table"] = statistics.median(table_times)

@@ -106,6 +106,7 @@ class ClaimsTablePane(QWidget):
         layout.addWidget(self.table, 1)
 
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        header.sortIndicatorChanged.connect(self._sorting_changed)
         model.modelReset.connect(self._update_heading)
         model.rowsInserted.connect(self._update_heading)
         model.rowsRemoved.connect(self._update_heading)
@@ -167,7 +168,12 @@ class ClaimsTablePane(QWidget):
         if current.isValid():
             self.claimChosen.emit(current.data(ID_ROLE))
 
+    def _sorting_changed(self, section: int, _order: Qt.SortOrder) -> None:
+        """Whole desk: read every page before the proxy sorts (it sorts what is loaded)."""
+        if section >= 0 and self.model.whole_desk:
+            self.model.fetch_all()
+
     def _update_heading(self) -> None:
-        count = self.model.rowCount()
+        count = self.model.total_count()
         scope = "on the whole desk" if self.model.whole_desk else "in this article"
         self.heading.setText(f"{count} claim{'' if count == 1 else 's'} {scope}")

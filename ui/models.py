@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QObject, Qt
 
-from desk import STATUSES, ArticleSummary, Change, Claim, Desk, DeskError
+from desk import STATUSES, ArticleSummary, Change, Claim, Desk
 
 from . import status as status_look
 
@@ -39,20 +39,26 @@ def display_date(summary: ArticleSummary) -> str:
 
 
 class ArticleListModel(QAbstractListModel):
-    """The desk's articles, newest first, filtered by a full-text query."""
+    """The desk's articles, newest first, filtered by a full-text query.
+
+    The whole list is read once; a filter asks the desk only for the ids that match (one
+    FTS5 lookup) and shows that subset of the loaded list.
+    """
 
     def __init__(self, desk: Desk, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.query = ""
-        self._rows: list[ArticleSummary] = desk.article_summaries()
+        self._all: list[ArticleSummary] = desk.article_summaries()
+        self._rows: list[ArticleSummary] = self._all
+        self._row_of: dict[str, int] = {}
 
     def rowCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008 - Qt's API
-        """How many rows (a flat model: none under a valid parent)."""
+        """How many articles the filter lets through."""
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """What a cell shows, for each role."""
+        """Title, tooltip, id, date and claim count of one article."""
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -76,31 +82,41 @@ class ArticleListModel(QAbstractListModel):
 
     def row_of(self, article_id: str) -> int:
         """The row showing ``article_id``, or -1 when the filter hides it."""
-        for row, summary in enumerate(self._rows):
-            if summary.id == article_id:
-                return row
-        return -1
+        if not self._row_of and self._rows:
+            self._row_of = {summary.id: row for row, summary in enumerate(self._rows)}
+        return self._row_of.get(article_id, -1)
 
     def set_query(self, query: str) -> None:
         """Show only the articles whose title or text match ``query`` (every word, as prefix)."""
         self.query = query
-        self.reload()
+        self.beginResetModel()
+        self._apply_filter()
+        self.endResetModel()
 
     def reload(self) -> None:
-        """Read the list again (after an import or a new filter)."""
+        """Read the list again (after an import or a merge)."""
         self.beginResetModel()
-        self._rows = self.desk.article_summaries(self.query)
+        self._all = self.desk.article_summaries()
+        self._apply_filter()
         self.endResetModel()
+
+    def _apply_filter(self) -> None:
+        ids = self.desk.article_ids_matching(self.query)
+        self._rows = self._all if ids is None else [s for s in self._all if s.id in ids]
+        self._row_of = {}
 
     def on_change(self, change: Change) -> None:
         """Follow a desk change: new articles reload, claim changes update one count."""
-        if change.kind == "articles_changed":
+        if change.kind in ("articles_changed", "desk_restored"):
             self.reload()
         elif change.kind in ("claim_added", "claim_deleted", "claim_restored"):
             row = self.row_of(change.article_id or "")
             if row >= 0:
-                count = self.desk.claim_count(change.article_id or "")
-                self._rows[row] = dataclasses.replace(self._rows[row], claim_count=count)
+                old = self._rows[row]
+                new = dataclasses.replace(old, claim_count=self.desk.claim_count(old.id))
+                self._rows[row] = new
+                if self._rows is not self._all:
+                    self._all[self._all.index(old)] = new
                 index = self.index(row)
                 self.dataChanged.emit(index, index, [COUNT_ROLE])
 
@@ -118,6 +134,8 @@ EDITABLE = frozenset({"source", "figure", "status", "tags"})
 QUOTE, SOURCE, FIGURE, STATUS, TAGS, ARTICLE = range(len(COLUMNS))
 
 Editor = Callable[[str, str, Any], bool]
+#: Claims read at a time in whole-desk mode (the table fetches more as it scrolls).
+PAGE_SIZE = 500
 
 
 class ClaimsTableModel(QAbstractTableModel):
@@ -136,6 +154,8 @@ class ClaimsTableModel(QAbstractTableModel):
         self.whole_desk = False
         self._claims: list[Claim] = []
         self._titles: dict[str, str] = {}
+        self._next_page: Any = None
+        self._total = 0
 
     # -- the Qt model API ----------------------------------------------------------------
 
@@ -232,11 +252,8 @@ class ClaimsTableModel(QAbstractTableModel):
 
     def _title(self, article_id: str) -> str:
         if article_id not in self._titles:
-            try:
-                self._titles[article_id] = self.desk.article(article_id).title
-            except DeskError:
-                self._titles[article_id] = ""
-        return self._titles[article_id]
+            self._titles = self.desk.article_titles()  # one indexed read, no bodies
+        return self._titles.get(article_id, "")
 
     def claim(self, row: int) -> Claim:
         """The claim in ``row``."""
@@ -271,11 +288,37 @@ class ClaimsTableModel(QAbstractTableModel):
         self.whole_desk = whole
         self.reload()
 
+    def total_count(self) -> int:
+        """How many claims the table stands for (loaded or not yet fetched)."""
+        return self._total if self.whole_desk else len(self._claims)
+
+    def canFetchMore(self, parent: Index = Index()) -> bool:  # noqa: N802, B008 - Qt's API
+        """Whole desk: whether more pages of claims wait to be read."""
+        return not parent.isValid() and self.whole_desk and self._next_page is not None
+
+    def fetchMore(self, parent: Index = Index()) -> None:  # noqa: N802, B008 - Qt's API
+        """Whole desk: read the next page of claims (the view asks as it scrolls)."""
+        if not self.canFetchMore(parent):
+            return
+        page, self._next_page = self.desk.claims_page(self._next_page, PAGE_SIZE)
+        if page:
+            first = len(self._claims)
+            self.beginInsertRows(Index(), first, first + len(page) - 1)
+            self._claims.extend(page)
+            self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        """Whole desk: read every remaining page (before sorting by a column)."""
+        while self.canFetchMore():
+            self.fetchMore()
+
     def reload(self) -> None:
-        """Read the claims again."""
+        """Read the claims again (the whole desk's first page only: the rest on demand)."""
         self.beginResetModel()
+        self._next_page = None
         if self.whole_desk:
-            self._claims = self.desk.claims()
+            self._claims, self._next_page = self.desk.claims_page(None, PAGE_SIZE)
+            self._total = self.desk.counts()[1]
         elif self.article_id:
             self._claims = self.desk.claims(self.article_id)
         else:
@@ -297,6 +340,7 @@ class ClaimsTableModel(QAbstractTableModel):
         elif change.kind == "claim_deleted" and row >= 0:
             self.beginRemoveRows(Index(), row, row)
             del self._claims[row]
+            self._total -= 1
             self.endRemoveRows()
         elif change.kind in ("claim_added", "claim_restored") and row < 0:
             if self.whole_desk:
