@@ -14,10 +14,12 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QKeySequence, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import (
+    QAction, QColor, QKeySequence, QSyntaxHighlighter, QTextCharFormat, QTextDocument,
+)
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QHBoxLayout, QLabel, QListView, QMenu, QPlainTextEdit, QSplitter,
-    QVBoxLayout, QWidget,
+    QToolButton, QVBoxLayout, QWidget,
 )
 
 from desk import DeskError
@@ -31,6 +33,8 @@ from .reader import READER_FONT
 if TYPE_CHECKING:
     from .window import MainWindow
 
+NEXT_CHANGE = "F8"
+PREVIOUS_CHANGE = "Shift+F8"
 COMPARE_REVISIONS = "Ctrl+Shift+H"  # H for history (Ctrl+Shift+R re-anchors)
 
 
@@ -83,6 +87,7 @@ def _pane(name: str, title: str) -> tuple[QWidget, QLabel, QPlainTextEdit]:
     text.setReadOnly(True)
     text.setFont(READER_FONT)
     text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+    text.document().setDocumentMargin(10)
     layout.addWidget(label)
     layout.addWidget(text, 1)
     return box, label, text
@@ -103,8 +108,8 @@ class RevisionsView(QDialog):
         self.resize(1200, 760)
         self.choice = QComboBox(objectName="revisionChoice")
         for text in self.texts[:-1]:
-            self.choice.addItem(f"Text replaced on {(text.replaced_at or '')[:16].replace('T', ' ')}",
-                                text.id)
+            when = (text.replaced_at or "")[:16].replace("T", " ")
+            self.choice.addItem(f"Text replaced on {when} UTC", text.id)
         old_box, self.old_label, self.old_text = _pane("oldText", "Earlier text")
         new_box, self.new_label, self.new_text = _pane("newText", "Current text")
         self.old_marks = DiffHighlighter(self.old_text.document(), added=False)
@@ -112,6 +117,7 @@ class RevisionsView(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(old_box)
         splitter.addWidget(new_box)
+        splitter.setSizes([600, 600])
         self.changes_model = ChangesModel(self)
         self.changes_view = QListView(objectName="changesView")
         self.changes_view.setModel(self.changes_model)
@@ -122,10 +128,24 @@ class RevisionsView(QDialog):
         top.addWidget(QLabel("Compare"))
         top.addWidget(self.choice, 1)
         top.addWidget(QLabel("with the current text"))
+        top.addSpacing(16)
+        self.position_label = QLabel(objectName="changePosition")
+        top.addWidget(self.position_label)
+        for text, keys, delta in (("◀ Previous", PREVIOUS_CHANGE, -1), ("Next ▶", NEXT_CHANGE, 1)):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setToolTip(f"{text.strip('◀▶ ')} change ({keys})")
+            action.triggered.connect(lambda _=False, delta=delta: self.step(delta))
+            button = QToolButton()
+            button.setDefaultAction(action)
+            top.addWidget(button)
+        self.spans: list[tuple[int, int, int, int]] = []
+        self.at = -1
+        self.changes_label = QLabel()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        layout.addWidget(QLabel("What the update changed under claims:"))
+        layout.addWidget(self.changes_label)
         layout.addWidget(self.changes_view)
         self.choice.currentIndexChanged.connect(self.compare)
         self.choice.setCurrentIndex(self.choice.count() - 1)  # the latest earlier text
@@ -149,24 +169,43 @@ class RevisionsView(QDialog):
                                    for op in changed if op.tag in ("delete", "replace")])
         self.new_marks.set_ranges([(new_map.to_utf16(op.new_start), new_map.to_utf16(op.new_end))
                                    for op in changed if op.tag in ("insert", "replace")])
-        self.old_label.setText(f"Earlier text — {len(self.old_marks.ranges)} stretches removed "
+        self.old_label.setText(f"Earlier text — {_count(len(self.old_marks.ranges))} removed "
                                "or replaced (struck through)")
-        self.new_label.setText(f"Current text — {len(self.new_marks.ranges)} stretches added "
+        self.new_label.setText(f"Current text — {_count(len(self.new_marks.ranges))} added "
                                "or replacing (underlined)")
         self.changes_model.set_changes(changes)
-        if changed:  # show the first change in both panes
-            for pane, position in ((self.old_text, self.old_marks.ranges[:1]),
-                                   (self.new_text, self.new_marks.ranges[:1])):
-                if position:
-                    cursor = pane.textCursor()
-                    cursor.setPosition(position[0][0])
-                    pane.setTextCursor(cursor)
-                    pane.centerCursor()
+        self.changes_label.setText(
+            "What the update changed under claims (choose one to read its claim):" if changes
+            else "No claim's figure or attribution changed in this update.")
+        self.changes_view.setVisible(bool(changes))
+        self.spans = [(old_map.to_utf16(op.old_start), old_map.to_utf16(op.old_end),
+                       new_map.to_utf16(op.new_start), new_map.to_utf16(op.new_end))
+                      for op in changed]
+        self.at = -1
+        self.step(1)  # show the first change in both panes
+
+    def step(self, delta: int) -> None:
+        """Move both texts to the next (1) or previous (-1) change, centred (the cursor at its
+        start; a selection would hide the marks)."""
+        if not self.spans:
+            return
+        self.at = (self.at + delta) % len(self.spans) if self.at >= 0 else 0
+        old_start, _, new_start, _ = self.spans[self.at]
+        for pane, start in ((self.old_text, old_start), (self.new_text, new_start)):
+            cursor = pane.textCursor()
+            cursor.setPosition(start)
+            pane.setTextCursor(cursor)
+            pane.centerCursor()
+        self.position_label.setText(f"Change {self.at + 1} of {len(self.spans)}")
 
     def _jump(self, index) -> None:  # noqa: ANN001 - a QModelIndex
         claim_id = index.data(CLAIM_ID) if index.isValid() else None
         if claim_id:
             self.window_.select_claim(claim_id)
+
+
+def _count(n: int) -> str:
+    return f"{n} stretch{'' if n == 1 else 'es'}"
 
 
 def install(window: MainWindow, menu: QMenu) -> QAction:

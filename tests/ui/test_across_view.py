@@ -134,7 +134,8 @@ def test_disagreement_list_shows_a_known_disagreement_and_opens_its_claim(
     assert "disagrees with" in tip and "UN human rights office" in tip
     assert model.index(row, 1).data() == "249 ≠ 270–300"
     assert "“1.2 million” vs “about 900,000”" in texts  # another known one
-    assert not any("“more than 1 million” vs “1.2 million”" in t for t in texts)  # compatible
+    compatible = "“more than 1 million” vs “1.2 million”"
+    assert not any(compatible in t for t in texts)
 
     expected = claim_in(window.desk, "a01")  # the Daily Ledger's 249 civilians
     view.disagreements_view.setFocus()
@@ -186,6 +187,9 @@ def test_revisions_view_marks_a_changed_figure_after_an_update(
     assert removed is not None and removed.fontStrikeOut()
     assert added is not None and added.fontUnderline()
     same = new.index("the UN human rights office")
+    assert view.position_label.text() == "Change 1 of 1"  # both panes at the first change
+    assert view.new_text.textCursor().position() == new.index("About 250")
+    assert view.old_text.textCursor().position() == old.index("Nearly 300")
     assert format_at(view.new_text, same) is None  # unchanged words are not marked
 
     messages = [view.changes_model.index(r).data() for r in range(view.changes_model.rowCount())]
