@@ -148,6 +148,9 @@ class Reanchorer:
         best: tuple[float, int, int] | None = None
         for cand_start, cand_end in candidates:
             cand_start, cand_end = _trim(body, max(0, cand_start), min(len(body), cand_end))
+            if was_placed:  # a quote of whole words stays whole words ("312", never "2")
+                cand_start, cand_end = _whole_words(self.old_body, start, end, body,
+                                                    cand_start, cand_end)
             if cand_end <= cand_start:
                 continue
             if was_placed and self._foreign_share(cand_start, cand_end, start,
@@ -244,6 +247,21 @@ def _common_prefix(a: str, b: str) -> int:
 
 def _common_suffix(a: str, b: str) -> int:
     return _common_prefix(a[::-1], b[::-1])
+
+
+def _whole_words(old_body: str, old_start: int, old_end: int, body: str, start: int,
+                 end: int) -> tuple[int, int]:
+    """Widen a candidate that cuts a word (or number) in two, where the old quote did not."""
+    def cut(text: str, at: int) -> bool:
+        return 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum()
+
+    if not cut(old_body, old_start):
+        while cut(body, start):
+            start -= 1
+    if not cut(old_body, old_end):
+        while cut(body, end):
+            end += 1
+    return start, end
 
 
 def _trim(body: str, start: int, end: int) -> tuple[int, int]:
