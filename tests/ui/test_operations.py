@@ -124,6 +124,16 @@ def test_update_article_reanchors_and_names_the_changes(qtbot, open_window,
     assert window.reader.highlighter.span(ids[BRIDGE]) is None
     assert window.reader.highlighter.span(ids[KILLED]) is not None
 
+    # the moved claim is checked and accepted where it now is
+    assert aid.anchor_status == "fuzzy" and aid.previous_quote == AID
+    dock.select(ids[AID])
+    assert dock.model.data(dock.model.index(dock.table.currentIndex().row(), 0)) \
+        == "Moved (check)"
+    assert dock.acceptButton.isEnabled()
+    dock.acceptButton.click()
+    assert window.desk.claim(ids[AID]).anchor_status == "anchored"
+    assert ids[AID] not in [c.id for c in dock.model.claims]
+
     # unchanged text is skipped the second time
     window.last_message = None
     window.operations.update_from([str(story)])
