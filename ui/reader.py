@@ -110,15 +110,19 @@ class ClaimHighlighter(QSyntaxHighlighter):
     def set_suggestions(self, spans: list[tuple[int, int]],
                         selected: tuple[int, int] | None = None, *, repaint: bool = True) -> None:
         """Mark suggested claims (UTF-16 spans), one of them ``selected``; repaints only
-        the blocks of the old and the new suggestions (unless new text is about to be set)."""
-        touched = set(self._suggested)
-        self._suggested = {}
+        the blocks whose suggestions changed (none when new text is about to be set)."""
+        old, self._suggested = self._suggested, {}
         for start, end in sorted(spans):
             for block in self._blocks_of(Span(start, end, "", "")):
                 self._suggested.setdefault(block, []).append((start, end))
+        touched = {b for b in old.keys() | self._suggested.keys()
+                   if old.get(b) != self._suggested.get(b)}
+        for span in {self.suggestion, selected} if selected != self.suggestion else ():
+            if span is not None:
+                touched.update(self._blocks_of(Span(span[0], span[1], "", "")))
         self.suggestion = selected
         if repaint:
-            self._repaint(touched | set(self._suggested))
+            self._repaint(touched)
 
     def _mark_suggestions(self, number: int, begin: int, length: int,
                           base: QTextCharFormat | None) -> None:
