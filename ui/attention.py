@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from desk import Change, Claim, Desk
+from desk import Change, Claim, Desk, DeskError
 
 from .commands import DeskCommand, ErrorReporter
 
@@ -41,8 +41,7 @@ class AttentionModel(QAbstractTableModel):
         """Read the list again."""
         self.beginResetModel()
         self.claims = self.desk.needs_attention()
-        self.titles = {s.id: s.title for s in self.desk.article_summaries()} if self.claims \
-            else {}
+        self.titles = self.desk.article_titles() if self.claims else {}
         self.endResetModel()
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
@@ -153,12 +152,27 @@ class AttentionDock(QDockWidget):
         self._update()
 
     def on_change(self, change: Change) -> None:
-        """Follow the desk: any anchor may have changed, so read the (short) list again."""
-        if change.kind in ("articles_changed", "claim_updated", "claim_deleted",
-                           "claim_restored", "desk_restored"):
-            chosen = self.current_id()
-            self.model.reload()
-            self.select(chosen)
+        """Follow the desk: read the (short) list again when it may have changed.
+
+        An ordinary edit of a claim that is in place changes nothing here, and costs one
+        lookup instead of a scan of the desk's claims.
+        """
+        if change.kind in ("claim_updated", "claim_deleted", "claim_restored"):
+            listed = change.claim_id in {c.id for c in self.model.claims}
+            if not listed and not self._misplaced(change.claim_id):
+                return
+        elif change.kind not in ("articles_changed", "desk_restored"):
+            return
+        chosen = self.current_id()
+        self.model.reload()
+        self.select(chosen)
+
+    def _misplaced(self, claim_id: str | None) -> bool:
+        try:
+            return claim_id is not None and \
+                self.model.desk.claim(claim_id).anchor_status != "anchored"
+        except DeskError:
+            return True
 
     def current_id(self) -> str | None:
         """The selected claim's id."""

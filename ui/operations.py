@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox
 from desk import Change, Desk, DeskError, ImportResult
 from desk.backup import backup_dir
 from desk.merge import MergeSummary, merge_desks
+from desk.schema import META_ORGANISATION
 
 from .attention import AttentionDock, ReattachCommand
 from .backups_dialog import BackupsDialog
@@ -370,10 +371,19 @@ class DeskOperations(QObject):
             return count
 
         what = "annotation" if fmt == "json" else "claim review"
-        return self.window.files._start(  # noqa: SLF001
-            "Exporting claims…", work,
-            lambda count: self.window.statusBar().showMessage(
-                f"Exported {count} {what}{'' if count == 1 else 's'} to {path}", 10000))
+
+        def done(count: int) -> None:
+            """Say what was written; a ClaimReview without its author gets a hint."""
+            self.window.statusBar().showMessage(
+                f"Exported {count} {what}{'' if count == 1 else 's'} to {path}", 10000)
+            if fmt == "claimreview" and not self.desk.setting(META_ORGANISATION):
+                self.inform("Export ClaimReview", f"Exported {count} {what}"
+                            f"{'' if count == 1 else 's'} to {path.name}, without an author: "
+                            "fact-check readers (and search engines) expect the organisation "
+                            "that reviewed the claims. Set it under File ▸ Settings… and "
+                            "export again.", warning=True)
+
+        return self.window.files._start("Exporting claims…", work, done)  # noqa: SLF001
 
     # -- needs attention -----------------------------------------------------------------
 

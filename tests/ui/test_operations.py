@@ -262,6 +262,14 @@ def test_export_json_and_claimreview_through_the_window(qtbot, open_window,
                                                         tmp_path: Path) -> None:
     path, _story, ids = make_desk(tmp_path / "desks")
     window = open_window(path)
+    bare = tmp_path / "bare.json"
+    window.operations.export_to(bare, "claimreview")
+    hint = wait_message(qtbot, window, "Export ClaimReview")  # no organisation yet
+    assert "without an author" in hint.text() and "Settings" in hint.text()
+    assert all("author" not in review for review in json.loads(bare.read_text()))
+    hint.close()
+    window.last_message = None
+
     dialog = window.operations.edit_settings()
     dialog.organisationEdit.setText("Desk Fact Check")
     dialog.accept()
@@ -291,6 +299,7 @@ def test_export_json_and_claimreview_through_the_window(qtbot, open_window,
         assert review["reviewRating"]["alternateName"] in {"True", "False"}
         assert review["itemReviewed"]["@type"] == "Claim"
     assert not list(annotations.parent.glob("*.tmp*"))
+    assert window.last_message is None  # with an organisation: no hint
 
 
 def test_read_only_desk_disables_every_editing_action(open_window, tmp_path: Path) -> None:
