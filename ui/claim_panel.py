@@ -167,6 +167,14 @@ class ClaimPanel(QWidget):
         if self._tags.stringList() != tags:
             self._tags.setStringList(tags)
 
+    def add_completions(self, sources: list[str], tags: list[str]) -> None:
+        """Offer these too (after an edit), without reading the desk's lists again."""
+        for model, names in ((self._sources, sources), (self._tags, tags)):
+            known = model.stringList()
+            fresh = [name for name in names if name not in known]
+            if fresh:
+                model.setStringList(known + fresh)
+
     def set_read_only(self, read_only: bool) -> None:
         """Show the claim without letting it be changed."""
         self.read_only = read_only

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
@@ -77,7 +77,8 @@ class MainWindow(QMainWindow):
 
         self.registry.set_read_only(desk.read_only)
         self.claim_panel.set_read_only(desk.read_only)
-        self._refresh_completions()
+        # Completion lists scan every claim: read them once the window is up.
+        QTimer.singleShot(0, self._refresh_completions)
         self._refresh_counts()
         self._restore_settings()
         if self.articles_model.rowCount():
@@ -314,7 +315,10 @@ class MainWindow(QMainWindow):
         elif change.kind in ("claim_added", "claim_restored") and change.claim_id:
             self.select_claim(change.claim_id, scroll=True)
         self._refresh_counts()
-        if change.kind != "articles_changed":
+        if change.claim_id and change.kind != "claim_deleted":
+            claim = self.desk.claim(change.claim_id)
+            self.claim_panel.add_completions([claim.source] if claim.source else [], claim.tags)
+        elif change.kind in ("articles_changed", "desk_restored"):
             self._refresh_completions()
 
     def desk_changed_elsewhere(self) -> None:
@@ -331,6 +335,8 @@ class MainWindow(QMainWindow):
                                   f"{claims} claim{'' if claims == 1 else 's'}")
 
     def _refresh_completions(self) -> None:
+        if self.desk_closed:  # a deferred call after the window closed its desk
+            return
         self.claim_panel.set_completions(self.desk.sources(), self.desk.tag_names())
 
     def _update_actions(self) -> None:
