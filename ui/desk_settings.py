@@ -27,7 +27,11 @@ def editor_name() -> str:
 
 
 def ask_editor_name(parent: QWidget | None = None) -> str:
-    """Ask for the editor's name once (first run); keep it; '' when the editor declines."""
+    """Ask for the editor's name once (first run) and keep it.
+
+    Declining keeps the login name (changeable under File ▸ Settings…), so nobody is asked
+    at every start; '' only when there is no login name either.
+    """
     name = editor_name()
     if name:
         return name
@@ -39,7 +43,7 @@ def ask_editor_name(parent: QWidget | None = None) -> str:
         parent, "Your Name",
         "Your name is stored on every claim you add or change, so that merged desks show "
         "who did what.\n\nYour name:", QLineEdit.EchoMode.Normal, suggestion)
-    name = text.strip() if ok else ""
+    name = (text.strip() if ok else "") or suggestion.strip()
     if name:
         settings.set_value(settings.EDITOR_NAME, name)
     return name

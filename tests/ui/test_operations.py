@@ -453,3 +453,14 @@ def test_the_editor_name_is_asked_once(qtbot) -> None:
     assert len(seen) == 1
     assert settings.value(settings.EDITOR_NAME) == "Dana Reyes"
     assert ask_editor_name() == "Dana Reyes"  # not asked again (no dialog: it would block)
+
+
+def test_declining_to_give_a_name_keeps_the_login_name(qtbot) -> None:
+    import getpass
+
+    from ui.desk_settings import ask_editor_name
+
+    seen = answer_modal(qtbot, lambda dialog: dialog.reject())
+    assert ask_editor_name() == getpass.getuser()
+    assert len(seen) == 1
+    assert settings.value(settings.EDITOR_NAME) == getpass.getuser()  # not asked again
