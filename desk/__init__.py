@@ -15,7 +15,6 @@ from .errors import (
 )
 from .model import STATUSES, Article, ArticleDraft, ArticleSummary, Change, Claim, ImportResult
 from .store import Desk
-from . import group_edits as _group_edits  # noqa: E402,F401 - registers its merge step
 
 __all__ = [
     "STATUSES", "Article", "ArticleDraft", "ArticleSummary", "Change", "Claim", "Desk",

@@ -121,14 +121,3 @@ def merge_step(context: Any) -> None:
                 {"claim_id": claim_id, "group_id": group_id, "how": how,
                  "confirmed_at": confirmed_at, "editor": editor or "",
                  "updated_at": updated_at or now_iso()}, pk="claim_id")
-
-
-def _register_merge_step() -> None:
-    """Let merges of desks carry the editor's groups (:data:`desk.merge.MERGE_STEPS`)."""
-    from .merge import MERGE_STEPS
-
-    if merge_step not in MERGE_STEPS:
-        MERGE_STEPS.append(merge_step)
-
-
-_register_merge_step()

@@ -518,7 +518,9 @@ class _Merge:
                     [self.article_map[article_id], quote, start, end, when, editor])
         context = MergeContext(self.desk, self.other, self.name, self.article_map,
                                self.claim_ids, self.summary)
-        for step in MERGE_STEPS:
+        from .group_edits import merge_step as carry_groups  # claim groups travel too
+
+        for step in (carry_groups, *MERGE_STEPS):
             step(context)
 
 
