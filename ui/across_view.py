@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton,
@@ -25,10 +25,30 @@ from .across_models import CLAIM_ID, DisagreementsModel, GroupsModel
 from .workers import start_job
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .window import MainWindow
 
 ACROSS = "Ctrl+Shift+G"
 DISAGREEMENTS = "Ctrl+Shift+F"
+
+
+class CloseWith(QObject):
+    """Runs ``on_close`` when ``window`` gets its close event (before the desk is closed).
+
+    Owned by ``owner`` (a dialog): when the dialog is deleted, the filter goes with it.
+    """
+
+    def __init__(self, window: QWidget, on_close: Callable[[], None], owner: QObject) -> None:
+        super().__init__(owner)
+        self.on_close = on_close
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Let the close event through, after ``on_close``."""
+        if event.type() == QEvent.Type.Close:
+            self.on_close()
+        return False
 
 
 def _tree(model: Any, name: str) -> QTreeView:
@@ -76,7 +96,19 @@ class AcrossView(QDialog):
         for view in (self.groups_view, self.disagreements_view):
             view.selectionModel().currentChanged.connect(self._jump)
             view.activated.connect(lambda index: self._jump(index, QModelIndex()))
+        self._reload_soon = QTimer(self, singleShot=True, interval=250)  # edits come in bursts
+        self._reload_soon.timeout.connect(self._reload_if_idle)
         self._unsubscribe = self.desk.subscribe(self._on_change)
+        self._closer = CloseWith(window, self._window_closing, self)
+
+    def _window_closing(self) -> None:
+        """The window is closing: stop regrouping, stop following the desk, close."""
+        self._reload_soon.stop()
+        if self._busy():
+            self.job.cancel()
+            self.job.wait(10000)
+        self._unsubscribe()
+        self.close()
 
     def _groups_tab(self) -> QWidget:
         tab = QWidget()
@@ -136,6 +168,8 @@ class AcrossView(QDialog):
         self.reload()
 
     def _not_regrouped(self, message: str) -> None:
+        if self.window_.desk_closed:
+            return
         self.reload()
         if self.job is not None and self.job.cancelled:
             self.status.setText("Grouping cancelled: showing the groups found before.")
@@ -144,6 +178,8 @@ class AcrossView(QDialog):
 
     def reload(self) -> None:
         """Read the stored groups and the disagreements again."""
+        if self.window_.desk_closed:
+            return
         try:
             found = across.groups(self.desk)
             conflicts = across.disagreements(self.desk)
@@ -160,7 +196,11 @@ class AcrossView(QDialog):
                             f"{len(conflicts)} disagreements")
 
     def _on_change(self, change: Change) -> None:
-        if self.isVisible() and change.kind != "articles_changed" and not self._busy():
+        if self.isVisible() and change.kind != "articles_changed":
+            self._reload_soon.start()
+
+    def _reload_if_idle(self) -> None:
+        if self.isVisible() and not self._busy():
             self.reload()
 
     def _busy(self) -> bool:

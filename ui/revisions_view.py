@@ -27,6 +27,7 @@ from desk import across
 
 from . import status as status_look
 from .across_models import CLAIM_ID, ChangesModel
+from .across_view import CloseWith
 from .offsets import OffsetMap
 from .reader import READER_FONT
 
@@ -148,6 +149,7 @@ class RevisionsView(QDialog):
         layout.addWidget(self.changes_label)
         layout.addWidget(self.changes_view)
         self.choice.currentIndexChanged.connect(self.compare)
+        self._closer = CloseWith(window, self.close, self)
         self.choice.setCurrentIndex(self.choice.count() - 1)  # the latest earlier text
         self.compare()
 

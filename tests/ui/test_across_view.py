@@ -215,3 +215,36 @@ def test_review_shortcuts_are_unique_in_the_window(open_window, across_path: Pat
             assert owners[action.shortcut().toString()] == action.objectName(), action.objectName()
     review = window.findChild(QMenu, "reviewMenu")
     assert mine <= {a.objectName() for a in review.actions()}
+
+
+def test_groups_follow_claim_edits_made_in_the_window(qtbot, open_window,
+                                                      across_path: Path) -> None:
+    window = open_window(across_path)
+    view = open_across(qtbot, window, Qt.Key.Key_F)
+    before = view.disagreements_model.rowCount()
+    claim = claim_in(window.desk, "a01")
+    window.select_claim(claim.id)
+    window.delete_claim()  # the Daily Ledger's 249 civilians is gone: fewer disagreements
+    qtbot.waitUntil(lambda: view.disagreements_model.rowCount() < before)
+    assert all(claim.id not in (d.claim_a.id, d.claim_b.id) for d in view.disagreements_model.items)
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: view.disagreements_model.rowCount() == before)
+
+
+def test_closing_the_window_closes_its_review_dialogs(qtbot, open_window,
+                                                      across_path: Path) -> None:
+    with Desk.open(across_path, editor="tester") as desk:
+        article_id = update(desk, "a02-harlow-toll.txt").article_id
+    window = open_window(across_path)
+    view = open_across(qtbot, window, Qt.Key.Key_G)
+    window.show_article(article_id)
+    window.registry["actionCompareRevisions"].trigger()
+    first = window.revisions_view
+    first.close()  # deleted on close; a second one opens
+    assert not first.isVisible()
+    window.registry["actionCompareRevisions"].trigger()
+    revisions = window.revisions_view
+    assert revisions.isVisible() and view.isVisible()
+    window.close()
+    assert window.desk_closed
+    assert not view.isVisible() and not revisions.isVisible()
