@@ -55,8 +55,9 @@ class ClaimHighlighter(QSyntaxHighlighter):
         self.title_block = -1
         self._formats: dict[tuple[object, ...], QTextCharFormat] = {}  # built once each
         self._separators: list[int] = []  # UTF-16 positions of the block separators
-        #: Suggested claims (not claims yet), sorted, per block: (start, end) in UTF-16.
-        self._suggested: dict[int, list[tuple[int, int]]] = {}
+        #: Suggested claims (not claims yet), sorted, per block: (start, end, their rank's
+        #: parity) in UTF-16; neighbours alternate dotted and dashed, so that they stay apart.
+        self._suggested: dict[int, list[tuple[int, int, int]]] = {}
         self.suggestion: tuple[int, int] | None = None  # the selected suggestion
 
     def set_spans(self, spans: list[Span], *, repaint: bool = True) -> None:
@@ -112,9 +113,9 @@ class ClaimHighlighter(QSyntaxHighlighter):
         """Mark suggested claims (UTF-16 spans), one of them ``selected``; repaints only
         the blocks whose suggestions changed (none when new text is about to be set)."""
         old, self._suggested = self._suggested, {}
-        for start, end in sorted(spans):
+        for rank, (start, end) in enumerate(sorted(spans)):
             for block in self._blocks_of(Span(start, end, "", "")):
-                self._suggested.setdefault(block, []).append((start, end))
+                self._suggested.setdefault(block, []).append((start, end, rank % 2))
         touched = {b for b in old.keys() | self._suggested.keys()
                    if old.get(b) != self._suggested.get(b)}
         for span in {self.suggestion, selected} if selected != self.suggestion else ():
@@ -126,23 +127,26 @@ class ClaimHighlighter(QSyntaxHighlighter):
 
     def _mark_suggestions(self, number: int, begin: int, length: int,
                           base: QTextCharFormat | None) -> None:
-        for start, end in self._suggested.get(number, ()):
+        for start, end, odd in self._suggested.get(number, ()):
             left, right = max(start - begin, 0), min(end - begin, length)
             if left < right:
-                self.setFormat(left, right - left,
-                               self._suggestion_format((start, end) == self.suggestion, base))
+                selected = (start, end) == self.suggestion
+                self.setFormat(left, right - left, self._suggestion_format(selected, odd, base))
 
-    def _suggestion_format(self, selected: bool, base: QTextCharFormat | None) -> QTextCharFormat:
-        """A suggestion: a dotted underline in an accent colour (no status colour); the
-        selected one also in that colour with a solid underline."""
-        key = ("suggestion", selected, self.dark, None if base is None else base.fontPointSize())
+    def _suggestion_format(self, selected: bool, odd: int,
+                           base: QTextCharFormat | None) -> QTextCharFormat:
+        """A suggestion: a dotted (or, every other one, dashed) underline in an accent colour
+        (no status colour); the selected one also in that colour with a solid underline."""
+        key = ("suggestion", selected, odd, self.dark,
+               None if base is None else base.fontPointSize())
         fmt = self._formats.get(key)
         if fmt is None:
             fmt = self._formats[key] = QTextCharFormat(base) if base else QTextCharFormat()
             accent = QColor("#8ab4f8" if self.dark else "#0b57d0")
             fmt.setUnderlineColor(accent)
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline if selected
-                                  else QTextCharFormat.UnderlineStyle.DotLine)
+            style = QTextCharFormat.UnderlineStyle
+            fmt.setUnderlineStyle(style.SingleUnderline if selected
+                                  else style.DashUnderline if odd else style.DotLine)
             if selected:
                 fmt.setForeground(accent)
         return fmt

@@ -59,8 +59,9 @@ def test_suggest_marks_candidates_and_accept_undo_redo(qtbot, open_window,
     assert body[item.start:item.end] == item.quote
     middle = window.reader.offsets.to_utf16((item.start + item.end) // 2)
     # marked as a suggestion (dotted), not as a claim (no status background)
+    assert window.suggester.selected() != item  # the first suggestion is selected
     assert underline_at(window, middle) in (QTextCharFormat.UnderlineStyle.DotLine,
-                                            QTextCharFormat.UnderlineStyle.SingleUnderline)
+                                            QTextCharFormat.UnderlineStyle.DashUnderline)
     assert window.reader.highlighter.spans_at(middle) == []
 
     select_toll(qtbot, window)
