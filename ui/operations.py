@@ -400,7 +400,8 @@ class DeskOperations(QObject):
             window.statusBar().showMessage(
                 "Select the claim's new text in the article, then Re-attach.", 6000)
             return False
-        if not window._push(ReattachCommand(self.desk, claim, *span, window.report)):  # noqa: SLF001
+        command = ReattachCommand(self.desk, claim, *span, window.report)
+        if not window._push(command):  # noqa: SLF001 - the window's undo stack and messages
             return False
         window.select_claim(claim_id, scroll=False)
         return True
