@@ -119,3 +119,37 @@ def test_dismiss_hides_suggestion_and_it_stays_dismissed_after_reopening(
     assert len(again.suggester.items) == count - 1
     assert toll_index(again) == -1
     assert any("9,000" in s.quote for s in again.suggester.items)  # the others stay
+
+
+def test_read_only_desk_suggests_but_cannot_accept_or_dismiss(qtbot, open_window,
+                                                              seeded_desk: Desk) -> None:
+    window = open_window(seeded_desk.path, read_only=True)
+    article_id = open_article(window, "Ukraine")
+    suggest_on(qtbot, window)
+    assert toll_index(window) >= 0 and window.suggester.selected() is not None
+    assert not window.suggester.actionAcceptSuggestion.isEnabled()
+    assert not window.suggester.actionDismissSuggestion.isEnabled()
+    select_toll(qtbot, window)
+    qtbot.keyClick(window.reader, Qt.Key.Key_Return, CTRL_SHIFT)
+    qtbot.keyClick(window.reader, Qt.Key.Key_Backspace, CTRL_SHIFT)
+    assert window.desk.claims(article_id) == []
+    assert toll_index(window) >= 0
+
+
+def test_suggestions_follow_the_article_shown_and_switch_off(qtbot, open_window,
+                                                             seeded_desk: Desk) -> None:
+    window = open_window(seeded_desk.path)
+    open_article(window, "Ukraine")
+    suggest_on(qtbot, window)
+    assert window.reader.highlighter.suggestion is not None
+    open_article(window, "Vaccination")  # suggestions stay on: found for this article
+    qtbot.waitUntil(lambda: window.suggester.found is not None, timeout=10000)
+    body = window.reader.article.body
+    assert window.suggester.items
+    assert all(body[s.start:s.end] == s.quote for s in window.suggester.items)
+    assert all(TOLL not in s.quote for s in window.suggester.items)
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_S, CTRL_SHIFT)  # off: marks and bar go
+    assert not window.suggester.actionSuggest.isChecked()
+    assert window.reader.highlighter.suggestion is None
+    assert not window.suggester.bar.isVisible()
