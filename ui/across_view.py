@@ -22,6 +22,8 @@ from desk import Change, DeskError
 from desk import across
 
 from .across_models import CLAIM_ID, DisagreementsModel, GroupsModel
+from .commands import push
+from .group_commands import MergeGroupsCommand, SplitGroupCommand
 from .workers import start_job
 
 if TYPE_CHECKING:
@@ -99,6 +101,8 @@ class AcrossView(QDialog):
         self._reload_soon = QTimer(self, singleShot=True, interval=250)  # edits come in bursts
         self._reload_soon.timeout.connect(self._reload_if_idle)
         self._unsubscribe = self.desk.subscribe(self._on_change)
+        for name in ("actionUndo", "actionRedo"):  # Ctrl+Z works here too
+            self.addAction(window.registry[name])
         self._closer = CloseWith(window, self._window_closing, self)
 
     def _window_closing(self) -> None:
@@ -239,7 +243,8 @@ class AcrossView(QDialog):
             self.status.setText("Select claims of one group to split them off.")
             return
         gid = groups.pop()
-        self._edit(lambda: across.split_group(self.desk, gid, [cid for _, cid in chosen]), gid)
+        self._edit(lambda: push(self.window_.undo_stack, SplitGroupCommand(
+            self.desk, gid, [cid for _, cid in chosen], self.window_.report)), gid)
 
     def merge(self) -> None:
         """Join the selected groups into one."""
@@ -249,7 +254,8 @@ class AcrossView(QDialog):
         if len(ids) < 2:
             self.status.setText("Select two or more groups to merge them.")
             return
-        self._edit(lambda: across.merge_groups(self.desk, ids), ids[0])
+        self._edit(lambda: push(self.window_.undo_stack, MergeGroupsCommand(
+            self.desk, ids, self.window_.report)), ids[0])
 
     def _edit(self, change: Any, group_id: str) -> None:
         try:

@@ -248,3 +248,46 @@ def test_closing_the_window_closes_its_review_dialogs(qtbot, open_window,
     window.close()
     assert window.desk_closed
     assert not view.isVisible() and not revisions.isVisible()
+
+
+def members(desk: Desk, group_id: str) -> set[str]:
+    """The claim ids of one stored group."""
+    return {c.id for c in across.group(desk, group_id).claims}
+
+
+def test_split_and_merge_are_undoable_from_the_keyboard(qtbot, open_window,
+                                                        across_path: Path) -> None:
+    window = open_window(across_path)
+    view = open_across(qtbot, window, Qt.Key.Key_G)
+    model, tree = view.groups_model, view.groups_view
+    selection = tree.selectionModel()
+    flags = selection.SelectionFlag
+    first, second = model.groups[0], model.groups[1]
+    before_first, before_second = members(window.desk, first.id), members(window.desk, second.id)
+
+    parent = model.index(model.row_of(first.id), 0)
+    moving = model.index(0, 0, parent).data(CLAIM_ID)
+    selection.select(model.index(0, 0, parent), flags.ClearAndSelect | flags.Rows)
+    view.splitButton.click()
+    assert members(window.desk, first.id) == before_first - {moving}
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the split
+    assert members(window.desk, first.id) == before_first
+    qtbot.keyClick(tree, Qt.Key.Key_Z, CTRL_SHIFT)  # redo
+    assert members(window.desk, first.id) == before_first - {moving}
+    qtbot.keyClick(tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert members(window.desk, first.id) == before_first
+
+    view.reload()
+    selection.clearSelection()
+    for gid in (first.id, second.id):
+        selection.select(model.index(model.row_of(gid), 0), flags.Select | flags.Rows)
+    view.mergeButton.click()
+    assert members(window.desk, first.id) == before_first | before_second
+    qtbot.keyClick(tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the merge
+    assert members(window.desk, first.id) == before_first
+    apart = across.group_of(window.desk, next(iter(before_second)))
+    assert apart is not None and {c.id for c in apart.claims} == before_second
+    qtbot.keyClick(tree, Qt.Key.Key_Z, CTRL_SHIFT)  # redo
+    assert members(window.desk, first.id) == before_first | before_second
+    qtbot.waitUntil(lambda: model.row_of(second.id) == -1 and model.row_of(first.id) >= 0)
