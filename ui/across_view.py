@@ -86,7 +86,9 @@ class AcrossView(QDialog):
         self.disagreements_model = DisagreementsModel(self)
         self.groups_view = _tree(self.groups_model, "groupsView")
         self.groups_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.groups_view.setAccessibleName("Claim groups")
         self.disagreements_view = _tree(self.disagreements_model, "disagreementsView")
+        self.disagreements_view.setAccessibleName("Figures that disagree")
         self.status = QLabel(objectName="acrossStatus")
         self.tabs = QTabWidget(objectName="acrossTabs")
         self.tabs.addTab(self._groups_tab(), "&Groups")
@@ -97,7 +99,7 @@ class AcrossView(QDialog):
         layout.addWidget(self.status)
         for view in (self.groups_view, self.disagreements_view):
             view.selectionModel().currentChanged.connect(self._jump)
-            view.activated.connect(lambda index: self._jump(index, QModelIndex()))
+            view.activated.connect(self._open_in_window)
         self._reload_soon = QTimer(self, singleShot=True, interval=250)  # edits come in bursts
         self._reload_soon.timeout.connect(self._reload_if_idle)
         self._unsubscribe = self.desk.subscribe(self._on_change)
@@ -155,6 +157,7 @@ class AcrossView(QDialog):
         self.show()
         self.raise_()
         self.activateWindow()
+        (self.groups_view if tab == 0 else self.disagreements_view).setFocus()
         self.refresh()
 
     def refresh(self) -> None:
@@ -211,6 +214,13 @@ class AcrossView(QDialog):
         return self.job is not None and self.job.isRunning()
 
     # -- choosing -------------------------------------------------------------------------
+
+    def _open_in_window(self, index: QModelIndex) -> None:
+        """Enter (or a double-click) on a row: its claim, in the window, the reader focused."""
+        self._jump(index, QModelIndex())
+        self.window_.raise_()
+        self.window_.activateWindow()
+        self.window_.reader.setFocus()
 
     def _jump(self, current: QModelIndex, _previous: QModelIndex) -> None:
         claim_id = current.data(CLAIM_ID) if current.isValid() else None
@@ -280,6 +290,7 @@ def install(window: MainWindow, menu: QMenu) -> None:
     window.across_view = None  # type: ignore[attr-defined]
 
     def show(tab: int) -> None:
+        """Open the dialog (made once) on a tab."""
         if window.across_view is None:  # type: ignore[attr-defined]
             window.across_view = AcrossView(window)  # type: ignore[attr-defined]
         window.across_view.open_view(tab)  # type: ignore[attr-defined]

@@ -221,6 +221,7 @@ def install(window: MainWindow, menu: QMenu) -> QAction:
     menu.addAction(action)
 
     def open_view() -> None:
+        """The dialog for the article shown, or a message when it has only one text."""
         if not window.article_id:
             window.statusBar().showMessage("Open an article first.", 4000)
             return

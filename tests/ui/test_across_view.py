@@ -291,3 +291,19 @@ def test_split_and_merge_are_undoable_from_the_keyboard(qtbot, open_window,
     qtbot.keyClick(tree, Qt.Key.Key_Z, CTRL_SHIFT)  # redo
     assert members(window.desk, first.id) == before_first | before_second
     qtbot.waitUntil(lambda: model.row_of(second.id) == -1 and model.row_of(first.id) >= 0)
+
+
+def test_enter_on_a_disagreement_opens_its_claim_in_the_window(qtbot, open_window,
+                                                               across_path: Path) -> None:
+    window = open_window(across_path)
+    view = open_across(qtbot, window, Qt.Key.Key_F)
+    qtbot.waitUntil(lambda: view.disagreements_view.hasFocus())
+    tree = view.disagreements_view
+    row = top_texts(view.disagreements_model).index("“1.2 million” vs “about 900,000”")
+    wanted = view.disagreements_model.items[row].claim_a
+    tree.setCurrentIndex(view.disagreements_model.index(row, 0))
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+    qtbot.waitUntil(window.isActiveWindow)
+    assert window.claim_id == wanted.id and window.article_id == wanted.article_id
+    assert window.reader.hasFocus()
+    assert wanted.quote == window.reader.article.body[wanted.start_char:wanted.end_char]
