@@ -259,9 +259,14 @@ class Desk:
         match = fts_query(query)
         if not match:
             return None
-        rows = self.db.execute(
-            "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-            "WHERE articles_fts MATCH ?", [match])
+        try:  # ids from the listing index: no article row (nor body page) is read
+            rows = self.db.execute(
+                "SELECT id FROM articles INDEXED BY idx_articles_listing WHERE rowid IN "
+                "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", [match])
+        except sqlite3.OperationalError:  # a desk whose index was dropped by another tool
+            rows = self.db.execute(
+                "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                "WHERE articles_fts MATCH ?", [match])
         return {row[0] for row in rows}
 
     def counts(self) -> tuple[int, int]:

@@ -36,6 +36,13 @@ _FILLER = ["The situation remained tense throughout the day.",
            "Analysts cautioned that the picture could change quickly."]
 
 
+_SYLLABLES = ["vel", "mor", "ka", "dun", "ris", "tan", "bel", "or", "gra", "sen", "lu", "pet",
+              "zar", "ost", "ami", "ren", "hol", "vik", "nar", "dor"]
+#: 400 district names: each article mentions one, so a filter by one matches ~0.25 % of them.
+DISTRICTS = [f"{a}{b}{c}".capitalize() for a in _SYLLABLES for b in _SYLLABLES[:4]
+             for c in ("a", "ovo", "ie", "en", "holm")][:400]
+
+
 def _figure(rng: random.Random) -> str:
     kind = rng.random()
     if kind < 0.2:
@@ -58,7 +65,7 @@ def sentence(rng: random.Random) -> str:
 def article_text(rng: random.Random, size: int) -> str:
     """An article body of about ``size`` characters: headline, blank line, paragraphs."""
     title = f"{rng.choice(_PLACES).capitalize()}: {sentence(rng)[:-1]}"
-    parts = [title]
+    parts = [title, f"Residents of {rng.choice(DISTRICTS)} were among those affected."]
     length = len(title)
     while length < size:
         paragraph = " ".join(sentence(rng) for _ in range(rng.randint(2, 5)))
