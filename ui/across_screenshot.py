@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("output", type=Path)
     parser.add_argument("--fixture", type=Path, default=FIXTURE)
-    parser.add_argument("--size", default="1100x660", help="dialog size, WIDTHxHEIGHT")
+    parser.add_argument("--size", default="1180x660", help="dialog size, WIDTHxHEIGHT")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -66,8 +66,8 @@ def _tree(model: Any, name: str) -> QTreeView:
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-    header.resizeSection(1, 260)
-    header.resizeSection(2, 190)
+    header.resizeSection(1, 320)
+    header.resizeSection(2, 175)
     return view
 
 
