@@ -220,11 +220,14 @@ def _create_listing_indexes(db: sqlite_utils.Database) -> None:
     """Indexes that keep big desks quick (schema version 2).
 
     ``idx_articles_listing`` covers the article list (no article body is read to list
-    10,000 articles); ``idx_claims_live`` counts an article's live claims from the index.
+    10,000 articles); ``idx_claims_live`` counts an article's live claims from the index;
+    ``idx_claims_live_source`` lists the sources in use (completion) without reading rows.
     """
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_listing "
                "ON articles (published_at, imported_at, id, title, url)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_claims_live ON claims (article_id) "
+               "WHERE deleted_at IS NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_claims_live_source ON claims (source) "
                "WHERE deleted_at IS NULL")
 
 
