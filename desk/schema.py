@@ -221,7 +221,8 @@ def _create_listing_indexes(db: sqlite_utils.Database) -> None:
 
     ``idx_articles_listing`` covers the article list (no article body is read to list
     10,000 articles); ``idx_claims_live`` counts an article's live claims from the index;
-    ``idx_claims_live_source`` lists the sources in use (completion) without reading rows.
+    ``idx_claims_live_source`` lists the sources in use (completion) without reading rows;
+    ``idx_claims_attention`` finds the few claims that need an editor's look at once.
     """
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_listing "
                "ON articles (published_at, imported_at, id, title, url)")
@@ -229,6 +230,8 @@ def _create_listing_indexes(db: sqlite_utils.Database) -> None:
                "WHERE deleted_at IS NULL")
     db.execute("CREATE INDEX IF NOT EXISTS idx_claims_live_source ON claims (source) "
                "WHERE deleted_at IS NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_claims_attention ON claims (article_id) "
+               "WHERE anchor_status != 'anchored'")
 
 
 def _create_v2(db: sqlite_utils.Database) -> None:
