@@ -65,6 +65,20 @@ class ArticleDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+class ArticleListView(QListView):
+    """The list of articles. A changed claim count repaints its row only: Qt's list view
+    would otherwise lay out every row again (20 ms on a desk of 10,000 articles), although
+    a count never changes a row's size (the rows are of uniform size)."""
+
+    def dataChanged(self, top_left: QModelIndex, bottom_right: QModelIndex,  # noqa: N802
+                    roles: list[int] = ()) -> None:  # type: ignore[assignment]
+        """Repaint one row for a count change; anything else goes to Qt."""
+        if top_left == bottom_right and roles and set(roles) <= {COUNT_ROLE}:
+            self.update(top_left)
+            return
+        super().dataChanged(top_left, bottom_right, roles)
+
+
 class ArticleFilter(QLineEdit):
     """The filter box; Down moves into the list."""
 
@@ -92,7 +106,7 @@ class ArticleListPane(QWidget):
         self.filter = ArticleFilter(objectName="articleFilter")
         self.filter.setPlaceholderText("Filter titles and text  (Ctrl+L)")
         self.filter.setClearButtonEnabled(True)
-        self.list = QListView(objectName="articleList")
+        self.list = ArticleListView(objectName="articleList")
         self.list.setModel(model)
         self.list.setItemDelegate(ArticleDelegate(self.list))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

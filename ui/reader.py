@@ -70,14 +70,18 @@ class ClaimHighlighter(QSyntaxHighlighter):
         if repaint:
             self.rehighlight()
 
-    def set_text(self, text: str) -> None:
+    def set_text(self, text: str, units: OffsetMap | None = None) -> None:
         """Learn where the blocks of ``text`` start, before the document holds it.
 
         Block numbers then come from the text itself, so that spans can be placed before
         ``setPlainText`` and the document is highlighted once, as it is laid out.
+        ``units`` is the text's offset map when the caller already has one.
         """
-        units = OffsetMap(text)
-        self._separators = [units.to_utf16(m.start()) for m in _BLOCK_SEPARATOR.finditer(text)]
+        units = units or OffsetMap(text)
+        separators = [m.start() for m in _BLOCK_SEPARATOR.finditer(text)]
+        if units.utf16_length != len(text):  # astral characters: shift to UTF-16 units
+            separators = [units.to_utf16(cp) for cp in separators]
+        self._separators = separators
 
     def put_span(self, span: Span | None, claim_id: str) -> None:
         """Add, move or (``span=None``) remove one claim's span, repainting only its blocks."""
@@ -177,7 +181,10 @@ class ClaimHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
         """Colour one block: split it at every span edge, format each piece by its cover."""
         block = self.currentBlock()
-        base = self._headline_format() if block.blockNumber() == self.title_block else None
+        number = block.blockNumber()
+        if number not in self._by_block and not self._suggested and number != self.title_block:
+            return  # most blocks of a long article: nothing to colour
+        base = self._headline_format() if number == self.title_block else None
         begin = block.position()
         length = block.length() - 1
         if base is not None:
@@ -272,7 +279,7 @@ class Reader(QPlainTextEdit):
             else -1
         self.highlighter.selected = None
         self.highlighter.set_suggestions([], repaint=False)
-        self.highlighter.set_text(body)
+        self.highlighter.set_text(body, self.offsets)
         self.highlighter.set_spans([self.span_of(c) for c in claims
                                     if c.anchor_status != "orphaned"], repaint=False)
         self.setPlainText(body)  # lays out and highlights each block once

@@ -36,6 +36,10 @@ from .suggest import Suggester
 from .across_view import install as install_across
 from .revisions_view import install as install_revisions
 
+#: How a desk change moves the live-claim count (other changes re-read the counts).
+_COUNT_STEP = {"claim_added": 1, "claim_restored": 1, "claim_deleted": -1,
+               "claim_updated": 0}
+
 #: Windows that are open (a window opened on another desk must outlive its opener).
 OPEN_WINDOWS: list[MainWindow] = []
 
@@ -50,6 +54,7 @@ class MainWindow(QMainWindow):
         self.claim_id: str | None = None
         self.last_message: QMessageBox | None = None
         self.desk_closed = False
+        self._counts: tuple[int, int] | None = None  # articles, live claims
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
         self.setWindowTitle(f"{desk.path.name} — Claims Desk"
@@ -314,7 +319,8 @@ class MainWindow(QMainWindow):
                 self.claim_panel.show_claim(self.desk.claim(change.claim_id))
         elif change.kind in ("claim_added", "claim_restored") and change.claim_id:
             self.select_claim(change.claim_id, scroll=True)
-        self._refresh_counts()
+        step = _COUNT_STEP.get(change.kind)
+        self._refresh_counts(None if step is None else (0, step))
         if change.claim_id and change.kind != "claim_deleted":
             claim = self.desk.claim(change.claim_id)
             self.claim_panel.add_completions([claim.source] if claim.source else [], claim.tags)
@@ -329,8 +335,13 @@ class MainWindow(QMainWindow):
         if self.article_id is None and self.articles_model.rowCount():
             self.article_pane.choose(self.articles_model.summary(0).id)
 
-    def _refresh_counts(self) -> None:
-        articles, claims = self.desk.counts()
+    def _refresh_counts(self, step: tuple[int, int] | None = None) -> None:
+        """Show the desk's counts: read them, or (after one claim's change) step them."""
+        if step is None or self._counts is None:
+            self._counts = self.desk.counts()
+        else:
+            self._counts = (self._counts[0] + step[0], self._counts[1] + step[1])
+        articles, claims = self._counts
         self.counts_label.setText(f"{articles} article{'' if articles == 1 else 's'} · "
                                   f"{claims} claim{'' if claims == 1 else 's'}")
 
