@@ -107,11 +107,11 @@ class ArticleListPane(QWidget):
         self.filter.setPlaceholderText("Filter titles and text  (Ctrl+L)")
         self.filter.setClearButtonEnabled(True)
         self.list = ArticleListView(objectName="articleList")
-        self.list.setModel(model)
+        self.list.setUniformItemSizes(True)  # first: else each setting lays out every row
         self.list.setItemDelegate(ArticleDelegate(self.list))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list.setUniformItemSizes(True)
+        self.list.setModel(model)
         self.list.setAccessibleName("Articles")
         self.empty = QLabel(objectName="panelHint")
         self.empty.setWordWrap(True)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox
 
 from desk import Change, Desk, DeskError, ImportResult
 from desk.backup import backup_dir
-from desk.merge import MergeSummary, merge_desks
 from desk.schema import META_ORGANISATION
 
 from .attention import AttentionDock, ReattachCommand
@@ -28,6 +27,8 @@ from .files import ARTICLE_FILTER, DESK_FILTER
 from .workers import DeskJob
 
 if TYPE_CHECKING:
+    from desk.merge import MergeSummary
+
     from .window import MainWindow
 
 JSON_FILTER = "JSON (*.json *.jsonld)"
@@ -306,6 +307,8 @@ class DeskOperations(QObject):
 
     def merge_from(self, paths: list[str]) -> DeskJob | None:
         """Merge desk files on a worker thread (one transaction, Cancel leaves it as it was)."""
+        from desk.merge import merge_desks  # loaded when first used: start-up stays quick
+
         if self.desk.read_only:
             self.window.report("This desk is open read-only: nothing can be merged into it.")
             return None
