@@ -53,3 +53,12 @@ def check_quote(body: str, start: int, end: int, quote: str) -> Anchor:
             f"expected {quote[:40]!r}, the article has {anchor.quote[:40]!r}."
         )
     return anchor
+
+
+def trim_span(body: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span so that it neither starts nor ends with white space."""
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end

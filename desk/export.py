@@ -68,25 +68,9 @@ def write_csv(desk: Desk, target: str | Path | IO[str], *, excel: bool = False,
         if excel:
             target.write("\ufeff")
         return _write_rows(desk, target, progress, cancelled)
-    path = Path(target)
-    try:
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                            dir=path.parent if str(path.parent) else ".")
-    except OSError as exc:
-        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
-    try:
-        with open(handle, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
-            count = _write_rows(desk, out, progress, cancelled)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        _remove(tmp_name)
-        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
-    except BaseException:
-        _remove(tmp_name)
-        raise
-    return count
+    return write_text_atomically(
+        target, lambda out: _write_rows(desk, out, progress, cancelled),
+        encoding="utf-8-sig" if excel else "utf-8")
 
 
 def write_text_atomically(path: str | Path, write: Callable[[IO[str]], int], *,

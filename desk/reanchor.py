@@ -32,7 +32,7 @@ import sqlite_utils
 from diff_match_patch import diff_match_patch
 from rapidfuzz.distance import Levenshtein
 
-from .anchoring import CONTEXT_CHARS
+from .anchoring import CONTEXT_CHARS, trim_span
 from .clock import now_iso
 from .model import Article, ArticleDraft, Claim
 
@@ -147,7 +147,7 @@ class Reanchorer:
                 candidates.append((found, found + len(quote)))
         best: tuple[float, int, int] | None = None
         for cand_start, cand_end in candidates:
-            cand_start, cand_end = _trim(body, max(0, cand_start), min(len(body), cand_end))
+            cand_start, cand_end = trim_span(body, max(0, cand_start), min(len(body), cand_end))
             if was_placed:  # a quote of whole words stays whole words ("312", never "2")
                 cand_start, cand_end = _whole_words(self.old_body, start, end, body,
                                                     cand_start, cand_end)
@@ -261,13 +261,4 @@ def _whole_words(old_body: str, old_start: int, old_end: int, body: str, start: 
     if not cut(old_body, old_end):
         while cut(body, end):
             end += 1
-    return start, end
-
-
-def _trim(body: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span so that it neither starts nor ends with white space."""
-    while start < end and body[start].isspace():
-        start += 1
-    while end > start and body[end - 1].isspace():
-        end -= 1
     return start, end

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk import Change, Claim, Desk, DeskError
+from desk.anchoring import trim_span
 from desk.figures import find_figure
 
 from . import settings
@@ -250,7 +251,7 @@ class MainWindow(QMainWindow):
         if span is None or article is None or self.desk.read_only:
             self.statusBar().showMessage("Select some text in the article first.", 4000)
             return None
-        start, end = _trim(article.body, *span)
+        start, end = trim_span(article.body, *span)
         if start >= end:
             self.statusBar().showMessage("Select some words, not just spaces.", 4000)
             return None
@@ -421,12 +422,3 @@ def _display_path(path: Path) -> str:
         return str(Path("~") / path.relative_to(Path.home().resolve()))
     except ValueError:
         return str(path)
-
-
-def _trim(body: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span so that it neither starts nor ends with white space."""
-    while start < end and body[start].isspace():
-        start += 1
-    while end > start and body[end - 1].isspace():
-        end -= 1
-    return start, end
