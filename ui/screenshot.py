@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         app.setPalette(palette)
     window = create_window(folder / "newsroom.desk", seed=True)
     desk = window.desk
+    desk.editor = "Ana Lima"  # a reporter's name, not the build machine's login
     article = next(a for a in desk.articles() if "Vaccination" in a.title)
     ids = []
     for phrase, fields in CLAIMS:
