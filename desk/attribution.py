@@ -40,7 +40,7 @@ _AUX_ENDINGS = ("has", "have", "had", "also", "later", "then", "previously", "se
 _TRAILING_AUX = re.compile(r"(?:\s+(?:" + "|".join(_AUX_ENDINGS) + r"))+$", re.IGNORECASE)
 # "…,” said Dr Elena Marsh, the agency's head …" / "…, says the ministry."
 _VERB_SUBJECT = re.compile(
-    rf"[,”\"’]\s*[”\"’]?\s*(?P<verb>said|says|added|warned|claimed|wrote|according\s+to)\s+"
+    r"[,”\"’]\s*[”\"’]?\s*(?P<verb>said|says|added|warned|claimed|wrote|according\s+to)\s+"
     r"(?P<np>(?:the\s+|a\s+|an\s+)?[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|of|the|for|and|de|van|von|al))*"
     r"|(?:the|a|an)\s+[a-z][\w'’\-]*(?:\s+[a-z][\w'’\-]*){0,4}?)"
     r"(?=\s*(?:[,.;:!?—–(]|$|\s+(?:on|in|at|who|when|after|before|during|last|this|yesterday)\b))",

@@ -77,7 +77,7 @@ def _median(fn, runs: int) -> float:
 
 def window_figures(desk_path: str, big_id: str, runs: int) -> dict[str, float]:
     """Article switch, add claim, filter, whole-desk table and memory, each with baselines."""
-    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+    from PySide6.QtWidgets import QPlainTextEdit
 
     from ui.app import application, create_window
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-import pytest
 
 from desk import Desk
 from desk.textio import MAX_IMPORT_BYTES
