@@ -106,7 +106,9 @@ def disagreements(desk: Desk) -> list[Disagreement]:
             for a, b, ia, ib, why in pairs]
 
 
-def _disagreeing_pairs(desk: Desk) -> list[tuple[_Row, _Row, Interval, Interval, str]]:
+def _disagreeing_pairs(desk: Desk, cancelled: Callable[[], bool] | None = None,
+                       ) -> list[tuple[_Row, _Row, Interval, Interval, str]]:
+    """Every disagreeing pair; stops early (with what it found) once ``cancelled()``."""
     rows = [_Row(*row) for row in desk.db.execute(_ROWS_SQL)]
     intervals = {r.id: interval_of(r.figure, Figure(r.value, r.unit, r.qualifier))
                  for r in rows}
@@ -136,6 +138,8 @@ def _disagreeing_pairs(desk: Desk) -> list[tuple[_Row, _Row, Interval, Interval,
         if row.source.strip():
             by_source.setdefault((normalise_source(row.source), row.unit), []).append(row)
     for members in by_source.values():
+        if cancelled and cancelled():
+            break
         # claims counting different things ("soldiers", "civilians") are never compared:
         # compare within each kind, and claims of an unsaid kind with all of the source's
         kinds = [kind_key(kind_of(r.figure, r.quote)) for r in members]
@@ -187,8 +191,8 @@ def _compare_similar(members: list[_Row], texts: list[str], indexes: list[int],
 _ROWS_AT_A_TIME = 512
 
 
-def conflicts_by_claim(desk: Desk,
-                       found: list[Disagreement] | None = None) -> dict[str, str]:
+def conflicts_by_claim(desk: Desk, found: list[Disagreement] | None = None, *,
+                       cancelled: Callable[[], bool] | None = None) -> dict[str, str]:
     """For each claim in a disagreement: the figures it disagrees with, "; "-joined.
 
     Each entry reads ``nearly 300 killed (northern-herald.example)``. ``found`` reuses a
@@ -196,7 +200,7 @@ def conflicts_by_claim(desk: Desk,
     """
     entries: dict[str, list[str]] = {}
     if found is None:
-        pairs = _disagreeing_pairs(desk)
+        pairs = _disagreeing_pairs(desk, cancelled)
         outlets = _outlets(desk) if pairs else {}
         items = [(a.id, a.figure, outlets.get(a.article_id, ""), b.id, b.figure,
                   outlets.get(b.article_id, "")) for a, b, *_ in pairs]

@@ -107,7 +107,9 @@ def _write_rows(desk: Desk, out: IO[str], progress: Progress | None,
     writer.writerow(CSV_HEADER)
     total = desk.counts()[1] if progress else 0
     count = 0
-    conflicts = _figure_conflicts(desk)
+    conflicts = _figure_conflicts(desk, cancelled)
+    if cancelled and cancelled():
+        raise ExportError("The export was cancelled.")
     rows = desk.export_rows()
     while True:
         batch = [csv_cells(row) + [_neutral(conflicts.get(row[0]))]
@@ -122,11 +124,11 @@ def _write_rows(desk: Desk, out: IO[str], progress: Progress | None,
             progress(count, total, "")
 
 
-def _figure_conflicts(desk: Desk) -> dict[str, str]:
+def _figure_conflicts(desk: Desk, cancelled: Cancelled | None = None) -> dict[str, str]:
     """The ``figure_conflict`` cells: figures each claim disagrees with (desk.disagreement)."""
     from .disagreement import conflicts_by_claim
 
-    return conflicts_by_claim(desk)
+    return conflicts_by_claim(desk, cancelled=cancelled)
 
 
 def csv_text(desk: Desk) -> str:
