@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from .figures import Figure
@@ -161,6 +160,8 @@ def _compare_similar(members: list[_Row], texts: list[str], indexes: list[int],
     least :data:`SOURCE_TOPIC_THRESHOLD`), each pair once. The similarities are computed a
     block of rows at a time by rapidfuzz's ``cdist`` (C++, on every core), not query by query.
     """
+    import numpy as np  # only here: the window starts without it
+
     pool = list(pool)
     if not pool or not indexes:
         return

@@ -227,6 +227,7 @@ def bench_startup(desk_path: Path, runs: int) -> Figure:
 def bench_window(desk_path: Path, ids: dict[str, str], runs: int) -> list[Figure]:
     """The window's figures, measured in one fresh process on a copy of the desk."""
     w = run_probe("window", str(desk_path), ids["big"], str(runs))
+    w.update(run_probe("plain", str(desk_path), ids["big"], str(runs)))
     return [
         Figure(f"switch to the big article ({int(w['big_claims'])} claims), painted",
                w["switch"], w["switch_baseline"], "ms", "≤ 3×, ≤ 60 ms",

@@ -77,8 +77,6 @@ def _median(fn, runs: int) -> float:
 
 def window_figures(desk_path: str, big_id: str, runs: int) -> dict[str, float]:
     """Article switch, add claim, filter, whole-desk table and memory, each with baselines."""
-    from PySide6.QtWidgets import QPlainTextEdit
-
     from ui.app import application, create_window
 
     app = application()
@@ -108,26 +106,6 @@ def window_figures(desk_path: str, big_id: str, runs: int) -> dict[str, float]:
     for _ in range(runs):
         switch()
     figures = {"switch": statistics.median(switch.times), "big_claims": len(desk.claims(big_id))}
-
-    plain = QPlainTextEdit()
-    plain.setReadOnly(True)
-    plain.resize(window.reader.size())
-    plain.setFont(window.reader.font())
-    plain.show()
-
-    def plain_switch() -> None:
-        plain.setPlainText("")
-        app.processEvents()
-        start = time.perf_counter()
-        plain.setPlainText(big.body)
-        app.processEvents()
-        plain_switch.times.append((time.perf_counter() - start) * 1000)
-
-    plain_switch.times = []
-    for _ in range(runs):
-        plain_switch()
-    figures["switch_baseline"] = statistics.median(plain_switch.times)
-    plain.close()
 
     # 2. add one claim through the window's action: durable, table + highlights painted.
     window.show_article(big_id)
@@ -198,6 +176,36 @@ def window_figures(desk_path: str, big_id: str, runs: int) -> dict[str, float]:
     return figures
 
 
+def plain_switch(desk_path: str, big_id: str, runs: int) -> float:
+    """The baseline of the switch: ``setPlainText`` of the same text, no highlights, painted.
+
+    In a process of its own, so that its memory does not count against the window's.
+    """
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    from desk import Desk
+
+    app = QApplication([])
+    with Desk.open(desk_path, read_only=True) as desk:
+        body = desk.article(big_id).body
+    plain = QPlainTextEdit()
+    plain.setReadOnly(True)
+    from ui.reader import READER_FONT
+
+    plain.setFont(READER_FONT)  # the reader's font and about its size in a 1400×900 window
+    plain.resize(740, 580)
+    plain.show()
+    times = []
+    for _ in range(runs):
+        plain.setPlainText("")
+        app.processEvents()
+        start = time.perf_counter()
+        plain.setPlainText(body)
+        app.processEvents()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def main() -> None:
     """Dispatch on the first argument."""
     what = sys.argv[1]
@@ -205,6 +213,10 @@ def main() -> None:
         startup(sys.argv[2])
     elif what == "startup-bare":
         startup_bare()
+    elif what == "plain":
+        print(json.dumps({"switch_baseline": plain_switch(sys.argv[2], sys.argv[3],
+                                                          int(sys.argv[4]))}), flush=True)
+        os._exit(0)
     elif what == "window":
         print(json.dumps(window_figures(sys.argv[2], sys.argv[3], int(sys.argv[4]))), flush=True)
         os._exit(0)
