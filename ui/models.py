@@ -347,8 +347,7 @@ class ClaimsTableModel(QAbstractTableModel):
                 self.reload()  # desk-wide order is by article import order: read it again
                 return
             claim = self.desk.claim(claim_id)
-            keys = [_text_order(c) for c in self._claims]
-            at = bisect_left(keys, _text_order(claim))
+            at = bisect_left(self._claims, _text_order(claim), key=_text_order)
             self.beginInsertRows(Index(), at, at)
             self._claims.insert(at, claim)
             self.endInsertRows()
