@@ -154,42 +154,17 @@ def _disagreeing_pairs(desk: Desk, cancelled: Callable[[], bool] | None = None,
 
 def _compare_similar(members: list[_Row], texts: list[str], indexes: list[int],
                      pool: Iterable[int], compare: Callable[[_Row, _Row, str], None]) -> None:
-    """Compare each of ``indexes`` with the claims of ``pool`` worded much the same.
-
-    For each claim, at most :data:`SOURCE_NEIGHBOURS` of the most alike (``fuzz.ratio`` at
-    least :data:`SOURCE_TOPIC_THRESHOLD`), each pair once. The similarities are computed a
-    block of rows at a time by rapidfuzz's ``cdist`` (C++, on every core), not query by query.
-    """
-    import numpy as np  # only here: the window starts without it
-
-    pool = list(pool)
-    if not pool or not indexes:
-        return
-    pool_texts = [texts[y] for y in pool]
-    where = {y: i for i, y in enumerate(pool)}
-    done = np.zeros(len(pool), dtype=bool)  # claims already compared from their own side
-    for begin in range(0, len(indexes), _ROWS_AT_A_TIME):
-        chunk = indexes[begin:begin + _ROWS_AT_A_TIME]
-        scores = process.cdist([texts[x] for x in chunk], pool_texts, scorer=fuzz.ratio,
-                               score_cutoff=SOURCE_TOPIC_THRESHOLD, dtype=np.uint8, workers=-1)
-        for row, x in enumerate(chunk):
-            if x in where:
-                done[where[x]] = True
-            line = np.where(done, 0, scores[row])
-            candidates = np.flatnonzero(line)  # below the cutoff scores 0
-            if not len(candidates):
-                continue
-            best = candidates[np.argsort(-line[candidates].astype(np.int16),
-                                         kind="stable")[:SOURCE_NEIGHBOURS]]
-            a = members[x]
-            for i in best:
-                b = members[pool[i]]
-                if a.article_id != b.article_id:
-                    compare(a, b, "source")
-
-
-#: Rows of the similarity matrix computed at once (a few MB at most).
-_ROWS_AT_A_TIME = 512
+    """Compare each of ``indexes`` with the claims of ``pool`` worded much the same."""
+    choices = {y: texts[y] for y in pool}
+    for x in indexes:
+        choices.pop(x, None)  # (each pair once when the pool is the same list)
+        a = members[x]
+        for _, _, y in process.extract(texts[x], choices, scorer=fuzz.ratio,
+                                       limit=SOURCE_NEIGHBOURS,
+                                       score_cutoff=SOURCE_TOPIC_THRESHOLD):
+            b = members[y]
+            if a.article_id != b.article_id:
+                compare(a, b, "source")
 
 
 def conflicts_by_claim(desk: Desk, found: list[Disagreement] | None = None, *,
