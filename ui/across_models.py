@@ -7,15 +7,25 @@ disagreement's message) over the claims it is made of. :data:`CLAIM_ID` gives a 
 
 from __future__ import annotations
 
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QFont
 
 from desk import Claim
-from desk.across import ClaimChange, ClaimGroup, Disagreement
+
+if TYPE_CHECKING:
+    from desk.across import ClaimChange, ClaimGroup, Disagreement
 
 Index = QModelIndex
+
+def core() -> ModuleType:
+    """desk.across, loaded on first use so that the window starts quickly."""
+    from desk import across
+
+    return across
+
 CLAIM_ID = Qt.ItemDataRole.UserRole + 1
 GROUP_ID = Qt.ItemDataRole.UserRole + 2
 _TOP = 0xFFFFFFFF  # internalId of a top-level row

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from desk import Change, DeskError
-from desk import across
 
 from .across_models import CLAIM_ID, DisagreementsModel, GroupsModel
+from .across_models import core as _across
 from .commands import push
 from .group_commands import MergeGroupsCommand, SplitGroupCommand
 from .workers import start_job
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .window import MainWindow
+
 
 ACROSS = "Ctrl+Shift+G"
 DISAGREEMENTS = "Ctrl+Shift+F"
@@ -188,8 +189,8 @@ class AcrossView(QDialog):
         if self.window_.desk_closed:
             return
         try:
-            found = across.groups(self.desk)
-            conflicts = across.disagreements(self.desk)
+            found = _across().groups(self.desk)
+            conflicts = _across().disagreements(self.desk)
         except DeskError as exc:
             self.window_.report(str(exc))
             return
@@ -243,7 +244,7 @@ class AcrossView(QDialog):
         if group is None:
             self.status.setText("Choose a group to confirm.")
             return
-        self._edit(lambda: across.confirm_group(self.desk, group.id), group.id)
+        self._edit(lambda: _across().confirm_group(self.desk, group.id), group.id)
 
     def split(self) -> None:
         """Move the selected claims of one group into a group of their own."""
@@ -281,7 +282,7 @@ class AcrossView(QDialog):
 
 def _regroup(desk: Any, progress: Any, cancelled: Any) -> int:
     """Worker-thread work: regroup on the worker's own desk connection."""
-    return len(across.refresh_groups(desk, progress, cancelled))
+    return len(_across().refresh_groups(desk, progress, cancelled))
 
 
 def install(window: MainWindow, menu: QMenu) -> None:

@@ -9,8 +9,8 @@ Confirming a group has no inverse in the desk and is not put on the undo stack.
 from __future__ import annotations
 
 from desk import Desk
-from desk import across
 
+from .across_models import core as _across
 from .commands import DeskCommand, ErrorReporter
 
 
@@ -25,12 +25,12 @@ class SplitGroupCommand(DeskCommand):
 
     def do(self) -> None:
         """Split the claims off (into a fresh group each time)."""
-        self.new_id = across.split_group(self.desk, self.group_id, self.claim_ids)
+        self.new_id = _across().split_group(self.desk, self.group_id, self.claim_ids)
 
     def undo_change(self) -> None:
         """Join the split-off claims to their group again."""
         assert self.new_id is not None
-        across.merge_groups(self.desk, [self.group_id, self.new_id])
+        _across().merge_groups(self.desk, [self.group_id, self.new_id])
 
 
 class MergeGroupsCommand(DeskCommand):
@@ -40,14 +40,14 @@ class MergeGroupsCommand(DeskCommand):
         super().__init__(desk, "Merge Groups", report)
         self.group_ids = list(group_ids)
         #: The claims each joined group brought (their group ids change on undo).
-        self.parts = [[c.id for c in across.group(desk, gid).claims] for gid in group_ids[1:]]
+        self.parts = [[c.id for c in _across().group(desk, gid).claims] for gid in group_ids[1:]]
         self.part_ids = list(group_ids[1:])
 
     def do(self) -> None:
         """Join the groups into the first one."""
-        across.merge_groups(self.desk, [self.group_ids[0], *self.part_ids])
+        _across().merge_groups(self.desk, [self.group_ids[0], *self.part_ids])
 
     def undo_change(self) -> None:
         """Split every joined group's claims off again, each into a group of its own."""
-        self.part_ids = [across.split_group(self.desk, self.group_ids[0], part)
+        self.part_ids = [_across().split_group(self.desk, self.group_ids[0], part)
                          for part in self.parts]

@@ -23,16 +23,18 @@ from PySide6.QtWidgets import (
 )
 
 from desk import DeskError
-from desk import across
 
 from . import status as status_look
 from .across_models import CLAIM_ID, ChangesModel
+from .across_models import core as _across
 from .across_view import CloseWith
 from .offsets import OffsetMap
 from .reader import READER_FONT
 
 if TYPE_CHECKING:
+    from desk import across
     from .window import MainWindow
+
 
 NEXT_CHANGE = "F8"
 PREVIOUS_CHANGE = "Shift+F8"
@@ -102,7 +104,7 @@ class RevisionsView(QDialog):
         self.window_ = window
         self.desk = window.desk
         self.article_id = article_id
-        self.texts = across.revisions(self.desk, article_id)
+        self.texts = _across().revisions(self.desk, article_id)
         self.diff: across.RevisionDiff | None = None
         self.setObjectName("revisionsView")
         self.setWindowTitle(f"Revisions — {self.texts[-1].title}")
@@ -157,8 +159,8 @@ class RevisionsView(QDialog):
         """Diff the chosen earlier text with the current one and mark the changes."""
         revision_id = self.choice.currentData()
         try:
-            self.diff = across.revision_diff(self.desk, self.article_id, revision_id)
-            changes = across.changes(self.desk, self.article_id, revision_id=revision_id)
+            self.diff = _across().revision_diff(self.desk, self.article_id, revision_id)
+            changes = _across().changes(self.desk, self.article_id, revision_id=revision_id)
         except DeskError as exc:
             self.window_.report(str(exc))
             return
@@ -225,7 +227,7 @@ def install(window: MainWindow, menu: QMenu) -> QAction:
         if not window.article_id:
             window.statusBar().showMessage("Open an article first.", 4000)
             return
-        if len(across.revisions(window.desk, window.article_id)) < 2:
+        if len(_across().revisions(window.desk, window.article_id)) < 2:
             window.statusBar().showMessage(
                 "This article has only one text: it was never updated.", 5000)
             return

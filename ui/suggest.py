@@ -11,6 +11,7 @@ and dismiss are undoable commands.
 from __future__ import annotations
 
 import html
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -18,15 +19,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QMenuBar, QSizePolicy, QToolButton
 
 from desk import Change, Claim, Desk
-from desk.finder import Suggestion, suggest
-from desk.suggestions import (
-    accept_suggestion, dismiss_suggestion, suggestions_for_article, undismiss_suggestion,
-)
 
 from .commands import DeskCommand, ErrorReporter
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from desk.finder import Suggestion
 
     from .window import MainWindow
 
@@ -35,6 +34,13 @@ NEXT_SUGGESTION = "F8"
 PREVIOUS_SUGGESTION = "Shift+F8"
 ACCEPT_SUGGESTION = "Ctrl+Shift+Return"
 DISMISS_SUGGESTION = "Ctrl+Shift+Backspace"
+
+def _core() -> ModuleType:
+    """desk.suggestions (and the finder), loaded on first use so that start-up stays quick."""
+    from desk import suggestions
+
+    return suggestions
+
 
 #: Finder threads still running (a QThread must outlive its run, even if its window closes).
 _RUNNING: set[QThread] = set()
@@ -52,6 +58,8 @@ class FinderJob(QThread):
     def run(self) -> None:
         """On the worker thread: the finder needs only the text."""
         try:
+            from desk.finder import suggest
+
             result = suggest(self.body)
         except Exception:  # a finder bug must not kill the window: no suggestions then
             result = []
@@ -69,7 +77,7 @@ class AcceptSuggestionCommand(DeskCommand):
     def do(self) -> None:
         """Create the claim the first time, restore it afterwards."""
         if self.claim is None:
-            self.claim = accept_suggestion(self.desk, self.suggestion)
+            self.claim = _core().accept_suggestion(self.desk, self.suggestion)
         else:
             self.desk.restore_claim(self.claim.id)
 
@@ -89,12 +97,12 @@ class DismissSuggestionCommand(DeskCommand):
 
     def do(self) -> None:
         """Store the dismissal."""
-        dismiss_suggestion(self.desk, self.suggestion)
+        _core().dismiss_suggestion(self.desk, self.suggestion)
         self.after()
 
     def undo_change(self) -> None:
         """Forget the dismissal."""
-        undismiss_suggestion(self.desk, self.suggestion)
+        _core().undismiss_suggestion(self.desk, self.suggestion)
         self.after()
 
 
@@ -259,7 +267,7 @@ class Suggester(QObject):
         if self.found is None or self.article_id is None:
             return
         old = self.items[self.current] if 0 <= self.current < len(self.items) else None
-        items = suggestions_for_article(self.desk, self.article_id, found=self.found)
+        items = _core().suggestions_for_article(self.desk, self.article_id, found=self.found)
         at = -1
         if items:
             at = 0
