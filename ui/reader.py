@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import accumulate
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -78,7 +79,11 @@ class ClaimHighlighter(QSyntaxHighlighter):
         ``units`` is the text's offset map when the caller already has one.
         """
         units = units or OffsetMap(text)
-        separators = [m.start() for m in _BLOCK_SEPARATOR.finditer(text)]
+        if "\u2029" in text:
+            separators = [m.start() for m in _BLOCK_SEPARATOR.finditer(text)]
+        else:  # the usual case: splitting at "\n" is several times quicker than a regex
+            ends = accumulate(len(line) + 1 for line in text.split("\n"))
+            separators = [end - 1 for end in ends][:-1]
         if units.utf16_length != len(text):  # astral characters: shift to UTF-16 units
             separators = [units.to_utf16(cp) for cp in separators]
         self._separators = separators
