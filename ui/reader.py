@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
