@@ -243,7 +243,9 @@ class _Merge:
             self.other_body[theirs["id"]] = theirs["body"]
             self.other_sha[theirs["id"]] = sha
             if target is None:
-                self.db["articles"].insert(theirs)
+                # plain SQL: sqlite-utils' insert() looks at the schema again for every row
+                self.db.execute(f"INSERT INTO articles ({', '.join(theirs)}) VALUES "
+                                f"({', '.join('?' * len(theirs))})", list(theirs.values()))
                 self.summary.articles_added += 1
                 target = theirs["id"]
                 mine[target] = {"sha": sha, "updated_at": theirs["updated_at"]}
