@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
     QVBoxLayout, QWidget,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from desk import Change, Claim, Desk, DeskError
 
 from .commands import DeskCommand, ErrorReporter
+from .models import RowsTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("State", "Quote", "Source", "Article")
@@ -27,8 +28,10 @@ ANCHOR_COLUMNS = ("start_char", "end_char", "quote", "prefix", "suffix", "anchor
                   "previous_quote")
 
 
-class AttentionModel(QAbstractTableModel):
+class AttentionModel(RowsTableModel):
     """Rows: ``desk.needs_attention()`` — live fuzzy or orphaned claims of the whole desk."""
+
+    HEADERS = COLUMNS
 
     def __init__(self, desk: Desk, parent: Any = None) -> None:
         super().__init__(parent)
@@ -44,20 +47,9 @@ class AttentionModel(QAbstractTableModel):
         self.titles = self.desk.article_titles() if self.claims else {}
         self.endResetModel()
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        """One row per claim."""
-        return 0 if parent.isValid() else len(self.claims)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        """State, quote, source, article."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def items(self) -> list[Any]:
+        """One per fuzzy or orphaned claim."""
+        return self.claims
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """The claim's state, quote (the old one for a moved claim), source, article."""

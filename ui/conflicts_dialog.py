@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
     QPushButton, QTableView, QVBoxLayout, QWidget,
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 
 from desk import Desk, DeskError
 from desk.conflicts import MergeConflict, list_conflicts, resolve_conflict
+
+from .models import RowsTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Claim", "Field", "Kept", "Overruled", "Kept (by)", "Overruled (by, from)")
@@ -29,8 +31,10 @@ def _value(field: str, value: str | None) -> str:
     return " ".join((value or "").split()) or "(empty)"
 
 
-class ConflictsModel(QAbstractTableModel):
+class ConflictsModel(RowsTableModel):
     """Rows: the desk's unreviewed merge conflicts, newest first."""
+
+    HEADERS = COLUMNS
 
     def __init__(self, desk: Desk, parent: Any = None) -> None:
         super().__init__(parent)
@@ -52,20 +56,9 @@ class ConflictsModel(QAbstractTableModel):
                     self.quotes[conflict.claim_id] = conflict.claim_id
         self.endResetModel()
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        """One row per conflict."""
-        return 0 if parent.isValid() else len(self.conflicts)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        """See :data:`COLUMNS`."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def items(self) -> list[Any]:
+        """One per unreviewed conflict."""
+        return self.conflicts
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """The cells; tooltips carry the full values and the edit times."""

@@ -27,6 +27,32 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 4
 Index = QModelIndex
 
 
+class RowsTableModel(QAbstractTableModel):
+    """A flat table: one row per item of :meth:`items`, the column titles in :attr:`HEADERS`."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def items(self) -> list[Any]:
+        """The rows' items (subclasses say which list)."""
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008 - Qt's API
+        """One row per item (a flat model: none under a valid parent)."""
+        return 0 if parent.isValid() else len(self.items())
+
+    def columnCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008
+        """One column per title of :attr:`HEADERS`."""
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """The column titles."""
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return self.HEADERS[section]
+        return None
+
+
 def display_date(summary: ArticleSummary) -> str:
     """The article's date as people read it ("12 Mar 2024"), or its import date."""
     raw = summary.published_at or summary.imported_at
