@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from desk import Desk
 from ui.models import COUNT_ROLE, ID_ROLE, ArticleListModel, ClaimsTableModel
 
@@ -82,3 +84,38 @@ def test_claims_table_follows_changes_row_by_row(qtbot, seeded_desk: Desk) -> No
     other = next(a for a in seeded_desk.articles() if "Wildfire" in a.title)
     seeded_desk.add_claim(other.id, 0, 8)  # another article: not shown
     assert model.rowCount() == 1
+
+
+def test_attention_and_conflict_models_pass_qtmodeltester(qtmodeltester, seeded_desk: Desk,
+                                                           tmp_path) -> None:
+    import shutil
+
+    from desk import ArticleDraft
+    from desk.merge import merge_desks
+    from ui.attention import AttentionModel
+    from ui.conflicts_dialog import ConflictsModel
+
+    article = next(a for a in seeded_desk.articles() if "Ukraine" in a.title)
+    sentence = "Russia finally confirmed military casualties on Wednesday"
+    start = article.body.index(sentence)
+    lost = seeded_desk.add_claim(article.id, start, start + len(sentence))
+    kept = seeded_desk.add_claim(article.id, 0, 6)
+    seeded_desk.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = tmp_path / "laptop.desk"
+    shutil.copy(seeded_desk.path, copy)
+    with Desk.open(copy, editor="laptop") as laptop:
+        laptop.update_claim(kept.id, note="from the field")
+    seeded_desk.update_claim(kept.id, note="from the office")
+    merge_desks(seeded_desk, [copy], backup=False)
+    seeded_desk.update_article(ArticleDraft(
+        title=article.title, body=article.body.replace(article.body[start:start + 200], ""),
+        source_file=article.source_file, url=article.url))
+
+    attention = AttentionModel(seeded_desk)
+    assert attention.rowCount() == 1 and attention.index(0, 0).data(
+        Qt.ItemDataRole.UserRole) == lost.id
+    qtmodeltester.check(attention, force_py=True)
+    conflicts = ConflictsModel(seeded_desk)
+    assert conflicts.rowCount() == 1 and conflicts.headerData(
+        1, Qt.Orientation.Horizontal) == "Field"
+    qtmodeltester.check(conflicts, force_py=True)
