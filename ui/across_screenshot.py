@@ -44,11 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
 
     from desk import Desk
 
     from .app import application, create_window
+    from .screenshot import save_grab
 
     home = Path(tempfile.mkdtemp(prefix="claims-desk-shot-"))
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
@@ -70,12 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     view.resize(width, height)
     tree = view.disagreements_view
     tree.setCurrentIndex(tree.model().index(0, 0))
-    for _ in range(10):
-        QApplication.processEvents()
-    ok = view.grab().save(str(args.output))
-    window.close()
-    print(f"saved {args.output}" if ok else f"could not write {args.output}")
-    return 0 if ok else 1
+    return save_grab(view, window, args.output)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 #: (phrase in the vaccine article, fields) — the claims shown in the screenshot.
 CLAIMS: tuple[tuple[str, dict[str, object]], ...] = (
@@ -43,7 +44,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QColor, QPalette
-    from PySide6.QtWidgets import QApplication
 
     from .app import application, create_window
 
@@ -84,11 +84,19 @@ def main(argv: list[str] | None = None) -> int:
     window.article_pane.choose(article.id)
     window.select_claim(ids[SELECTED], scroll=False)
     window.reader.verticalScrollBar().setValue(0)
+    return save_grab(window, window, args.output)
+
+
+def save_grab(widget: Any, window: Any, output: Path) -> int:
+    """Let Qt finish painting, save ``widget.grab()`` to ``output``, close ``window``;
+    the exit status."""
+    from PySide6.QtWidgets import QApplication
+
     for _ in range(10):
         QApplication.processEvents()
-    ok = window.grab().save(str(args.output))
+    ok = widget.grab().save(str(output))
     window.close()
-    print(f"saved {args.output}" if ok else f"could not write {args.output}")
+    print(f"saved {output}" if ok else f"could not write {output}")
     return 0 if ok else 1
 
 
