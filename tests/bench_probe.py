@@ -80,17 +80,9 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _median(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def window_figures(desk_path: str, big_id: str, runs: int) -> dict[str, float]:
     """Article switch, add claim, filter, whole-desk table and memory, each with baselines."""
+    from tests.bench import median_time
     from ui.app import application, create_window
 
     app = application()
@@ -147,7 +139,7 @@ def window_figures(desk_path: str, big_id: str, runs: int) -> dict[str, float]:
                     "VALUES (?, ?, 0, 10, ?)", [str(uuid.uuid4()), big_id, body[:10]])
         raw.execute("COMMIT")
 
-    figures["add_claim_baseline"] = _median(raw_insert, runs)
+    figures["add_claim_baseline"] = median_time(raw_insert, runs)
 
     # 3. filter the article list by a word, until painted.
     pane = window.article_pane
@@ -168,7 +160,7 @@ def window_figures(desk_path: str, big_id: str, runs: int) -> dict[str, float]:
         ui_filter(words[run % len(words)])
         filter_times.append((time.perf_counter() - start) * 1000)
     figures["filter"] = statistics.median(filter_times)
-    figures["filter_baseline"] = _median(lambda: raw.execute(
+    figures["filter_baseline"] = median_time(lambda: raw.execute(
         "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
         [fts_query(words[0])]).fetchall(), runs)
     ui_filter("")

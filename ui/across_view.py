@@ -117,13 +117,20 @@ class AcrossView(QDialog):
         self._unsubscribe()
         self.close()
 
-    def _groups_tab(self) -> QWidget:
+    @staticmethod
+    def _tab(hint: str, view: QWidget) -> tuple[QWidget, QVBoxLayout]:
+        """A tab page: a line of help above its view."""
         tab = QWidget()
         box = QVBoxLayout(tab)
         box.setContentsMargins(6, 8, 6, 6)
-        box.addWidget(QLabel("The same claim in several articles. Choose a claim to read it; "
-                             "select claims to split them off, or groups to merge them."))
-        box.addWidget(self.groups_view, 1)
+        box.addWidget(QLabel(hint))
+        box.addWidget(view, 1)
+        return tab, box
+
+    def _groups_tab(self) -> QWidget:
+        tab, box = self._tab("The same claim in several articles. Choose a claim to read it; "
+                             "select claims to split them off, or groups to merge them.",
+                             self.groups_view)
         row = QHBoxLayout()
         for name, text, slot in (("regroupButton", "&Regroup", self.refresh),
                                  ("confirmButton", "&Confirm Group", self.confirm),
@@ -142,13 +149,8 @@ class AcrossView(QDialog):
         return tab
 
     def _disagreements_tab(self) -> QWidget:
-        tab = QWidget()
-        box = QVBoxLayout(tab)
-        box.setContentsMargins(6, 8, 6, 6)
-        box.addWidget(QLabel("Figures that cannot both be true, beyond their qualifiers. "
-                             "Choose one to read its claims."))
-        box.addWidget(self.disagreements_view, 1)
-        return tab
+        return self._tab("Figures that cannot both be true, beyond their qualifiers. "
+                         "Choose one to read its claims.", self.disagreements_view)[0]
 
     # -- loading --------------------------------------------------------------------------
 

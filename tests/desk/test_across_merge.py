@@ -14,12 +14,18 @@ def _groups(desk: Desk) -> set[frozenset[str]]:
     return {frozenset(c.id for c in g.claims) for g in across.groups(desk, min_articles=1)}
 
 
-def test_editor_groups_travel_in_a_merge(tmp_path: Path) -> None:
+def _two_laptops(tmp_path: Path) -> tuple[Path, Path]:
+    """Ana's grouped desk and Ben's copy of it."""
     ana, ben = tmp_path / "ana.desk", tmp_path / "ben.desk"
     with Desk.open(ana, editor="ana") as desk:
         fill(desk)
         across.refresh_groups(desk)
     shutil.copyfile(ana, ben)
+    return ana, ben
+
+
+def test_editor_groups_travel_in_a_merge(tmp_path: Path) -> None:
+    ana, ben = _two_laptops(tmp_path)
     with Desk.open(ben, editor="ben") as desk:
         harlow = across.group_of(desk, claim_in(desk, "a01").id)
         radio = claim_in(desk, "a04").id
@@ -40,11 +46,7 @@ def test_editor_groups_travel_in_a_merge(tmp_path: Path) -> None:
 
 
 def test_a_newer_local_decision_is_kept(tmp_path: Path) -> None:
-    ana, ben = tmp_path / "ana.desk", tmp_path / "ben.desk"
-    with Desk.open(ana, editor="ana") as desk:
-        fill(desk)
-        across.refresh_groups(desk)
-    shutil.copyfile(ana, ben)
+    ana, ben = _two_laptops(tmp_path)
     with Desk.open(ben, editor="ben") as desk:
         floods = across.group_of(desk, claim_in(desk, "a05").id)
         across.split_group(desk, floods.id, [claim_in(desk, "a07").id])
