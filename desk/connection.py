@@ -65,8 +65,8 @@ def identify(path: Path) -> int:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise NotADeskError(f"{name} is damaged or not a desk ({exc}).") from exc
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise NotADeskError(f"{name} is damaged or not a desk ({readable(exc)}).") from exc
     if app_id != APPLICATION_ID or not {"articles", "claims"} <= tables:
         raise NotADeskError(
             f"{name} is not a Claims Desk file: it is another application's SQLite database."
@@ -109,13 +109,32 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     uri = path.resolve().as_uri()
     try:
         conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        _probe(conn)
         return conn
     except sqlite3.OperationalError:
         # A WAL desk in a read-only folder cannot get its -shm file: read it as immutable.
         conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        _probe(conn)
         return conn
+
+
+def _probe(conn: sqlite3.Connection) -> None:
+    """Read the schema once; a damaged one raises :class:`sqlite3.DatabaseError`."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except UnicodeDecodeError as exc:
+        conn.close()
+        raise sqlite3.DatabaseError(readable(exc)) from exc
+
+
+def readable(exc: BaseException) -> str:
+    """An SQLite error for people. A damaged schema can make SQLite quote bytes that are not
+    UTF-8 in its message, which Python's sqlite3 then fails to decode."""
+    if isinstance(exc, UnicodeDecodeError) and isinstance(exc.object, bytes):
+        text = exc.object.decode("utf-8", "replace")
+    else:
+        text = str(exc)
+    return " ".join(text.split())
 
 
 def connect_read_write(path: Path) -> sqlite3.Connection:

@@ -82,8 +82,21 @@ def _newer_version(path: Path) -> None:
     conn.close()
 
 
+def _schema_quoting_bytes_that_are_not_utf8(path: Path) -> None:
+    """Damage SQLite reports with a message quoting raw bytes (seen with a stale -wal file
+    left beside a copied desk), which Python's sqlite3 cannot decode."""
+    Desk.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET name = CAST(X'0a8a9a22' AS TEXT), "
+                 "sql = 'CREATE TABLE broken(' WHERE name = 'tags'")
+    conn.commit()
+    conn.close()
+
+
 @pytest.mark.parametrize(("make", "words"), [
     (_random_bytes, "not an SQLite database"),
+    (_schema_quoting_bytes_that_are_not_utf8, "damaged"),
     (_truncated, "truncated"),
     (_other_application, "another application"),
     (_newer_version, "newer version"),
