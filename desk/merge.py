@@ -32,12 +32,13 @@ from typing import TYPE_CHECKING, Any
 
 from .clock import now_iso
 from .errors import DeskError, ReadOnlyDeskError
+from .merge_bulk import insert_articles, insert_claims, roomy_cache
 from .merge_io import (
     CLAIM_INDEX, TIMESTAMP, check_row, load_claims, load_edits, load_tags, parse_edits,
-    parse_tags, signature, trigger_set_aside,
+    parse_tags, signature,
 )
 from .merge_rules import ANCHOR_COLUMNS, Conflict, edit_of, merge_claim
-from .model import CLAIM_COLUMNS, Change
+from .model import ARTICLE_COLUMNS, CLAIM_COLUMNS, Change
 from .reanchor import Reanchorer
 from .safe_open import open_foreign
 
@@ -129,7 +130,7 @@ def merge_desks(desk: Desk, paths: Iterable[str | Path], *, progress: Progress |
         total = len(connections) * 3
         touched: dict[str, Any] = {}
         updated_articles: set[str] = set()
-        with desk.db.atomic():
+        with roomy_cache(desk.db.conn), desk.db.atomic():
             for index, (path, conn) in enumerate(connections):
                 step = _Merge(desk, conn, path.name, summary, touched, updated_articles,
                               cancelled)
@@ -212,6 +213,7 @@ class _Merge:
         self.replaced: dict[str, str] = {}         # desk article id -> its text before
         self.claim_ids: set[str] = set()
         self.cancelled = cancelled
+        self._new_articles: list[dict[str, Any]] = []  # added, not yet written
 
     # -- articles ------------------------------------------------------------------------
 
@@ -243,9 +245,7 @@ class _Merge:
             self.other_body[theirs["id"]] = theirs["body"]
             self.other_sha[theirs["id"]] = sha
             if target is None:
-                # plain SQL: sqlite-utils' insert() looks at the schema again for every row
-                self.db.execute(f"INSERT INTO articles ({', '.join(theirs)}) VALUES "
-                                f"({', '.join('?' * len(theirs))})", list(theirs.values()))
+                self._new_articles.append(theirs)  # written in bulk (_write_new_articles)
                 self.summary.articles_added += 1
                 target = theirs["id"]
                 mine[target] = {"sha": sha, "updated_at": theirs["updated_at"]}
@@ -268,10 +268,18 @@ class _Merge:
             for rev in their_revs.get(theirs["id"], []):
                 self._keep_revision(target, rev, revisions, mine[target]["sha"])
             self.article_map[theirs["id"]] = target
+        self._write_new_articles()
         self.final_sha = {k: v["sha"] for k, v in mine.items()}
+
+    def _write_new_articles(self) -> None:
+        """Write the articles added so far, in bulk (before anything that refers to them)."""
+        rows = [[article[c] for c in ARTICLE_COLUMNS] for article in self._new_articles]
+        self._new_articles.clear()
+        insert_articles(self.db.conn, rows)
 
     def _replace_text(self, article_id: str, theirs: dict[str, Any],
                       revisions: dict[str, set[str]]) -> None:
+        self._write_new_articles()
         columns = ("title", "body", "body_sha256", "source_file", "updated_at")
         current = dict(zip(columns, self.db.execute(
             f"SELECT {', '.join(columns)} FROM articles WHERE id = ?", [article_id]).fetchone()))
@@ -288,6 +296,7 @@ class _Merge:
         sha = text["body_sha256"]
         if sha == current_sha or sha in revisions.get(article_id, set()):
             return
+        self._write_new_articles()
         self.db["article_revisions"].insert({
             "article_id": article_id, "title": text["title"], "body": text["body"],
             "body_sha256": sha, "source_file": text["source_file"],
@@ -440,14 +449,9 @@ class _Merge:
                edit_rows: list[tuple[Any, ...]], tag_rows: list[tuple[Any, ...]],
                conflicts: list[Conflict]) -> None:
         conn = self.db.conn
-        if inserts:
-            # Every anchor was checked against the article text (_fits/_reanchor), so the
-            # per-row trigger that checks it again is set aside for the bulk insert.
-            with trigger_set_aside(conn, "claims_span_insert"):
-                conn.executemany(
-                    f"INSERT INTO claims ({', '.join(CLAIM_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(CLAIM_COLUMNS))})",
-                    sorted([row[c] for c in CLAIM_COLUMNS] for row in inserts))
+        # Every anchor was checked against the article text (_fits/_reanchor) and every
+        # status by check_row, so the per-row triggers that check them again are set aside.
+        insert_claims(conn, sorted([row[c] for c in CLAIM_COLUMNS] for row in inserts))
         # Rows whose anchor did not move are updated without touching the anchor columns
         # (so that the anchor-checking trigger does not run for them).
         moved: list[dict[str, Any]] = []

@@ -25,22 +25,27 @@ TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\Z")
 
 
 @contextmanager
-def trigger_set_aside(conn: sqlite3.Connection, name: str) -> Iterator[None]:
-    """Drop a trigger and create it again from its own SQL, inside the open transaction
-    (so that a failure or a crash leaves it in place)."""
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                       [name]).fetchone()
-    if row is None or not conn.in_transaction:
-        yield
-        return
-    conn.execute(f'DROP TRIGGER "{name}"')
+def trigger_set_aside(conn: sqlite3.Connection, *names: str) -> Iterator[set[str]]:
+    """Drop triggers and create them again from their own SQL, inside the open transaction
+    (so that a failure or a crash leaves them in place). Yields the names set aside (none
+    outside a transaction, and none that the desk does not have)."""
+    saved: dict[str, str] = {}
+    if conn.in_transaction:
+        for name in names:
+            row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                               [name]).fetchone()
+            if row is not None:
+                conn.execute(f'DROP TRIGGER "{name}"')
+                saved[name] = row[0]
     try:
-        yield
+        yield set(saved)
     except BaseException:
-        with suppress(sqlite3.Error):  # the rollback that follows restores it anyway
-            conn.execute(row[0])
+        for sql in saved.values():
+            with suppress(sqlite3.Error):  # the rollback that follows restores it anyway
+                conn.execute(sql)
         raise
-    conn.execute(row[0])
+    for sql in saved.values():
+        conn.execute(sql)
 
 
 def check_row(name: str, row: tuple[Any, ...]) -> None:
