@@ -25,8 +25,9 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,8 +35,8 @@ from .clock import now_iso
 from .errors import DeskError, ReadOnlyDeskError
 from .merge_bulk import insert_articles, insert_claims, roomy_cache
 from .merge_io import (
-    CLAIM_INDEX, TIMESTAMP, check_row, load_claims, load_edits, load_tags, parse_edits,
-    parse_tags, signature,
+    CLAIM_INDEX, TIMESTAMP, anchor_fits, check_edit_times, check_row, load_claims, load_edit_rows,
+    load_edits, load_tags, parse_edits, parse_tags, signature,
 )
 from .merge_rules import ANCHOR_COLUMNS, Conflict, edit_of, merge_claim
 from .model import ARTICLE_COLUMNS, CLAIM_COLUMNS, Change
@@ -47,6 +48,9 @@ if TYPE_CHECKING:
 
 #: When more than this share of the desk's claims take part, all are read at once.
 FULL_LOAD_SHARE = 0.5
+#: Claims new to the desk whose anchor fits as it is are copied in bulk, edit records and
+#: tags with them (False sends every claim through the field-by-field rules, for tests).
+COPY_NEW_CLAIMS = True
 #: The ``desk_meta`` key holding a JSON record of the last merge.
 META_LAST_MERGE = "last_merge"
 _ARTICLE_FIELDS = ("title", "body", "url", "byline", "published_at", "source_file",
@@ -306,11 +310,21 @@ class _Merge:
     # -- claims --------------------------------------------------------------------------
 
     def merge_claims(self) -> None:
-        """Add the other side's new claims and merge the shared ones field by field."""
+        """Add the other side's new claims and merge the shared ones field by field.
+
+        A claim new to the desk whose anchor fits the desk's text as it is (the usual new
+        claim) is copied whole with its edit records and tags, in bulk; every other claim
+        goes through the field-by-field rules (:mod:`desk.merge_rules`).
+        """
         theirs = load_claims(self.other)
-        their_edits = load_edits(self.other)
         their_tags = load_tags(self.other)
-        mine, my_edits, my_tags = self._load_mine(theirs)
+        my_ids = {row[0] for row in self.db.conn.execute("SELECT id FROM claims")}
+        copies, taking_part = self._sort_claims(theirs, my_ids)
+        copied = {row[0] for row in copies}
+        copied_edits = load_edit_rows(self.other, _scope(copied, len(theirs)), copied)
+        check_edit_times(self.name, copied_edits)
+        their_edits = load_edits(self.other, _scope(taking_part, len(theirs)))
+        mine, my_edits, my_tags = self._load_mine(taking_part, my_ids)
         self._known_conflicts = {Conflict(*row).key() for row in self.db.execute(
             "SELECT claim_id, field, kept_value, other_value, kept_editor, other_editor, "
             "kept_at, other_at FROM merge_conflicts")}
@@ -322,17 +336,13 @@ class _Merge:
         fresh: set[str] = set()  # claims whose anchor comes from the other side
         reanchorers: dict[tuple[str, str], Reanchorer] = {}
         now = now_iso()
-        for number, (claim_id, their_row) in enumerate(theirs.items()):
+        for row in copies:
+            self.touched.setdefault(row[0], None)
+            tag_rows.extend((row[0], n, *s) for n, s in parse_tags(their_tags.get(row[0])).items())
+        for number, (claim_id, (their_row, article_id)) in enumerate(taking_part.items()):
             if number % 5000 == 4999 and self.cancelled and self.cancelled():
                 raise MergeCancelled("The merge was cancelled; the desk is unchanged.")
             their_article = their_row[1]
-            article_id = self.article_map.get(their_article)
-            if article_id is None:
-                self.summary.problems.append(
-                    f"{self.name}: claim {claim_id} belongs to no article and was not merged.")
-                continue
-            check_row(self.name, their_row)
-            self.claim_ids.add(claim_id)
             my_row = mine.get(claim_id)
             if (my_row == their_row and article_id == their_article
                     and article_id not in self.replaced
@@ -394,15 +404,45 @@ class _Merge:
                         claim_id, signature(old, parse_tags(my_tags.get(claim_id))))
                     changed[claim_id] = {**row, **placed}
                     edit_rows.append((claim_id, "anchor", now, self.desk.editor))
-        updates = list(changed.values())
-        self._write(mine, inserts, updates, edit_rows, tag_rows, conflicts)
+        rows = sorted([tuple(row[c] for c in CLAIM_COLUMNS) for row in inserts] + copies,
+                      key=itemgetter(0))
+        if self.cancelled and self.cancelled():
+            raise MergeCancelled("The merge was cancelled; the desk is unchanged.")
+        self._write(mine, rows, list(changed.values()), sorted(copied_edits + edit_rows),
+                    tag_rows, conflicts)
 
-    def _load_mine(self, theirs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str],
-                                                          dict[str, str]]:
+    def _sort_claims(self, theirs: dict[str, tuple[Any, ...]], my_ids: set[str]) -> tuple[
+            list[tuple[Any, ...]], dict[str, tuple[tuple[Any, ...], str]]]:
+        """Check the other side's claims and sort them out: the rows to copy as they are
+        (new here, on an article whose text the desk holds, anchored soundly in it) and,
+        by id, those that take part in the field-by-field merge (with their article here)."""
+        copies: list[tuple[Any, ...]] = []
+        taking_part: dict[str, tuple[tuple[Any, ...], str]] = {}
+        for number, (claim_id, row) in enumerate(theirs.items()):
+            if number % 5000 == 4999 and self.cancelled and self.cancelled():
+                raise MergeCancelled("The merge was cancelled; the desk is unchanged.")
+            their_article = row[1]
+            article_id = self.article_map.get(their_article)
+            if article_id is None:
+                self.summary.problems.append(
+                    f"{self.name}: claim {claim_id} belongs to no article and was not merged.")
+                continue
+            check_row(self.name, row)
+            self.claim_ids.add(claim_id)
+            if (COPY_NEW_CLAIMS and claim_id not in my_ids
+                    and self.other_sha[their_article] == self.final_sha[article_id]
+                    and anchor_fits(row, self.other_body[their_article])):
+                copies.append(row if article_id == their_article
+                              else (claim_id, article_id, *row[2:]))
+            else:
+                taking_part[claim_id] = (row, article_id)
+        return copies, taking_part
+
+    def _load_mine(self, theirs: dict[str, Any], my_ids: set[str]) -> tuple[
+            dict[str, Any], dict[str, str], dict[str, str]]:
         """The desk's claims that take part: those the other file has too, and those on
         an article whose text it replaced (all claims when that is most of them)."""
         conn = self.db.conn
-        my_ids = {row[0] for row in conn.execute("SELECT id FROM claims")}
         wanted = {claim_id for claim_id in theirs if claim_id in my_ids}
         if self.replaced:
             wanted.update(row[0] for row in conn.execute(
@@ -444,14 +484,15 @@ class _Merge:
                 "prefix": placed.prefix, "suffix": placed.suffix,
                 "anchor_status": placed.status, "previous_quote": placed.previous_quote}
 
-    def _write(self, mine: dict[str, tuple[Any, ...]], inserts: list[dict[str, Any]],
+    def _write(self, mine: dict[str, tuple[Any, ...]], inserts: list[tuple[Any, ...]],
                updates: list[dict[str, Any]],
                edit_rows: list[tuple[Any, ...]], tag_rows: list[tuple[Any, ...]],
                conflicts: list[Conflict]) -> None:
         conn = self.db.conn
-        # Every anchor was checked against the article text (_fits/_reanchor) and every
-        # status by check_row, so the per-row triggers that check them again are set aside.
-        insert_claims(conn, sorted([row[c] for c in CLAIM_COLUMNS] for row in inserts))
+        # Every anchor was checked against the article text (anchor_fits/_fits/_reanchor)
+        # and every status by check_row, so the per-row triggers that check them again are
+        # set aside.
+        insert_claims(conn, inserts)
         # Rows whose anchor did not move are updated without touching the anchor columns
         # (so that the anchor-checking trigger does not run for them).
         moved: list[dict[str, Any]] = []
@@ -468,7 +509,7 @@ class _Merge:
         conn.executemany(
             "INSERT INTO claim_edits (claim_id, field, edited_at, editor) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (claim_id, field) DO UPDATE SET edited_at = excluded.edited_at, "
-            "editor = excluded.editor", sorted(edit_rows))
+            "editor = excluded.editor", edit_rows)
         names = {row[1] for row in tag_rows}
         tag_ids = dict(self.db.execute("SELECT name, id FROM tags"))
         missing = sorted(names - tag_ids.keys())
@@ -528,6 +569,12 @@ class _Merge:
 
         for step in (carry_groups, *MERGE_STEPS):
             step(context)
+
+
+def _scope(claims: Collection[str], among: int) -> str | None:
+    """The ids of ``claims`` as a JSON array to read by, or None to read everything when
+    they are most of the ``among`` claims of a file."""
+    return None if len(claims) > FULL_LOAD_SHARE * among else json.dumps(sorted(claims))
 
 
 def _columns(conflict: Conflict) -> dict[str, Any]:

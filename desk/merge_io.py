@@ -61,6 +61,25 @@ def check_row(name: str, row: tuple[Any, ...]) -> None:
                         "(offsets, times or status); the desk is unchanged.")
 
 
+def anchor_fits(row: tuple[Any, ...], body: str) -> bool:
+    """Whether a checked claim row (:func:`check_row`) is anchored soundly in ``body``."""
+    if row[CLAIM_INDEX["anchor_status"]] == "orphaned":
+        return True
+    start, end = row[CLAIM_INDEX["start_char"]], row[CLAIM_INDEX["end_char"]]
+    return 0 <= start < end <= len(body) and body[start:end] == row[CLAIM_INDEX["quote"]]
+
+
+def check_edit_times(name: str, rows: list[tuple[Any, ...]]) -> None:
+    """Refuse edit records (rows of ``claim_edits``) whose time is not a timestamp."""
+    seen: set[Any] = set()  # most records of a desk share a few times: each is matched once
+    for claim_id, _field, when, _editor in rows:
+        if when not in seen:
+            if not (isinstance(when, str) and TIMESTAMP.match(when)):
+                raise DeskError(f"{name} holds a claim ({claim_id}) with an edit time that "
+                                "is not a date; the desk is unchanged.")
+            seen.add(when)
+
+
 def signature(claim: dict[str, Any], tags: dict[str, Any]) -> tuple[Any, ...]:
     """What an editor sees of a claim: live or not, its values, anchor and live tags."""
     return (claim["deleted_at"] is None, tuple(claim[c] for c in VALUE_FIELDS + ANCHOR_COLUMNS),
@@ -86,6 +105,19 @@ def load_edits(conn: sqlite3.Connection, scope: str | None = None) -> dict[str, 
         "SELECT claim_id, json_group_array(json_array(field, edited_at, coalesce(editor, ''))) "
         f"FROM (SELECT e.* FROM {source} ORDER BY e.claim_id, e.field) GROUP BY claim_id",
         [] if scope is None else [scope]))
+
+
+def load_edit_rows(conn: sqlite3.Connection, scope: str | None,
+                   keep: set[str]) -> list[tuple[Any, ...]]:
+    """The edit records of the claims in ``keep`` as rows (claim_id, field, edited_at,
+    editor), ready to be written."""
+    if not keep:
+        return []
+    source = ("claim_edits e" if scope is None
+              else "json_each(?) j JOIN claim_edits e ON e.claim_id = j.value")
+    rows = conn.execute("SELECT e.claim_id, e.field, e.edited_at, coalesce(e.editor, '') "
+                        f"FROM {source}", [] if scope is None else [scope])
+    return [row for row in rows if row[0] in keep]
 
 
 def load_tags(conn: sqlite3.Connection, scope: str | None = None) -> dict[str, str]:
