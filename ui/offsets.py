@@ -18,8 +18,10 @@ class OffsetMap:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        #: True when the text has no astral character: both counts are the same.
+        self.identity = len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
         #: Code-point index of every astral character, ascending.
-        self._astral_cp = [m.start() for m in _ASTRAL.finditer(text)]
+        self._astral_cp = [] if self.identity else [m.start() for m in _ASTRAL.finditer(text)]
         #: UTF-16 index where each of those characters starts.
         self._astral_u16 = [cp + k for k, cp in enumerate(self._astral_cp)]
 

@@ -7,10 +7,25 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QTextBlock, QTextLayout
 from PySide6.QtWidgets import QApplication
 
 from ui import create_window
+from ui.reader import Reader
 from ui.window import MainWindow
+
+
+def painted_formats(reader: Reader, block: QTextBlock) -> list[QTextLayout.FormatRange]:
+    """The formats a block of the reader carries once it is on screen and painted.
+
+    The reader colours blocks as they are about to show, so the block is scrolled into
+    view (if it is not) and the viewport painted, as the screen would be.
+    """
+    shown = reader.blockBoundingGeometry(block).translated(reader.contentOffset())
+    if not shown.intersects(reader.viewport().rect().toRectF()):
+        reader.verticalScrollBar().setValue(block.firstLineNumber())
+    reader.viewport().repaint()
+    return block.layout().formats()
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from desk import Desk
 from desk.figures import find_figure
 from tests.conftest import SEEDS
-from tests.ui.conftest import open_article
+from tests.ui.conftest import open_article, painted_formats
 
 VACCINE_SEED = SEEDS / "vaccine-uptake-report.md"
 PHRASE = "Only 84.5% of children had received both doses"
@@ -138,7 +138,7 @@ def test_close_and_reopen_shows_the_highlight(qtbot, open_window, seeded_desk: D
     assert (span.start, span.end) == (expected.selectionStart(), expected.selectionEnd())
     # the block really carries a background format over exactly that text
     block = reader.document().findBlock(span.start)
-    ranges = [r for r in block.layout().formats() if r.format.background().style() != Qt.BrushStyle.NoBrush]
+    ranges = [r for r in painted_formats(reader, block) if r.format.background().style() != Qt.BrushStyle.NoBrush]
     covered = {(block.position() + r.start, block.position() + r.start + r.length) for r in ranges}
     assert (span.start, span.end) in covered
 

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
 from desk import Desk
+from tests.ui.conftest import painted_formats
 from ui import status as status_look
 from ui.reader import Span
 
@@ -59,7 +60,7 @@ def test_dark_palette_highlights_stay_dark_with_light_text(qtbot, open_window,
     assert window.reader.highlighter.dark
     span: Span = window.reader.highlighter.span(claim.id)
     block = window.reader.document().findBlock(span.start)
-    backgrounds = [r.format.background().color() for r in block.layout().formats()]
+    backgrounds = [r.format.background().color() for r in painted_formats(window.reader, block)]
     assert backgrounds and all(c.lightnessF() < 0.5 for c in backgrounds)
 
 
@@ -88,6 +89,47 @@ def test_highlights_land_in_the_right_blocks_with_paragraph_separators(open_wind
     for claim in window.desk.claims(article_id):
         expected = reader.document().find(claim.quote)
         block = expected.block()
-        formats = [(block.position() + r.start, r.length) for r in block.layout().formats()
+        formats = [(block.position() + r.start, r.length) for r in painted_formats(reader, block)
                    if r.format.background().style() != Qt.BrushStyle.NoBrush]
         assert formats == [(expected.selectionStart(), len(claim.quote))], claim.quote
+
+
+def _background_ranges(block) -> list[tuple[int, int]]:
+    return [(r.start, r.length) for r in block.layout().formats()
+            if r.format.background().style() != Qt.BrushStyle.NoBrush]
+
+
+def test_a_long_article_is_coloured_as_it_scrolls_into_view(qtbot, open_window,
+                                                             desk_path: Path) -> None:
+    """Only the blocks on screen are coloured when an article shows; the rest on scrolling."""
+    from desk import ArticleDraft
+
+    paragraphs = [f"Paragraph {n}: officials said {n * 7} homes were damaged." for n in range(3000)]
+    body = "A long report\n" + "\n".join(paragraphs)
+    with Desk.open(desk_path) as desk:
+        article_id = desk.add_article(ArticleDraft("A long report", body, "long.txt")).article_id
+        for n in (1, 2, 2990, 2999):
+            phrase = f"{n * 7} homes"
+            start = body.index(f"Paragraph {n}:") + len(f"Paragraph {n}: officials said ")
+            assert body[start:start + len(phrase)] == phrase
+            desk.add_claim(article_id, start, start + len(phrase), status="verified")
+    window = open_window(desk_path)
+    window.show_article(article_id)
+    reader, doc = window.reader, window.reader.document()
+    # the headline's larger font is set at once: the layout must measure it before painting
+    assert doc.firstBlock().layout().formats()[0].format.fontWeight() == 700
+    reader.viewport().repaint()
+    top, bottom = doc.findBlockByNumber(2), doc.findBlockByNumber(3000)
+    assert _background_ranges(top) == [(len("Paragraph 1: officials said "), len("7 homes"))]
+    assert _background_ranges(bottom) == []  # far below the fold: not coloured yet
+    assert reader.format_visible_blocks() == 0  # nothing on screen is stale
+    reader.verticalScrollBar().setValue(reader.verticalScrollBar().maximum())
+    reader.viewport().repaint()
+    assert _background_ranges(bottom) == [(len("Paragraph 2999: officials said "),
+                                           len("20993 homes"))]
+    # a claim deleted off screen leaves no stale colour once its block shows again
+    claim = next(c for c in window.desk.claims(article_id) if c.quote == "7 homes")
+    window.desk.delete_claim(claim.id)
+    reader.verticalScrollBar().setValue(0)
+    reader.viewport().repaint()
+    assert _background_ranges(top) == []

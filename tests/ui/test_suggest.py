@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat
 
 from desk import Desk
-from tests.ui.conftest import open_article
+from tests.ui.conftest import open_article, painted_formats
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 TOLL = "249 civilians had been killed"
@@ -29,7 +29,7 @@ def underline_at(window, position: int) -> QTextCharFormat.UnderlineStyle | None
     """The underline the highlighter drew at a UTF-16 position of the reader's document."""
     block = window.reader.document().findBlock(position)
     offset = position - block.position()
-    for fmt_range in block.layout().formats():
+    for fmt_range in painted_formats(window.reader, block):
         if fmt_range.start <= offset < fmt_range.start + fmt_range.length:
             return fmt_range.format.underlineStyle()
     return None
