@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import NamedTuple
 
 #: The review statuses a claim can have, in the order the window offers them.
 STATUSES: tuple[str, ...] = (
@@ -73,6 +74,17 @@ class Claim:
     anchor_status: str
     previous_quote: str | None
     tags: list[str] = field(default_factory=list)
+
+
+class ClaimMark(NamedTuple):
+    """What the reader needs to draw a placed claim (lighter than a :class:`Claim`)."""
+
+    id: str
+    start_char: int
+    end_char: int
+    status: str
+    source: str
+    figure: str
 
 
 #: Column names of the claims table, in the dataclass's order (tags excluded).

@@ -29,7 +29,7 @@ from .importers import is_supported, read_article
 from .store_trust import TrustOperations
 from .model import (
     ARTICLE_COLUMNS, CLAIM_COLUMNS, STATUSES, Article, ArticleDraft, ArticleSummary, Change,
-    Claim, ImportResult,
+    Claim, ClaimMark, ImportResult,
 )
 
 Progress = Callable[[int, int, str], None]
@@ -471,29 +471,46 @@ class Desk(TrustOperations):
             where.append("c.deleted_at IS NULL")
         return self._query_claims(" AND ".join(where) or "1", params)
 
-    def claims_page(self, after: PageKey | None, limit: int) -> tuple[list[Claim], PageKey | None]:
-        """Up to ``limit`` live claims of the whole desk after ``after``, in :meth:`claims` order.
+    def claims_page(self, after: PageKey | None, limit: int, article_id: str | None = None,
+                    ) -> tuple[list[Claim], PageKey | None]:
+        """Up to ``limit`` live claims after ``after``, in :meth:`claims` order: of the whole
+        desk, or of one article when ``article_id`` is given.
 
         Returns the claims and the key to pass for the next page (None at the end). Keyset
-        paging walks the articles in import order through their index, so every page costs
-        about the same however deep it is (the window's whole-desk table fetches pages as
-        it scrolls).
+        paging walks the articles in import order through their index (and an article's
+        claims through theirs), so every page costs about the same however deep it is (the
+        window's table fetches pages as it scrolls).
         """
-        where, params = "c.deleted_at IS NULL", []
-        if after is not None:
-            # The first test lets SQLite seek in the articles' index; the second finishes.
-            where += (" AND (a.imported_at, a.rowid) >= (?, ?) AND ((a.imported_at, a.rowid)"
-                      " > (?, ?) OR (c.start_char, c.end_char, c.created_at, c.id)"
-                      " > (?, ?, ?, ?))")
-            params.extend([*after[:2], *after[:2], *after[2:]])
-        rows = self._claim_rows(where, params + [limit], paged=True)
-        claims = [_claim_of(row[:-2]) for row in rows]
+        if article_id is not None:
+            where, params = "c.article_id = ? AND c.deleted_at IS NULL", [article_id]
+            if after is not None:
+                where += " AND (c.start_char, c.end_char, c.created_at, c.id) > (?, ?, ?, ?)"
+                params.extend(after[2:])
+            rows = self._claim_rows(where, params, limit=limit)
+            claims = [_claim_of(row) for row in rows]
+            keys = [("", 0)] * len(rows)
+        else:
+            where, params = "c.deleted_at IS NULL", []
+            if after is not None:
+                # The first test lets SQLite seek in the articles' index; the second finishes.
+                where += (" AND (a.imported_at, a.rowid) >= (?, ?) AND ((a.imported_at, a.rowid)"
+                          " > (?, ?) OR (c.start_char, c.end_char, c.created_at, c.id)"
+                          " > (?, ?, ?, ?))")
+                params.extend([*after[:2], *after[:2], *after[2:]])
+            rows = self._claim_rows(where, params, paged=True, limit=limit)
+            claims = [_claim_of(row[:-2]) for row in rows]
+            keys = [row[-2:] for row in rows]
         if len(rows) < limit:
             return claims, None
-        last = rows[-1]
         claim = claims[-1]
-        return claims, (last[-2], last[-1], claim.start_char, claim.end_char, claim.created_at,
-                        claim.id)
+        return claims, (*keys[-1], claim.start_char, claim.end_char, claim.created_at, claim.id)
+
+    def claim_marks(self, article_id: str) -> list[ClaimMark]:
+        """What the reader draws of an article's live, placed claims, in text order."""
+        return [ClaimMark(*row) for row in self.db.execute(
+            "SELECT id, start_char, end_char, status, source, figure FROM claims "
+            "WHERE article_id = ? AND deleted_at IS NULL AND anchor_status != 'orphaned' "
+            "ORDER BY start_char, end_char", [article_id])]
 
     def article_titles(self) -> dict[str, str]:
         """Every article's title by id (read from an index: no article body is loaded)."""
@@ -502,7 +519,8 @@ class Desk(TrustOperations):
     def _query_claims(self, where: str, params: list[Any]) -> list[Claim]:
         return [_claim_of(row) for row in self._claim_rows(where, params)]
 
-    def _claim_rows(self, where: str, params: list[Any], paged: bool = False) -> list[tuple]:
+    def _claim_rows(self, where: str, params: list[Any], paged: bool = False,
+                    limit: int | None = None) -> list[tuple]:
         columns = ", ".join(f"c.{name}" for name in CLAIM_COLUMNS)
         # Paged: CROSS JOIN makes SQLite walk articles in import order (an index) and each
         # article's claims by position, so LIMIT stops early instead of sorting everything.
@@ -517,9 +535,9 @@ class Desk(TrustOperations):
             FROM {source}
             WHERE {where}
             ORDER BY a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at, c.id
-            {"LIMIT ?" if paged else ""}
+            {"" if limit is None else "LIMIT ?"}
         """
-        return self.db.execute(sql, params).fetchall()
+        return self.db.execute(sql, params if limit is None else [*params, limit]).fetchall()
 
     def sources(self) -> list[str]:
         """Sources already used on this desk, most used first (for completion)."""

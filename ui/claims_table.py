@@ -57,6 +57,7 @@ class ClaimsTablePane(QWidget):
         super().__init__(parent)
         self.setObjectName("claimsPane")
         self.model = model
+        self._selecting = False  # select_claim at work: the row change is not the user's
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -142,9 +143,13 @@ class ClaimsTablePane(QWidget):
             self.wholeDesk.setChecked(whole)
 
     def select_claim(self, claim_id: str | None) -> None:
-        """Select a claim's row without emitting :attr:`claimChosen`."""
+        """Select a claim's row without emitting :attr:`claimChosen`.
+
+        The selection model keeps its signals (the view repaints just the rows that
+        changed); only this pane's own reaction is held back.
+        """
         selection = self.table.selectionModel()
-        selection.blockSignals(True)
+        self._selecting = True
         try:
             row = self.model.row_of(claim_id) if claim_id else -1
             if row < 0:
@@ -156,8 +161,7 @@ class ClaimsTablePane(QWidget):
                     | QItemSelectionModel.SelectionFlag.Rows)
                 self.table.scrollTo(index)
         finally:
-            selection.blockSignals(False)
-        self.table.viewport().update()
+            self._selecting = False
 
     def current_id(self) -> str | None:
         """The claim in the current row."""
@@ -165,12 +169,12 @@ class ClaimsTablePane(QWidget):
         return index.data(ID_ROLE) if index.isValid() else None
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
+        if current.isValid() and not self._selecting:
             self.claimChosen.emit(current.data(ID_ROLE))
 
     def _sorting_changed(self, section: int, _order: Qt.SortOrder) -> None:
-        """Whole desk: read every page before the proxy sorts (it sorts what is loaded)."""
-        if section >= 0 and self.model.whole_desk:
+        """Read every page before the proxy sorts (it sorts what is loaded)."""
+        if section >= 0:
             self.model.fetch_all()
 
     def _update_heading(self) -> None:

@@ -160,8 +160,9 @@ EDITABLE = frozenset({"source", "figure", "status", "tags"})
 QUOTE, SOURCE, FIGURE, STATUS, TAGS, ARTICLE = range(len(COLUMNS))
 
 Editor = Callable[[str, str, Any], bool]
-#: Claims read at a time in whole-desk mode (the table fetches more as it scrolls).
-PAGE_SIZE = 500
+#: Claims read at a time (the table fetches more as it scrolls): an article of 2,000 claims
+#: or the whole desk shows at once.
+PAGE_SIZE = 200
 
 
 class ClaimsTableModel(QAbstractTableModel):
@@ -290,24 +291,25 @@ class ClaimsTableModel(QAbstractTableModel):
         return list(self._claims)
 
     def row_of(self, claim_id: str) -> int:
-        """The row of ``claim_id``, or -1."""
-        for row, claim in enumerate(self._claims):
-            if claim.id == claim_id:
-                return row
-        return -1
+        """The row of ``claim_id``, or -1. One article's claims are read on until it is found
+        (an article holds a few thousand at most); the whole desk's only as far as loaded."""
+        start = 0
+        while True:
+            for row in range(start, len(self._claims)):
+                if self._claims[row].id == claim_id:
+                    return row
+            if self.whole_desk or not self.canFetchMore():
+                return -1
+            start = len(self._claims)
+            self.fetchMore()
 
     # -- following the desk --------------------------------------------------------------
 
-    def show_article(self, article_id: str | None, claims: list[Claim] | None = None) -> None:
-        """Show the claims of one article (or none); ``claims`` saves reading them again."""
+    def show_article(self, article_id: str | None) -> None:
+        """Show the claims of one article (or none): its first page, the rest on demand."""
         self.article_id = article_id
         if not self.whole_desk:
-            if claims is None:
-                self.reload()
-            else:
-                self.beginResetModel()
-                self._claims = list(claims)
-                self.endResetModel()
+            self.reload()
 
     def set_whole_desk(self, whole: bool) -> None:
         """Show every claim of the desk instead of the current article's."""
@@ -316,17 +318,17 @@ class ClaimsTableModel(QAbstractTableModel):
 
     def total_count(self) -> int:
         """How many claims the table stands for (loaded or not yet fetched)."""
-        return self._total if self.whole_desk else len(self._claims)
+        return self._total
 
     def canFetchMore(self, parent: Index = Index()) -> bool:  # noqa: N802, B008 - Qt's API
-        """Whole desk: whether more pages of claims wait to be read."""
-        return not parent.isValid() and self.whole_desk and self._next_page is not None
+        """Whether more pages of claims wait to be read."""
+        return not parent.isValid() and self._next_page is not None
 
     def fetchMore(self, parent: Index = Index()) -> None:  # noqa: N802, B008 - Qt's API
-        """Whole desk: read the next page of claims (the view asks as it scrolls)."""
+        """Read the next page of claims (the view asks as it scrolls)."""
         if not self.canFetchMore(parent):
             return
-        page, self._next_page = self.desk.claims_page(self._next_page, PAGE_SIZE)
+        page, self._next_page = self._page(self._next_page)
         if page:
             first = len(self._claims)
             self.beginInsertRows(Index(), first, first + len(page) - 1)
@@ -334,22 +336,26 @@ class ClaimsTableModel(QAbstractTableModel):
             self.endInsertRows()
 
     def fetch_all(self) -> None:
-        """Whole desk: read every remaining page (before sorting by a column)."""
+        """Read every remaining page (before sorting by a column)."""
         while self.canFetchMore():
             self.fetchMore()
 
     def reload(self) -> None:
-        """Read the claims again (the whole desk's first page only: the rest on demand)."""
+        """Read the claims again (the first page only: the rest on demand)."""
         self.beginResetModel()
-        self._next_page = None
-        if self.whole_desk:
-            self._claims, self._next_page = self.desk.claims_page(None, PAGE_SIZE)
-            self._total = self.desk.counts()[1]
-        elif self.article_id:
-            self._claims = self.desk.claims(self.article_id)
-        else:
-            self._claims = []
+        self._claims, self._next_page, self._total = [], None, 0
+        if self.whole_desk or self.article_id:
+            self._claims, self._next_page = self._page(None)
+            self._total = len(self._claims)
+            if self._next_page is not None:
+                self._total = (self.desk.counts()[1] if self.whole_desk
+                               else self.desk.claim_count(self.article_id or ""))
         self.endResetModel()
+
+    def _page(self, after: Any) -> tuple[list[Claim], Any]:
+        if self.whole_desk:
+            return self.desk.claims_page(after, PAGE_SIZE)
+        return self.desk.claims_page(after, PAGE_SIZE, self.article_id)
 
     def _shows(self, article_id: str | None) -> bool:
         return self.whole_desk or (article_id is not None and article_id == self.article_id)
@@ -359,28 +365,35 @@ class ClaimsTableModel(QAbstractTableModel):
         if change.kind == "articles_changed" or not self._shows(change.article_id):
             return
         claim_id = change.claim_id or ""
-        row = self.row_of(claim_id)
+        row = self._loaded_row(claim_id)
         if change.kind == "claim_updated" and row >= 0:
             self._claims[row] = self.desk.claim(claim_id)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-        elif change.kind == "claim_deleted" and row >= 0:
-            self.beginRemoveRows(Index(), row, row)
-            del self._claims[row]
+        elif change.kind == "claim_deleted":
             self._total -= 1
-            self.endRemoveRows()
+            if row >= 0:
+                self.beginRemoveRows(Index(), row, row)
+                del self._claims[row]
+                self.endRemoveRows()
         elif change.kind in ("claim_added", "claim_restored") and row < 0:
             if self.whole_desk:
                 self.reload()  # desk-wide order is by article import order: read it again
                 return
             claim = self.desk.claim(claim_id)
+            self._total += 1
             at = bisect_left(self._claims, _text_order(claim), key=_text_order)
+            if at == len(self._claims) and self._next_page is not None:
+                return  # after the loaded pages: it comes with a later one
             self.beginInsertRows(Index(), at, at)
             self._claims.insert(at, claim)
             self.endInsertRows()
 
+    def _loaded_row(self, claim_id: str) -> int:
+        return next((row for row, claim in enumerate(self._claims) if claim.id == claim_id), -1)
 
-def _text_order(claim: Claim) -> tuple[int, int, str]:
-    return (claim.start_char, claim.end_char, claim.created_at)
+
+def _text_order(claim: Claim) -> tuple[int, int, str, str]:
+    return (claim.start_char, claim.end_char, claim.created_at, claim.id)
 
 
 def figure_summary(value: float | None, unit: str | None, qualifier: str | None) -> str:

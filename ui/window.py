@@ -202,10 +202,9 @@ class MainWindow(QMainWindow):
         except DeskError as exc:
             self.report(str(exc))
             return
-        claims = self.desk.claims(article_id) if article_id else []
-        self.reader.show_article(article, claims)
+        self.reader.show_article(article, self.desk.claim_marks(article_id) if article_id else [])
         self.suggester.article_shown(article_id)
-        self.claims_model.show_article(article_id, claims)
+        self.claims_model.show_article(article_id)
         if article_id and self.article_pane.current_id() != article_id:
             self.article_pane.choose(article_id)
         self.select_claim(None)

@@ -1,4 +1,5 @@
-"""The whole-desk claims table reads its claims a page at a time (issue 6: big desks)."""
+"""The claims table reads its claims a page at a time, for one article or the whole desk
+(issue 6: big desks)."""
 
 from __future__ import annotations
 
@@ -58,3 +59,42 @@ def test_article_filter_shows_a_subset_of_the_loaded_list(seeded_desk: Desk) -> 
     flood_id = model.summary(0).id
     model.set_query("")
     assert model.rowCount() == 5 and model.row_of(flood_id) >= 0
+
+
+def test_one_article_is_fetched_page_by_page_and_follows_edits_beyond_the_loaded_rows(
+        qtmodeltester, monkeypatch, busy_desk: Desk) -> None:
+    monkeypatch.setattr(models, "PAGE_SIZE", 4)
+    article = busy_desk.articles()[0]
+    model = ClaimsTableModel(busy_desk)
+    model.show_article(article.id)
+    busy_desk.subscribe(model.on_change)  # as the window forwards the desk's changes
+    assert model.rowCount() == 4 and model.total_count() == 6 and model.canFetchMore()
+    # a claim after the loaded rows is not inserted (its page brings it) but counted
+    tail = len(article.body) - 10
+    late = busy_desk.add_claim(article.id, tail, tail + 5)
+    assert model.rowCount() == 4 and model.total_count() == 7
+    # ...and one before them is inserted in text order
+    early = busy_desk.add_claim(article.id, 0, 5)
+    assert model.claim(0).id == early.id and model.total_count() == 8
+    # deleting a claim not loaded yet still counts
+    busy_desk.delete_claim(late.id)
+    assert model.total_count() == 7
+    # finding a claim reads on until its row is loaded
+    last = busy_desk.claims(article.id)[-1]
+    assert model.row_of(last.id) == 6 and not model.canFetchMore()
+    assert [model.claim(r).id for r in range(model.rowCount())] == [
+        c.id for c in busy_desk.claims(article.id)]
+    qtmodeltester.check(model)
+
+
+def test_article_pages_read_the_same_claims_in_the_same_order(busy_desk: Desk) -> None:
+    for article in busy_desk.articles():
+        pages, key = [], None
+        while True:
+            page, key = busy_desk.claims_page(key, 4, article.id)
+            pages.extend(page)
+            if key is None:
+                break
+        assert pages == busy_desk.claims(article.id)
+        assert [(m.id, m.start_char, m.end_char) for m in busy_desk.claim_marks(article.id)] == [
+            (c.id, c.start_char, c.end_char) for c in busy_desk.claims(article.id)]
