@@ -269,10 +269,11 @@ def _similar_texts(texts: list[str]) -> dict[str, list[tuple[float, str]]]:
         itself = fuzz.ratio(text, text, score_cutoff=SOURCE_TOPIC_THRESHOLD)
         if itself:
             similar[text].append((itself, text))
-        end = bisect_right(lengths, _length_window(lengths[i])[1], i + 1)
-        if end > i + 1:
+        # against the shorter texts before it (the longer text as the query is quicker)
+        start = bisect_left(lengths, _length_window(lengths[i])[0], 0, i)
+        if start < i:
             for other, score, _ in process.extract(
-                    text, ordered[i + 1:end], scorer=fuzz.ratio, processor=None, limit=None,
+                    text, ordered[start:i], scorer=fuzz.ratio, processor=None, limit=None,
                     score_cutoff=SOURCE_TOPIC_THRESHOLD):
                 similar[text].append((score, other))
                 similar[other].append((score, text))
