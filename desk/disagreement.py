@@ -130,7 +130,8 @@ def _disagreeing_pairs(desk: Desk, cancelled: Callable[[], bool] | None = None,
     for members in by_source.values():
         if cancelled and cancelled():
             break
-        _source_pairs(members, [masked[r.quote] for r in members], intervals, grouped, found)
+        if len(members) > 1:
+            _source_pairs(members, masked, intervals, grouped, found)
     return found
 
 
@@ -152,18 +153,24 @@ def _grouped_pairs(rows: list[_Row], intervals: dict[str, Interval], found: list
     return grouped
 
 
-def _source_pairs(members: list[_Row], texts: list[str], intervals: dict[str, Interval],
-                  grouped: set[tuple[str, str]], found: list[_Pair]) -> None:
-    """Add to ``found`` the disagreeing pairs among claims of one source and unit (with
-    their masked ``texts``) that are not grouped pairs."""
+def _source_pairs(members: list[_Row], masked: dict[str, str],
+                  intervals: dict[str, Interval], grouped: set[tuple[str, str]],
+                  found: list[_Pair]) -> None:
+    """Add to ``found`` the disagreeing pairs among claims of one source and unit that are
+    not grouped pairs (``masked[quote]`` is the quote with its numbers masked)."""
     # claims counting different things ("soldiers", "civilians") are never compared:
     # compare within each kind, and claims of an unsaid kind with all of the source's
     by_kind: dict[str | None, list[int]] = {}
     for index, row in enumerate(members):
         by_kind.setdefault(kind_key(kind_of(row.figure, row.quote)), []).append(index)
     ends = [_ends(intervals[r.id]) for r in members]
-    for key, indexes in by_kind.items():
-        pool = range(len(members)) if key is None else indexes
+    pools = [(indexes, range(len(members)) if key is None else indexes)
+             for key, indexes in by_kind.items()]
+    # the wording matters only where some figures could disagree
+    pools = [(indexes, pool) for indexes, pool in pools
+             if _may_disagree([ends[i] for i in pool])]
+    texts = [masked[r.quote] for r in members] if pools else []
+    for indexes, pool in pools:
         for x, near in _neighbours(texts, indexes, pool):
             a = members[x]
             a_lo, a_hi = ends[x]
@@ -191,6 +198,12 @@ def _ends(interval: Interval) -> tuple[_End, _End]:
     """
     return ((interval.lo, 1 if interval.lo_open else 0),
             (interval.hi, -1 if interval.hi_open else 0))
+
+
+def _may_disagree(ends: list[tuple[_End, _End]]) -> bool:
+    """False when every two of these intervals (as :func:`_ends`) meet; True when some two
+    may not (the highest lower end is above the lowest upper end)."""
+    return max(lo for lo, _ in ends) > min(hi for _, hi in ends)
 
 
 class _Memo(dict):

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from desk import Desk
 from desk import disagreement
 from desk.disagreement import (SOURCE_NEIGHBOURS, SOURCE_TOPIC_THRESHOLD, _ends,
-                               _length_window, _neighbours, conflicts_by_claim)
+                               _length_window, _may_disagree, _neighbours, conflicts_by_claim)
 from desk.intervals import Interval
 from desk.model import ArticleDraft
 
@@ -110,6 +110,20 @@ def test_interval_ends_meet_as_intervals_do() -> None:
         assert (a_lo <= b_hi and b_lo <= a_hi) == a.meets(b), (a, b)
 
 
+def test_pools_whose_figures_all_meet_are_not_searched() -> None:
+    rng = random.Random(3)
+    for _ in range(3000):
+        intervals = []
+        for _ in range(rng.randint(1, 5)):
+            lo = rng.choice([0.0, 1.0, 2.0, 3.0])
+            intervals.append(Interval(lo, lo + rng.choice([0.0, 1.0, 2.0, math.inf]),
+                                      rng.random() < 0.3, rng.random() < 0.3))
+        if any(not a.meets(b) for a, b in itertools.combinations(intervals, 2)):
+            assert _may_disagree([_ends(i) for i in intervals]), intervals
+    assert not _may_disagree([_ends(Interval(240, math.inf)), _ends(Interval(249, 249))])
+    assert _may_disagree([_ends(Interval(249, 249)), _ends(Interval(270, 300))])
+
+
 # -- on a desk ------------------------------------------------------------------------------
 
 WIRE = "The UN human rights office said {} civilians had been killed in Harlow since Monday."
@@ -152,6 +166,11 @@ def test_repeated_wire_quote_beyond_the_neighbour_limit(desk: Desk) -> None:
     flagged_by = [n for n in range(count - 1) if ids[f"249#{n}"] in conflicts]
     assert flagged_by == list(range(count - 1 - SOURCE_NEIGHBOURS, count - 1))
     assert conflicts[odd].count("249 civilians") == SOURCE_NEIGHBOURS
+
+
+def test_repeated_wire_quote_that_agrees_has_no_conflicts(desk: Desk) -> None:
+    _wire_desk(desk, ["249", "at least 240", "249", "about 250"])
+    assert conflicts_by_claim(desk) == {}
 
 
 def test_source_pairs_are_found_once(desk: Desk) -> None:
