@@ -408,7 +408,7 @@ class _Merge:
                       key=itemgetter(0))
         if self.cancelled and self.cancelled():
             raise MergeCancelled("The merge was cancelled; the desk is unchanged.")
-        self._write(mine, rows, list(changed.values()), sorted(copied_edits + edit_rows),
+        self._write(mine, rows, list(changed.values()), copied_edits + sorted(edit_rows),
                     tag_rows, conflicts)
 
     def _sort_claims(self, theirs: dict[str, tuple[Any, ...]], my_ids: set[str]) -> tuple[
