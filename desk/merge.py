@@ -11,7 +11,10 @@ defensively (:func:`desk.safe_open.open_foreign`) and never written.
   side already replaced is older whatever the clocks say) and the other one is kept as a
   revision; claims anchored in the older text are re-anchored (:mod:`desk.reanchor`).
 * Claims are matched by id and merged field by field (:mod:`desk.merge_rules`); overruled
-  values that both sides edited go to ``merge_conflicts`` for review.
+  values that both sides edited go to ``merge_conflicts`` for review. What is new to the
+  desk goes in bulk (:mod:`desk.merge_bulk`): new articles, and new claims whose anchor
+  holds in the desk's text as it is, copied whole with their edit records and tags (checked
+  like every other claim of the file first).
 * Merging is idempotent and does not depend on the order of the files; every claim of every
   file ends up in the desk (deleted ones as tombstones).
 
@@ -319,7 +322,7 @@ class _Merge:
         theirs = load_claims(self.other)
         their_tags = load_tags(self.other)
         my_ids = {row[0] for row in self.db.conn.execute("SELECT id FROM claims")}
-        copies, taking_part = self._sort_claims(theirs, my_ids)
+        copies, taking_part = self._split_claims(theirs, my_ids)
         copied = {row[0] for row in copies}
         copied_edits = load_edit_rows(self.other, _scope(copied, len(theirs)), copied)
         check_edit_times(self.name, copied_edits)
@@ -338,7 +341,8 @@ class _Merge:
         now = now_iso()
         for row in copies:
             self.touched.setdefault(row[0], None)
-            tag_rows.extend((row[0], n, *s) for n, s in parse_tags(their_tags.get(row[0])).items())
+            tag_rows.extend((row[0], name, *state) for name, state in
+                            parse_tags(their_tags.get(row[0])).items())
         for number, (claim_id, (their_row, article_id)) in enumerate(taking_part.items()):
             if number % 5000 == 4999 and self.cancelled and self.cancelled():
                 raise MergeCancelled("The merge was cancelled; the desk is unchanged.")
@@ -411,9 +415,9 @@ class _Merge:
         self._write(mine, rows, list(changed.values()), copied_edits + sorted(edit_rows),
                     tag_rows, conflicts)
 
-    def _sort_claims(self, theirs: dict[str, tuple[Any, ...]], my_ids: set[str]) -> tuple[
+    def _split_claims(self, theirs: dict[str, tuple[Any, ...]], my_ids: set[str]) -> tuple[
             list[tuple[Any, ...]], dict[str, tuple[tuple[Any, ...], str]]]:
-        """Check the other side's claims and sort them out: the rows to copy as they are
+        """Check the other side's claims and split them: the rows to copy as they are
         (new here, on an article whose text the desk holds, anchored soundly in it) and,
         by id, those that take part in the field-by-field merge (with their article here)."""
         copies: list[tuple[Any, ...]] = []

@@ -118,14 +118,14 @@ def test_bulk_and_field_by_field_merges_give_the_same_desk(office: dict, tmp_pat
     and an edited copy of it, merged at once: the bulk path changes nothing."""
     inputs, expected = scenario(case, office, tmp_path)
     copied: list[int] = []
-    real_sort = merge_module._Merge._sort_claims
+    real_split = merge_module._Merge._split_claims
 
-    def sort_claims(step, *args):
-        copies, taking_part = real_sort(step, *args)
+    def split_claims(step, *args):
+        copies, taking_part = real_split(step, *args)
         copied.append(len(copies))
         return copies, taking_part
 
-    monkeypatch.setattr(merge_module._Merge, "_sort_claims", sort_claims)
+    monkeypatch.setattr(merge_module._Merge, "_split_claims", split_claims)
     results = {}
     for bulk in (True, False):
         monkeypatch.setattr(merge_module, "COPY_NEW_CLAIMS", bulk)
