@@ -8,11 +8,13 @@ things it cannot express (triggers that guard the invariants) are plain SQL.
 from __future__ import annotations
 
 import uuid
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from .clock import SQL_NOW
 from .model import STATUSES
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 #: "ClmD" — marks an SQLite file as a Claims Desk.
 APPLICATION_ID = 0x436C6D44

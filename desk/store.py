@@ -16,9 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
-
-import sqlite_utils
+from typing import IO, TYPE_CHECKING, Any
 
 from . import connection, schema
 from .anchoring import anchor_span, check_quote
@@ -32,6 +30,9 @@ from .model import (
     Claim, ClaimMark, ImportResult,
 )
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 _UNSET: Any = object()
@@ -41,10 +42,15 @@ _TAG_SEP = "\x1f"
 class Desk(TrustOperations):
     """An open desk file. Use :meth:`open`; close it (or use ``with``) when done."""
 
-    def __init__(self, path: Path, db: sqlite_utils.Database, *, read_only: bool,
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool,
                  editor: str) -> None:
         self.path = path
-        self.db = db
+        #: The desk's SQLite connection (reads go straight to it).
+        self.conn = conn
+        # What sqlite-utils sets on a connection it wraps, set from the start (triggers
+        # behave the same before and after the first write through sqlite-utils).
+        conn.execute("PRAGMA recursive_triggers = on")
+        self._db: sqlite_utils.Database | None = None
         self.read_only = read_only
         self.editor = editor
         self._listeners: list[Callable[[Change], None]] = []
@@ -54,6 +60,18 @@ class Desk(TrustOperations):
         self.backup_error = ""
         self._registered = False
         self._announced = False
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The connection as a sqlite-utils database, for its table API (inserts, upserts,
+        lookups). Made on first use: reading a desk never needs it, so a window can paint
+        before sqlite-utils (and what it imports) has loaded."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False,
+                                             recursive_triggers=False)  # (set above)
+        return self._db
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -86,16 +104,15 @@ class Desk(TrustOperations):
                     conn = connection.connect_read_write(path)
             except sqlite3.DatabaseError as exc:
                 raise DeskError(f"Cannot open {path.name}: {exc}.") from exc
-        db = sqlite_utils.Database(conn, execute_plugins=False)
+        desk = cls(path, conn, read_only=read_only, editor="")
         if version < schema.SCHEMA_VERSION:
             if read_only:
-                db.close()
+                conn.close()
                 raise DeskError(
                     f"{path.name} uses an older desk format; open it once with write access "
                     "to upgrade it."
                 )
-            _migrate_with_backup(db, path, version)
-        desk = cls(path, db, read_only=read_only, editor="")
+            _migrate_with_backup(desk.db, path, version)
         connection.register_open(path)
         desk._registered = True
         desk.editor = editor or desk.setting(schema.META_DEFAULT_EDITOR) or _login_name()
@@ -118,6 +135,8 @@ class Desk(TrustOperations):
         tmp = folder / f".{path.name}.{os.getpid()}.creating"
         _remove_stale_creations(path)
         try:
+            import sqlite_utils
+
             conn = sqlite3.connect(str(tmp))
             try:
                 schema.create(sqlite_utils.Database(conn, execute_plugins=False))
@@ -145,7 +164,7 @@ class Desk(TrustOperations):
             self._announced = False
             withdraw(self.path)
         try:
-            self.db.close()
+            self.conn.close()
         except sqlite3.ProgrammingError:
             pass
 
@@ -164,7 +183,7 @@ class Desk(TrustOperations):
 
     def setting(self, key: str) -> str:
         """A value kept in the desk's ``desk_meta`` table ('' when unset)."""
-        row = self.db.execute("SELECT value FROM desk_meta WHERE key = ?", [key]).fetchone()
+        row = self.conn.execute("SELECT value FROM desk_meta WHERE key = ?", [key]).fetchone()
         return row[0] if row and row[0] is not None else ""
 
     def set_setting(self, key: str, value: str) -> None:
@@ -191,7 +210,7 @@ class Desk(TrustOperations):
         "database is locked". SQLite failures (full disk, busy desk, read-only file) roll it
         back and become a :class:`DeskError` for people.
         """
-        conn = self.db.conn
+        conn = self.conn
         try:
             if conn.in_transaction:
                 with self.db.atomic():
@@ -221,14 +240,14 @@ class Desk(TrustOperations):
 
     def articles(self) -> list[Article]:
         """Every article, in import order."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles ORDER BY imported_at, rowid"
         )
         return [Article(*row) for row in rows]
 
     def article(self, article_id: str) -> Article:
         """One article by id (:class:`NotFoundError` if the desk has none)."""
-        row = self.db.execute(
+        row = self.conn.execute(
             f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = ?", [article_id]
         ).fetchone()
         if row is None:
@@ -249,7 +268,7 @@ class Desk(TrustOperations):
             sql += " WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
             params.append(match)
         sql += " ORDER BY coalesce(nullif(a.published_at, ''), a.imported_at) DESC, a.rowid DESC"
-        return [ArticleSummary(*row) for row in self.db.execute(sql, params)]
+        return [ArticleSummary(*row) for row in self.conn.execute(sql, params)]
 
     def article_ids_matching(self, query: str) -> set[str] | None:
         """Ids of the articles whose title or text match every word of ``query`` (FTS5).
@@ -262,22 +281,22 @@ class Desk(TrustOperations):
             return None
         # Each match costs one rowid lookup (the id leads the row: no body page is read), so a
         # selective word is nearly as quick as the bare MATCH.
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
             "WHERE articles_fts MATCH ?", [match])
         return {row[0] for row in rows}
 
     def counts(self) -> tuple[int, int]:
         """How many articles and live claims the desk holds."""
-        articles = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
-        claims = self.db.execute(
+        articles = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        claims = self.conn.execute(
             "SELECT count(*) FROM claims WHERE deleted_at IS NULL"
         ).fetchone()[0]
         return articles, claims
 
     def claim_count(self, article_id: str) -> int:
         """How many live claims one article has (the article list's count)."""
-        return self.db.execute(
+        return self.conn.execute(
             "SELECT count(*) FROM claims INDEXED BY idx_claims_live "
             "WHERE article_id = ? AND deleted_at IS NULL",
             [article_id],
@@ -287,7 +306,7 @@ class Desk(TrustOperations):
         """Store an article read from a file; the same text a second time is skipped."""
         self._check_writable()
         digest = hashlib.sha256(draft.body.encode("utf-8")).hexdigest()
-        existing = self.db.execute(
+        existing = self.conn.execute(
             "SELECT id, title FROM articles WHERE body_sha256 = ?", [digest]
         ).fetchone()
         if existing:
@@ -507,14 +526,14 @@ class Desk(TrustOperations):
 
     def claim_marks(self, article_id: str) -> list[ClaimMark]:
         """What the reader draws of an article's live, placed claims, in text order."""
-        return [ClaimMark(*row) for row in self.db.execute(
+        return [ClaimMark(*row) for row in self.conn.execute(
             "SELECT id, start_char, end_char, status, source, figure FROM claims "
             "WHERE article_id = ? AND deleted_at IS NULL AND anchor_status != 'orphaned' "
             "ORDER BY start_char, end_char", [article_id])]
 
     def article_titles(self) -> dict[str, str]:
         """Every article's title by id (read from an index: no article body is loaded)."""
-        return dict(self.db.execute("SELECT id, title FROM articles").fetchall())
+        return dict(self.conn.execute("SELECT id, title FROM articles").fetchall())
 
     def _query_claims(self, where: str, params: list[Any]) -> list[Claim]:
         return [_claim_of(row) for row in self._claim_rows(where, params)]
@@ -537,11 +556,11 @@ class Desk(TrustOperations):
             ORDER BY a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at, c.id
             {"" if limit is None else "LIMIT ?"}
         """
-        return self.db.execute(sql, params if limit is None else [*params, limit]).fetchall()
+        return self.conn.execute(sql, params if limit is None else [*params, limit]).fetchall()
 
     def sources(self) -> list[str]:
         """Sources already used on this desk, most used first (for completion)."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT source FROM claims WHERE source != '' AND deleted_at IS NULL "
             "GROUP BY source ORDER BY count(*) DESC, source"
         )
@@ -549,7 +568,7 @@ class Desk(TrustOperations):
 
     def tag_names(self) -> list[str]:
         """Tags in live use on this desk, alphabetically (for completion)."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT DISTINCT t.name FROM tags t JOIN claims_tags ct ON ct.tags_id = t.id "
             "WHERE ct.deleted_at IS NULL ORDER BY t.name"
         )
@@ -565,7 +584,7 @@ class Desk(TrustOperations):
     def _write_tags(self, claim_id: str, names: list[str], now: str) -> None:
         live = {
             row[0]: row[1]
-            for row in self.db.execute(
+            for row in self.conn.execute(
                 "SELECT t.name, t.id FROM claims_tags ct JOIN tags t ON t.id = ct.tags_id "
                 "WHERE ct.claims_id = ? AND ct.deleted_at IS NULL", [claim_id])
         }
@@ -579,7 +598,7 @@ class Desk(TrustOperations):
                 )
         for name, tag_id in live.items():
             if name not in names:
-                self.db.execute(
+                self.conn.execute(
                     "UPDATE claims_tags SET deleted_at = ?, editor = ? "
                     "WHERE claims_id = ? AND tags_id = ?", [now, self.editor, claim_id, tag_id])
 
@@ -587,7 +606,7 @@ class Desk(TrustOperations):
 
     def export_rows(self) -> Iterator[tuple[Any, ...]]:
         """Rows for the CSV export: live claims by article (import order) then position."""
-        return iter(self.db.execute(EXPORT_SQL))
+        return iter(self.conn.execute(EXPORT_SQL))
 
     def export_csv(self, target: str | Path | IO[str], *, excel: bool = False,
                    progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:

@@ -6,6 +6,7 @@ instances.py). A mixin of :class:`desk.store.Desk`, kept apart to keep each modu
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ class TrustOperations:
     """Backups, updates and anchoring on a :class:`~desk.store.Desk` (which provides the
     connection, the writing transaction and the claim queries these use)."""
 
+    conn: sqlite3.Connection
     db: sqlite_utils.Database
     path: Path
     editor: str
@@ -35,7 +37,7 @@ class TrustOperations:
         """
         from .backup import backup_connection
 
-        return backup_connection(self.db.conn, self.path, reason)
+        return backup_connection(self.conn, self.path, reason)
 
     def backups(self) -> list[Any]:
         """This desk's backups, newest first (:class:`desk.backup.BackupInfo`)."""
@@ -52,7 +54,7 @@ class TrustOperations:
         from .backup import restore_into
 
         self._check_writable()
-        version, safety = restore_into(self.db.conn, self.path, backup_path)
+        version, safety = restore_into(self.conn, self.path, backup_path)
         if version < schema.SCHEMA_VERSION:
             schema.migrate(self.db, version)
         self._notify(Change("desk_restored"))
@@ -70,7 +72,7 @@ class TrustOperations:
 
         self._check_writable()
         digest = hashlib.sha256(draft.body.encode("utf-8")).hexdigest()
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT id, title, body_sha256 FROM articles WHERE (? != '' AND url = ?) "
             "OR (? != '' AND source_file = ?) ORDER BY imported_at, rowid",
             [draft.url, draft.url, draft.source_file, draft.source_file]).fetchall()
@@ -110,7 +112,7 @@ class TrustOperations:
 
         found = detect_changes(article.body, new_body, old_claims,
                                self.claims(article.id, include_deleted=True))
-        revision = self.db.execute("SELECT max(id) FROM article_revisions WHERE article_id = ?",
+        revision = self.conn.execute("SELECT max(id) FROM article_revisions WHERE article_id = ?",
                                    [article.id]).fetchone()[0]
         return len(record_changes(self.db, revision, found))
 
