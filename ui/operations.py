@@ -88,7 +88,6 @@ class DeskOperations(QObject):
         self.instance_timer.start()
         if self.desk.needs_attention():
             self.show_attention()
-        QTimer.singleShot(0, self.start_open_backup)  # once the window is on screen
 
     # -- actions and menus ---------------------------------------------------------------
 

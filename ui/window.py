@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QPaintEvent, QUndoStack,
+)
 from PySide6.QtWidgets import (
     QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
 )
@@ -83,8 +85,7 @@ class MainWindow(QMainWindow):
 
         self.registry.set_read_only(desk.read_only)
         self.claim_panel.set_read_only(desk.read_only)
-        # Completion lists scan every claim: read them once the window is up.
-        QTimer.singleShot(0, self._refresh_completions)
+        self._painted = False  # see paintEvent: some work waits for the first paint
         self._refresh_counts()
         self._restore_settings()
         if self.articles_model.rowCount():
@@ -92,6 +93,21 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.operations = DeskOperations(self)  # backups, updates, merges, attention list
         OPEN_WINDOWS.append(self)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        """Paint; after the first paint, start what the first sight of the window does not
+        need (so that it shows as soon as it can)."""
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        if self.desk_closed:
+            return
+        self._refresh_completions()  # completion lists scan the sources and tags in use
+        self.operations.start_open_backup()  # a worker copies the desk
+        self.desk.db  # noqa: B018 - load sqlite-utils now, not on the first edit
 
     # -- composition ---------------------------------------------------------------------
 

@@ -368,14 +368,15 @@ def test_recent_desks_menu_switches_desk(qtbot, open_window, seeded_desk: Desk,
     switched[0].close()
 
 
-def test_tag_completion_completes_the_last_tag(open_window, seeded_desk: Desk) -> None:
+def test_tag_completion_completes_the_last_tag(qtbot, open_window, seeded_desk: Desk) -> None:
     add(seeded_desk, "Wildfire", "23%", tags=["health", "wildfire"])
     claim = add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
     window = open_window(seeded_desk.path)
     window.select_claim(claim.id)
     tags = window.claim_panel.tagsEdit
     completer = tags.completer()
-    assert completer.model().stringList() == ["health", "wildfire"]
+    # the completion lists are read once the window has painted
+    qtbot.waitUntil(lambda: completer.model().stringList() == ["health", "wildfire"])
     tags.setText("budget, wil")
     assert completer.splitPath(tags.text()) == ["wil"]
     completer.setCompletionPrefix("wil")
