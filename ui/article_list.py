@@ -158,7 +158,7 @@ class ArticleListPane(QWidget):
 
     def choose(self, article_id: str) -> bool:
         """Select an article in the list (False when the filter hides it)."""
-        row = self.model.row_of(article_id)
+        row = self.model.row_of(article_id, fetch=True)
         if row < 0:
             return False
         self.list.setCurrentIndex(self.model.index(row))

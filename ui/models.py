@@ -67,17 +67,19 @@ def display_date(summary: ArticleSummary) -> str:
 class ArticleListModel(QAbstractListModel):
     """The desk's articles, newest first, filtered by a full-text query.
 
-    The whole list is read once; a filter asks the desk only for the ids that match (one
-    FTS5 lookup) and shows that subset of the loaded list.
+    Read a page at a time (:meth:`desk.Desk.article_page`): the first as the window opens,
+    more as the list scrolls (``canFetchMore``/``fetchMore``). A filter reads the first
+    page of its matches.
     """
 
     def __init__(self, desk: Desk, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.query = ""
-        self._all: list[ArticleSummary] = desk.article_summaries()
-        self._rows: list[ArticleSummary] = self._all
+        self._rows: list[ArticleSummary] = []
+        self._next_page: Any = None
         self._row_of: dict[str, int] = {}
+        self._read_first_page()
 
     def rowCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008 - Qt's API
         """How many articles the filter lets through."""
@@ -106,29 +108,45 @@ class ArticleListModel(QAbstractListModel):
         """The article shown in ``row``."""
         return self._rows[row]
 
-    def row_of(self, article_id: str) -> int:
-        """The row showing ``article_id``, or -1 when the filter hides it."""
-        if not self._row_of and self._rows:
-            self._row_of = {summary.id: row for row, summary in enumerate(self._rows)}
-        return self._row_of.get(article_id, -1)
+    def row_of(self, article_id: str, *, fetch: bool = False) -> int:
+        """The row showing ``article_id``, or -1 when it is not loaded (or the filter hides
+        it). With ``fetch``, pages are read on until it is found or the list ends."""
+        while True:
+            if len(self._row_of) != len(self._rows):
+                self._row_of = {summary.id: row for row, summary in enumerate(self._rows)}
+            row = self._row_of.get(article_id, -1)
+            if row >= 0 or not fetch or not self.canFetchMore():
+                return row
+            self.fetchMore()
+
+    def canFetchMore(self, parent: Index = Index()) -> bool:  # noqa: N802, B008 - Qt's API
+        """Whether more pages of the list wait to be read."""
+        return not parent.isValid() and self._next_page is not None
+
+    def fetchMore(self, parent: Index = Index()) -> None:  # noqa: N802, B008 - Qt's API
+        """Read the next page (the view asks as it scrolls)."""
+        if not self.canFetchMore(parent):
+            return
+        page, self._next_page = self.desk.article_page(self.query, self._next_page, PAGE_SIZE)
+        if page:
+            first = len(self._rows)
+            self.beginInsertRows(Index(), first, first + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
 
     def set_query(self, query: str) -> None:
         """Show only the articles whose title or text match ``query`` (every word, as prefix)."""
         self.query = query
-        self.beginResetModel()
-        self._apply_filter()
-        self.endResetModel()
+        self.reload()
 
     def reload(self) -> None:
-        """Read the list again (after an import or a merge)."""
+        """Read the list again from its first page (after an import or a merge)."""
         self.beginResetModel()
-        self._all = self.desk.article_summaries()
-        self._apply_filter()
+        self._read_first_page()
         self.endResetModel()
 
-    def _apply_filter(self) -> None:
-        ids = self.desk.article_ids_matching(self.query)
-        self._rows = self._all if ids is None else [s for s in self._all if s.id in ids]
+    def _read_first_page(self) -> None:
+        self._rows, self._next_page = self.desk.article_page(self.query, None, PAGE_SIZE)
         self._row_of = {}
 
     def on_change(self, change: Change) -> None:
@@ -139,10 +157,8 @@ class ArticleListModel(QAbstractListModel):
             row = self.row_of(change.article_id or "")
             if row >= 0:
                 old = self._rows[row]
-                new = dataclasses.replace(old, claim_count=self.desk.claim_count(old.id))
-                self._rows[row] = new
-                if self._rows is not self._all:
-                    self._all[self._all.index(old)] = new
+                self._rows[row] = dataclasses.replace(
+                    old, claim_count=self.desk.claim_count(old.id))
                 index = self.index(row)
                 self.dataChanged.emit(index, index, [COUNT_ROLE])
 

@@ -165,11 +165,10 @@ class DeskOperations(QObject):
         window.article_id = None
         window.desk_changed_elsewhere()
         self.attention.model.reload()
-        ids = {window.articles_model.summary(r).id for r in
-               range(window.articles_model.rowCount())}
-        if current in ids:
+        listed = window.articles_model.rowCount() > 0
+        if current and window.articles_model.row_of(current, fetch=True) >= 0:
             window.show_article(current)
-        elif window.article_id is None and ids:
+        elif window.article_id is None and listed:
             window.article_pane.choose(window.articles_model.summary(0).id)
         else:
             window.show_article(None)
@@ -211,8 +210,9 @@ class DeskOperations(QObject):
 
     @Slot(object)
     def _backed_up(self, path: Any) -> None:
-        if not self.window.desk_closed:
-            self.window.statusBar().showMessage(f"Backed up to {Path(path).name}", 5000)
+        bar = self.window.statusBar()
+        if not self.window.desk_closed and not bar.currentMessage():  # never over news
+            bar.showMessage(f"Backed up to {Path(path).name}", 5000)
 
     @Slot(str)
     def _backup_failed(self, message: str) -> None:

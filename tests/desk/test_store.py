@@ -226,3 +226,36 @@ def test_article_titles(seeded_desk: Desk) -> None:
     titles = seeded_desk.article_titles()
     assert len(titles) == 5
     assert {a.id: a.title for a in seeded_desk.articles()} == titles
+
+
+def test_the_article_list_pages_in_its_order_through_its_index(desk: Desk) -> None:
+    """Pages of the list, filtered or not, add up to the whole list, newest first (by
+    publication date, else import date), and SQLite seeks in idx_articles_order."""
+    from desk import ArticleDraft
+
+    for number in range(23):
+        published = f"2026-0{number % 9 + 1}-1{number % 7}" if number % 4 else ""
+        word = "harbour" if number % 3 == 0 else "valley"
+        desk.add_article(ArticleDraft(f"Report {number}", f"Report {number}\n\nA {word} story.",
+                                      f"r{number}.txt", published_at=published))
+    for query in ("", "harbour", "valley story", "nothing-matches"):
+        whole = desk.article_summaries(query)
+        pages, key = [], None
+        while True:
+            page, key = desk.article_page(query, key, 4)
+            pages.extend(page)
+            if key is None:
+                break
+        assert pages == whole, query
+    listed = desk.article_summaries()
+    assert len(listed) == 23
+    dates = [s.published_at or s.imported_at for s in listed]
+    assert dates == sorted(dates, reverse=True)
+    statements: list[str] = []  # the page query as run, its values bound
+    desk.conn.set_trace_callback(statements.append)
+    _first, key = desk.article_page("", None, 4)
+    desk.article_page("", key, 4)
+    desk.conn.set_trace_callback(None)
+    for sql in statements:
+        plan = " ".join(str(row) for row in desk.conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "COVERING INDEX idx_articles_order" in plan, plan

@@ -51,7 +51,7 @@ def test_sorting_the_whole_desk_reads_every_page_first(qtbot, monkeypatch,
     assert top == str(min(c.figure_value for c in busy_desk.claims()).__int__())
 
 
-def test_article_filter_shows_a_subset_of_the_loaded_list(seeded_desk: Desk) -> None:
+def test_article_filter_shows_the_matching_articles(seeded_desk: Desk) -> None:
     model = ArticleListModel(seeded_desk)
     model.set_query("insurers")
     assert [model.summary(r).title for r in range(model.rowCount())] == [
@@ -98,3 +98,25 @@ def test_article_pages_read_the_same_claims_in_the_same_order(busy_desk: Desk) -
         assert pages == busy_desk.claims(article.id)
         assert [(m.id, m.start_char, m.end_char) for m in busy_desk.claim_marks(article.id)] == [
             (c.id, c.start_char, c.end_char) for c in busy_desk.claims(article.id)]
+
+
+def test_the_article_list_reads_a_page_at_a_time_and_finds_any_article(
+        qtmodeltester, monkeypatch, seeded_desk: Desk) -> None:
+    from desk import ArticleDraft
+
+    for number in range(12):
+        seeded_desk.add_article(ArticleDraft(f"Brief {number}", f"Brief {number}\n\nText.",
+                                             f"brief{number}.txt"))
+    monkeypatch.setattr(models, "PAGE_SIZE", 5)
+    model = ArticleListModel(seeded_desk)
+    everything = seeded_desk.article_summaries()
+    assert len(everything) == 17 and model.rowCount() == 5 and model.canFetchMore()
+    oldest = everything[-1]
+    assert model.row_of(oldest.id) == -1  # not read yet
+    assert model.row_of(oldest.id, fetch=True) == 16 and not model.canFetchMore()
+    assert [model.summary(r) for r in range(model.rowCount())] == everything
+    model.set_query("brief")
+    assert model.rowCount() == 5 and model.canFetchMore()
+    qtmodeltester.check(model)
+    assert [model.summary(r).title for r in range(model.rowCount())] == [
+        s.title for s in seeded_desk.article_summaries("brief")]
