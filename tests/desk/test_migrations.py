@@ -126,3 +126,21 @@ def test_a_failing_migration_step_leaves_the_desk_as_it_was(tmp_path: Path, monk
     conn.close()
     assert [b.reason for b in list_backups(path)] == ["migrate"]
     assert check_desk(path).sound
+
+
+@pytest.mark.parametrize("fixture", DESKS, ids=[p.name for p in DESKS])
+def test_an_upgraded_desk_has_the_schema_of_a_new_one(fixture: Path, tmp_path: Path):
+    """Tables, indexes and triggers: a migration ends where creating a desk starts."""
+    def schema_of(path: Path) -> set[tuple[str, str]]:
+        conn = sqlite3.connect(path)
+        try:
+            return {(kind, name) for kind, name in conn.execute(
+                "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
+        finally:
+            conn.close()
+
+    path = tmp_path / fixture.name
+    shutil.copyfile(fixture, path)
+    Desk.open(path).close()
+    Desk.open(tmp_path / "new.desk").close()
+    assert schema_of(path) == schema_of(tmp_path / "new.desk")
