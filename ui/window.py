@@ -86,7 +86,6 @@ class MainWindow(QMainWindow):
         self.registry.set_read_only(desk.read_only)
         self.claim_panel.set_read_only(desk.read_only)
         self._painted = False  # see paintEvent: some work waits for the first paint
-        self._refresh_counts()
         self._restore_settings()
         if self.articles_model.rowCount():
             self.article_pane.choose(self.articles_model.summary(0).id)
@@ -105,6 +104,8 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         if self.desk_closed:
             return
+        if self._counts is None:
+            self._refresh_counts()  # counting 100,000 claims takes a few milliseconds
         self._refresh_completions()  # completion lists scan the sources and tags in use
         self.operations.start_open_backup()  # a worker copies the desk
         self.desk.db  # noqa: B018 - load sqlite-utils now, not on the first edit

@@ -151,12 +151,13 @@ def test_read_only_desk_disables_every_edit(qtbot, open_window, seeded_desk: Des
     assert len(seeded_desk.claims()) == 1
 
 
-def test_status_bar_shows_path_and_counts(open_window, seeded_desk: Desk) -> None:
+def test_status_bar_shows_path_and_counts(qtbot, open_window, seeded_desk: Desk) -> None:
     add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
     window = open_window(seeded_desk.path)
     assert window.path_label.toolTip() == str(seeded_desk.path.resolve())
     assert window.path_label.text().endswith("newsroom.desk")
-    assert window.counts_label.text() == "5 articles · 1 claim"
+    # counted once the window has painted
+    qtbot.waitUntil(lambda: window.counts_label.text() == "5 articles · 1 claim")
     assert not window.read_only_label.isVisible()
 
 
