@@ -25,4 +25,4 @@ def test_quick_benchmark_measures_every_figure() -> None:
         if figure["name"] != "import real news pages":  # needs the benchmark data's path
             assert figure["ours"] and figure["ours"] > 0, figure
     whole = next(f for n, f in figures.items() if n.startswith("whole desk"))
-    assert "(200 rows loaded)" in whole["name"]  # the lazy model read one page, not 3,000 rows
+    assert "(100 rows loaded)" in whole["name"]  # the lazy model read one page, not 3,000 rows

@@ -178,7 +178,7 @@ QUOTE, SOURCE, FIGURE, STATUS, TAGS, ARTICLE = range(len(COLUMNS))
 Editor = Callable[[str, str, Any], bool]
 #: Claims read at a time (the table fetches more as it scrolls): an article of 2,000 claims
 #: or the whole desk shows at once.
-PAGE_SIZE = 200
+PAGE_SIZE = 100
 
 
 class ClaimsTableModel(QAbstractTableModel):

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from itertools import accumulate
 from operator import attrgetter
+from typing import NamedTuple
 
 from collections.abc import Callable, Sequence
 
@@ -41,9 +41,11 @@ MAX_LINE_CHARS = 76
 READER_FONT = QFont("DejaVu Serif", 12)
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A claim's place in the document, in UTF-16 positions, and what its tooltip names."""
+class Span(NamedTuple):
+    """A claim's place in the document, in UTF-16 positions, and what its tooltip names.
+
+    (A named tuple: an article of 2,000 claims makes 2,000 of these each time it shows.)
+    """
 
     start: int
     end: int
