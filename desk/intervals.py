@@ -166,10 +166,28 @@ def kind_of(figure: str, quote: str = "") -> str | None:
     literal = _LITERAL.search(figure or "")
     if word is None and quote and literal:
         # the word after the same number in the quote ("nearly 500 soldiers had ...")
-        at = re.search(rf"(?<![\d.,]){re.escape(literal.group(0))}(?![\d,])", quote)
-        if at:
-            word = _word_after(quote[at.end():at.end() + 60])
+        end = number_end(quote, literal.group(0))
+        if end >= 0:
+            word = _word_after(quote[end:end + 60])
     return word
+
+
+def number_end(text: str, number: str) -> int:
+    """Where the first whole occurrence of ``number`` in ``text`` ends, or -1: not inside a
+    longer number (no digit, "." or "," just before it, no digit or "," just after).
+
+    A plain search (a pattern built per number would overflow ``re``'s cache on a big desk).
+    """
+    start = 0
+    while (at := text.find(number, start)) >= 0:
+        end = at + len(number)
+        before = text[at - 1] if at else ""
+        after = text[end] if end < len(text) else ""
+        if not (before.isdecimal() or before in (".", ",")) and not (after.isdecimal()
+                                                                     or after == ","):
+            return end
+        start = at + 1
+    return -1
 
 
 def _counted_word(text: str) -> str | None:

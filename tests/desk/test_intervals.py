@@ -74,3 +74,18 @@ def test_kinds() -> None:
     assert same_kind(None, "soldier")
     assert not same_kind("civilian", "children")
     assert not same_kind("killed", "injured")
+
+
+def test_number_end_finds_the_number_as_the_pattern_did() -> None:
+    """The plain search agrees with the lookaround pattern it replaced, on awkward text."""
+    import random
+    import re
+
+    from desk.intervals import number_end
+
+    rng = random.Random(8)
+    for _ in range(3000):
+        text = "".join(rng.choice("12,.3 a٣") for _ in range(rng.randint(0, 14)))
+        number = "".join(rng.choice("123,.") for _ in range(rng.randint(1, 3)))
+        found = re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d,])", text)
+        assert number_end(text, number) == (found.end() if found else -1), (text, number)
