@@ -7,10 +7,12 @@ one-line message on stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
+from .connection import read_failure_message
 from .errors import DeskError
 from .model import ImportResult
 from .store import Desk
@@ -139,6 +141,10 @@ def run(argv: Sequence[str]) -> int:
         return args.run(args)
     except DeskError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:  # e.g. a damaged page, found when it is read
+        print(f"{PROG}: {read_failure_message(getattr(args, 'desk', '') or 'the desk', exc)}",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

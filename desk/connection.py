@@ -127,6 +127,16 @@ def _probe(conn: sqlite3.Connection) -> None:
         raise sqlite3.DatabaseError(readable(exc)) from exc
 
 
+def read_failure_message(path: Path | str, exc: BaseException) -> str:
+    """What to tell people when reading a desk that opened fails: a damaged page is found
+    only when it is read (checking every page on opening would take seconds on a big desk)."""
+    name = Path(path).name
+    if isinstance(exc, sqlite3.OperationalError):
+        return f"{name} could not be read: {readable(exc)}."
+    return (f"{name} is damaged ({readable(exc)}). `claims-desk check` tells more, and "
+            "`claims-desk backups` lists the copies that can be restored.")
+
+
 def readable(exc: BaseException) -> str:
     """An SQLite error for people. A damaged schema can make SQLite quote bytes that are not
     UTF-8 in its message, which Python's sqlite3 then fails to decode."""

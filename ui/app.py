@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desk import DeskError, NotADeskError
+from desk import Desk, DeskError, NotADeskError
+from desk.connection import readable
 from desk.paths import open_desk
 
 from . import settings
 from .icons import app_icon, stylesheet
+
+if TYPE_CHECKING:
+    from .window import MainWindow
 
 WINDOW_SIZE = (1400, 900)
 
@@ -38,13 +44,12 @@ def setup(app: QApplication) -> None:
     app.setStyleSheet(stylesheet())
 
 
-def create_window(desk_path: str | Path, *, read_only: bool = False, seed: bool = False):
+def create_window(desk_path: str | Path, *, read_only: bool = False,
+                  seed: bool = False) -> MainWindow:
     """Open the desk at ``desk_path`` (created if missing) and return its main window.
 
     A QApplication must exist. Raises :class:`desk.DeskError` when the file is not a desk.
     """
-    from .window import MainWindow
-
     app = QApplication.instance()
     if isinstance(app, QApplication):
         setup(app)
@@ -52,15 +57,30 @@ def create_window(desk_path: str | Path, *, read_only: bool = False, seed: bool 
     # (ui.operations.DeskOperations.start_open_backup), so a big desk opens as fast.
     desk = open_desk(desk_path, read_only=read_only, seed=seed,
                      editor=settings.value(settings.EDITOR_NAME) or None)
-    try:
-        window = MainWindow(desk)
-    except BaseException:
-        desk.close()
-        raise
+    window = build_window(desk)
     settings.remember_desk(desk.path)
     if settings.value(settings.WINDOW_GEOMETRY).isEmpty():
         window.resize(*WINDOW_SIZE)
     return window
+
+
+def build_window(desk: Desk) -> MainWindow:
+    """The main window on an open desk (closed again if the window cannot be built).
+
+    A damaged page is found only when the window reads it (checking every page on opening
+    would take seconds on a big desk): it raises :class:`NotADeskError`, as a damaged file
+    does, so that the desk's backups are offered.
+    """
+    from .window import MainWindow
+
+    try:
+        return MainWindow(desk)
+    except sqlite3.DatabaseError as exc:
+        desk.close()
+        raise NotADeskError(f"{desk.path.name} is damaged ({readable(exc)}).") from exc
+    except BaseException:
+        desk.close()
+        raise
 
 
 def report_unexpected(kind: type[BaseException], error: BaseException,
@@ -70,9 +90,15 @@ def report_unexpected(kind: type[BaseException], error: BaseException,
     if isinstance(error, KeyboardInterrupt):
         QApplication.quit()
         return
-    message = str(error) if isinstance(error, DeskError) else (
-        f"Something went wrong: {error or kind.__name__}.\n\nYour work so far is saved in the "
-        "desk file. Details were written to the terminal.")
+    if isinstance(error, DeskError):
+        message = str(error)
+    elif isinstance(error, sqlite3.DatabaseError):
+        message = (f"The desk file could not be read: {readable(error)}.\n\nWhat was saved "
+                   "before is in the file and its backups: File › Restore from Backup… brings one "
+                   "back, and `claims-desk check` tells what is damaged.")
+    else:
+        message = (f"Something went wrong: {error or kind.__name__}.\n\nYour work so far is "
+                   "saved in the desk file. Details were written to the terminal.")
     QMessageBox.warning(QApplication.activeWindow(), "Claims Desk", message)
 
 

@@ -65,17 +65,20 @@ class DeskFiles:
 
     def switch_to(self, path: Path) -> MainWindow | None:
         """Open a window on another desk and close this one (a message if it cannot open)."""
-        from .window import MainWindow
+        from .app import build_window
+
+        def attempt() -> MainWindow:
+            return build_window(Desk.open(path, editor=self.window.desk.editor))
 
         try:
-            desk = Desk.open(path, editor=self.window.desk.editor)
+            other = attempt()
         except NotADeskError as exc:  # a damaged desk: offer to restore one of its backups
             from .backups_dialog import offer_restore
 
             try:
                 if not offer_restore(self.window, path, str(exc)):
                     raise
-                desk = Desk.open(path, editor=self.window.desk.editor)
+                other = attempt()
             except DeskError as still:
                 self.window.report(str(still), "Cannot open desk")
                 return None
@@ -83,7 +86,6 @@ class DeskFiles:
             self.window.report(str(exc), "Cannot open desk")
             return None
         settings.remember_desk(path)
-        other = MainWindow(desk)
         other.show()
         self.window.close()
         return other

@@ -510,3 +510,21 @@ def test_a_file_size_limit_refuses_edits_and_exports_cleanly(seeded_desk: Desk,
     assert check_desk(desk_path).sound
     with Desk.open(desk_path) as desk:
         assert set(saved) <= {c.id for c in desk.claims()}
+
+
+def test_a_page_found_damaged_while_reading_gets_a_message_not_a_traceback(
+        seeded_desk: Desk, desk_path: Path) -> None:
+    """The file opens (its header and schema are sound) but a page the command reads is
+    not: every command says the desk is damaged and where to turn."""
+    seeded_desk.close()
+    conn = sqlite3.connect(desk_path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = "
+                        "'idx_articles_order'").fetchone()[0]
+    conn.close()
+    data = bytearray(desk_path.read_bytes())
+    data[(root - 1) * page_size:root * page_size] = b"\xa5" * page_size
+    desk_path.write_bytes(bytes(data))
+    code, out, err = _cli("list", desk_path)
+    assert code == 1 and "Traceback" not in out + err
+    assert "newsroom.desk is damaged" in err and "claims-desk backups" in err
