@@ -167,10 +167,12 @@ class ArticleListPane(QWidget):
 
     def step(self, delta: int) -> None:
         """Select the next (1) or previous (-1) article."""
+        row = self.list.currentIndex().row()
+        if row + delta >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()  # past the pages read so far
         rows = self.model.rowCount()
         if not rows:
             return
-        row = self.list.currentIndex().row()
         row = 0 if row < 0 else max(0, min(rows - 1, row + delta))
         self.list.setCurrentIndex(self.model.index(row))
 

@@ -120,3 +120,18 @@ def test_the_article_list_reads_a_page_at_a_time_and_finds_any_article(
     qtmodeltester.check(model)
     assert [model.summary(r).title for r in range(model.rowCount())] == [
         s.title for s in seeded_desk.article_summaries("brief")]
+
+
+def test_stepping_past_the_loaded_articles_reads_the_next_page(qtbot, monkeypatch,
+                                                               seeded_desk: Desk) -> None:
+    from ui.article_list import ArticleListPane
+
+    monkeypatch.setattr(models, "PAGE_SIZE", 2)
+    pane = ArticleListPane(ArticleListModel(seeded_desk))
+    qtbot.addWidget(pane)
+    chosen: list[str] = []
+    pane.articleChosen.connect(chosen.append)
+    for _ in range(4):
+        pane.step(1)
+    everything = seeded_desk.article_summaries()
+    assert chosen == [s.id for s in everything[:4]]
