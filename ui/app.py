@@ -107,9 +107,10 @@ def run(path: str | Path, *, read_only: bool = False, seed: bool = False,
     """Show the window on a desk and run the event loop; the exit status."""
     app = application(qt_args)
     sys.excepthook = report_unexpected
-    from .desk_settings import ask_editor_name
+    if not str(settings.value(settings.EDITOR_NAME) or "").strip():  # the first run
+        from .desk_settings import ask_editor_name  # (a dialog: loaded only to ask)
 
-    ask_editor_name()  # once, on the first run
+        ask_editor_name()
     try:
         window = create_window(path, read_only=read_only, seed=seed)
     except NotADeskError as exc:  # damaged: offer its backups

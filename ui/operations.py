@@ -20,15 +20,14 @@ from desk.backup import backup_dir
 from desk.schema import META_ORGANISATION
 
 from .attention import AttentionDock, ReattachCommand
-from .backups_dialog import BackupsDialog
-from .conflicts_dialog import ConflictsDialog
-from .desk_settings import SettingsDialog
 from .files import ARTICLE_FILTER, DESK_FILTER
 from .workers import DeskJob
 
 if TYPE_CHECKING:
     from desk.merge import MergeSummary
 
+    from .conflicts_dialog import ConflictsDialog
+    from .desk_settings import SettingsDialog
     from .window import MainWindow
 
 JSON_FILTER = "JSON (*.json *.jsonld)"
@@ -226,6 +225,8 @@ class DeskOperations(QObject):
             self.window.report(f"{self.desk.path.name} has no backups yet (they are made in "
                                f"{backup_dir(self.desk.path)}).", "Restore from Backup")
             return
+        from .backups_dialog import BackupsDialog  # dialogs load when first opened
+
         dialog = BackupsDialog(backups, self.desk.path.name, backup_dir(self.desk.path),
                                self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -340,6 +341,8 @@ class DeskOperations(QObject):
     def show_conflicts(self) -> ConflictsDialog:
         """Show the merge conflicts to review (a window beside the desk's)."""
         if self.conflicts_dialog is None:
+            from .conflicts_dialog import ConflictsDialog
+
             self.conflicts_dialog = ConflictsDialog(self.desk, self.window)
             self.conflicts_dialog.claimChosen.connect(lambda cid: self.window.select_claim(cid))
         else:
@@ -423,6 +426,8 @@ class DeskOperations(QObject):
 
     def edit_settings(self) -> SettingsDialog:
         """Show the Settings dialog (your name; the desk's organisation and default editor)."""
+        from .desk_settings import SettingsDialog
+
         dialog = SettingsDialog(self.desk, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
