@@ -376,14 +376,17 @@ class ClaimsTableModel(QAbstractTableModel):
     def _shows(self, article_id: str | None) -> bool:
         return self.whole_desk or (article_id is not None and article_id == self.article_id)
 
-    def on_change(self, change: Change) -> None:
-        """Follow one desk change with the smallest model signal that describes it."""
+    def on_change(self, change: Change, claim: Claim | None = None) -> None:
+        """Follow one desk change with the smallest model signal that describes it
+        (``claim``: the changed claim as just read, if the caller has it)."""
         if change.kind == "articles_changed" or not self._shows(change.article_id):
             return
         claim_id = change.claim_id or ""
         row = self._loaded_row(claim_id)
+        if claim is None or claim.id != claim_id:
+            claim = None
         if change.kind == "claim_updated" and row >= 0:
-            self._claims[row] = self.desk.claim(claim_id)
+            self._claims[row] = claim or self.desk.claim(claim_id)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         elif change.kind == "claim_deleted":
             self._total -= 1
@@ -395,7 +398,7 @@ class ClaimsTableModel(QAbstractTableModel):
             if self.whole_desk:
                 self.reload()  # desk-wide order is by article import order: read it again
                 return
-            claim = self.desk.claim(claim_id)
+            claim = claim or self.desk.claim(claim_id)
             self._total += 1
             at = bisect_left(self._claims, _text_order(claim), key=_text_order)
             if at == len(self._claims) and self._next_page is not None:

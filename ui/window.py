@@ -226,10 +226,13 @@ class MainWindow(QMainWindow):
             self.article_pane.choose(article_id)
         self.select_claim(None)
 
-    def select_claim(self, claim_id: str | None, scroll: bool = True) -> None:
-        """Make one claim the selected one everywhere: reader, table and panel."""
-        claim: Claim | None = None
-        if claim_id:
+    def select_claim(self, claim_id: str | None, scroll: bool = True, *,
+                     claim: Claim | None = None) -> None:
+        """Make one claim the selected one everywhere: reader, table and panel (``claim``,
+        when the caller has just read it, saves reading it again)."""
+        if claim is not None and claim.id != claim_id:
+            claim = None
+        if claim_id and claim is None:
             try:
                 claim = self.desk.claim(claim_id)
             except DeskError:
@@ -322,24 +325,26 @@ class MainWindow(QMainWindow):
     # -- following the desk --------------------------------------------------------------
 
     def _on_change(self, change: Change) -> None:
+        # the changed claim, read once for every pane that shows it
+        claim = (self.desk.claim(change.claim_id)
+                 if change.claim_id and change.kind != "claim_deleted" else None)
         self.articles_model.on_change(change)
-        self.claims_model.on_change(change)
+        self.claims_model.on_change(change, claim)
         if change.claim_id and change.article_id == self.article_id:
-            if change.kind == "claim_deleted":
+            if claim is None:
                 self.reader.remove_claim(change.claim_id)
             else:
-                self.reader.put_claim(self.desk.claim(change.claim_id))
+                self.reader.put_claim(claim)
         if change.claim_id and change.claim_id == self.claim_id:
-            if change.kind == "claim_deleted":
+            if claim is None:
                 self.select_claim(None)
             else:
-                self.claim_panel.show_claim(self.desk.claim(change.claim_id))
-        elif change.kind in ("claim_added", "claim_restored") and change.claim_id:
-            self.select_claim(change.claim_id, scroll=True)
+                self.claim_panel.show_claim(claim)
+        elif change.kind in ("claim_added", "claim_restored") and claim is not None:
+            self.select_claim(change.claim_id, scroll=True, claim=claim)
         step = _COUNT_STEP.get(change.kind)
         self._refresh_counts(None if step is None else (0, step))
-        if change.claim_id and change.kind != "claim_deleted":
-            claim = self.desk.claim(change.claim_id)
+        if claim is not None:
             self.claim_panel.add_completions([claim.source] if claim.source else [], claim.tags)
         elif change.kind in ("articles_changed", "desk_restored"):
             self._refresh_completions()
