@@ -7,8 +7,8 @@ import random
 
 from PySide6.QtGui import QTextDocument
 
-from ui.offsets import OffsetMap
 from ui.highlighter import ClaimHighlighter, Span
+from ui.offsets import OffsetMap
 
 
 def _by_full_pass(highlighter: ClaimHighlighter, spans: list[Span]) -> dict[int, list[Span]]:
