@@ -9,11 +9,12 @@ from __future__ import annotations
 import getpass
 import glob
 import hashlib
+import json
 import os
 import re
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -546,6 +547,30 @@ class Desk(TrustOperations):
         claim = claims[-1]
         return claims, (*keys[-1], claim.start_char, claim.end_char, claim.created_at, claim.id)
 
+    def claim_ids_sorted(self, by: str, *, descending: bool = False,
+                         article_id: str | None = None) -> list[str]:
+        """Ids of the live claims (of one article, or the whole desk) sorted by ``by``, one
+        of :data:`CLAIM_SORTS`; ties keep text order. The claims table sorts this way, so
+        that sorting 100,000 claims is one query instead of loading them all to sort."""
+        if by not in CLAIM_SORTS:
+            raise ValueError(f"cannot sort claims by {by!r}")
+        direction = "DESC" if descending else "ASC"
+        order = ", ".join(f"{term} {direction}" for term in CLAIM_SORTS[by])
+        where, params = "c.deleted_at IS NULL", []
+        if article_id is not None:
+            where += " AND c.article_id = ?"
+            params.append(article_id)
+        return [row[0] for row in self.conn.execute(
+            f"SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id WHERE {where} "
+            f"ORDER BY {order}, a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at, "
+            "c.id", params)]
+
+    def claims_by_id(self, ids: Sequence[str]) -> list[Claim]:
+        """The claims with these ids, in the order given (unknown ids are left out)."""
+        found = {claim.id: claim for claim in self._query_claims(
+            "c.id IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))])}
+        return [found[claim_id] for claim_id in ids if claim_id in found]
+
     def claim_marks(self, article_id: str) -> list[ClaimMark]:
         """What the reader draws of an article's live, placed claims, in text order."""
         return [ClaimMark(*row) for row in self.conn.execute(
@@ -651,6 +676,21 @@ EXPORT_SQL = f"""
     ORDER BY a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at
 """
 
+
+#: What the claims can be sorted by (:meth:`Desk.claim_ids_sorted`): SQL terms over the
+#: claim ``c`` and its article ``a``. "position" is by article title, then place in the text.
+CLAIM_SORTS: dict[str, tuple[str, ...]] = {
+    "position": ("a.title COLLATE NOCASE", "c.start_char", "c.end_char"),
+    "source": ("c.source COLLATE NOCASE",),
+    "figure": ("coalesce(c.figure_value, -1e308)",),  # unparsed figures first
+    "status": ("CASE c.status " + " ".join(f"WHEN '{name}' THEN {rank}" for rank, name
+                                            in enumerate(STATUSES)) + " END",),
+    "tags": ("""(SELECT group_concat(name, ', ') FROM (SELECT t.name AS name
+               FROM claims_tags ct JOIN tags t ON t.id = ct.tags_id
+               WHERE ct.claims_id = c.id AND ct.deleted_at IS NULL ORDER BY t.name))
+               COLLATE NOCASE""",),
+    "article": ("a.title COLLATE NOCASE",),
+}
 
 #: The article list's order (schema.ARTICLE_ORDER) over the alias ``a``.
 _ORDER = schema.ARTICLE_ORDER.replace("published_at", "a.published_at").replace(

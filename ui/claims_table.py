@@ -7,8 +7,8 @@ that highlight. Source, figure, status and tags can be edited in place (F2 or do
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QAbstractItemModel, QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex,
-    QSortFilterProxyModel, Qt, Signal,
+    QAbstractItemModel, QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt,
+    Signal,
 )
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
 from desk import STATUSES
 
 from . import status as status_look
-from .models import ARTICLE, FIGURE, ID_ROLE, QUOTE, SORT_ROLE, SOURCE, STATUS, TAGS, \
-    ClaimsTableModel
+from .models import ARTICLE, FIGURE, ID_ROLE, QUOTE, SOURCE, STATUS, TAGS, ClaimsTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -58,16 +57,13 @@ class ClaimsTablePane(QWidget):
         self.setObjectName("claimsPane")
         self.model = model
         self._selecting = False  # select_claim at work: the row change is not the user's
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
 
         self.heading = QLabel("Claims in this article", objectName="paneHeading")
         self.wholeDesk = QCheckBox("Whole desk", objectName="wholeDeskToggle")
         self.wholeDesk.setToolTip("Show the claims of every article (Ctrl+Shift+A)")
 
         self.table = QTableView(objectName="claimsTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(model)  # the model sorts (in the desk), the view asks it
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # text order until asked
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -107,7 +103,7 @@ class ClaimsTablePane(QWidget):
         layout.addWidget(self.table, 1)
 
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        header.sortIndicatorChanged.connect(self._sorting_changed)
+        model.sorting.connect(self._sorting)
         model.modelReset.connect(self._update_heading)
         model.rowsInserted.connect(self._update_heading)
         model.rowsRemoved.connect(self._update_heading)
@@ -155,7 +151,7 @@ class ClaimsTablePane(QWidget):
             if row < 0:
                 selection.clear()
             else:
-                index = self.proxy.mapFromSource(self.model.index(row, QUOTE))
+                index = self.model.index(row, QUOTE)
                 selection.setCurrentIndex(
                     index, QItemSelectionModel.SelectionFlag.ClearAndSelect
                     | QItemSelectionModel.SelectionFlag.Rows)
@@ -172,10 +168,11 @@ class ClaimsTablePane(QWidget):
         if current.isValid() and not self._selecting:
             self.claimChosen.emit(current.data(ID_ROLE))
 
-    def _sorting_changed(self, section: int, _order: Qt.SortOrder) -> None:
-        """Read every page before the proxy sorts (it sorts what is loaded)."""
-        if section >= 0:
-            self.model.fetch_all()
+    def _sorting(self, running: bool) -> None:
+        if running:
+            self.heading.setText(f"Sorting {self.model.total_count():,} claims…")
+        else:
+            self._update_heading()
 
     def _update_heading(self) -> None:
         count = self.model.total_count()

@@ -13,16 +13,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import (
+    QAbstractListModel, QAbstractTableModel, QModelIndex, QObject, Qt, Signal, Slot,
+)
 
 from desk import STATUSES, ArticleSummary, Change, Claim, Desk
 
 from . import status as status_look
+from .workers import DeskJob
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 DATE_ROLE = Qt.ItemDataRole.UserRole + 2
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 3
-SORT_ROLE = Qt.ItemDataRole.UserRole + 4
 
 Index = QModelIndex
 
@@ -181,12 +183,25 @@ Editor = Callable[[str, str, Any], bool]
 PAGE_SIZE = 100
 
 
+#: The desk's sort (:data:`desk.store.CLAIM_SORTS`) for each column the table sorts by.
+SORT_BY = {"quote": "position", "source": "source", "figure": "figure", "status": "status",
+           "tags": "tags", "article": "article"}
+
+
 class ClaimsTableModel(QAbstractTableModel):
     """Claims of one article (text order) or of the whole desk; edits go through ``edit``.
 
     ``edit(claim_id, field, value)`` makes the change (an undoable command) and returns
     whether it worked; the model itself is updated by the desk's change event.
+
+    Rows are read a page at a time. Sorting by a column (``sort``, which the view calls when
+    a header is clicked) asks the desk for the ids in that order and reads pages of those;
+    for the whole desk that query runs on a worker thread (100,000 claims take a few hundred
+    ms) while the table keeps its rows, and :attr:`sorting` says so.
     """
+
+    #: True while a whole-desk sort runs on a worker thread, False when it is done.
+    sorting = Signal(bool)
 
     def __init__(self, desk: Desk, edit: Editor | None = None,
                  parent: QObject | None = None) -> None:
@@ -199,6 +214,14 @@ class ClaimsTableModel(QAbstractTableModel):
         self._titles: dict[str, str] = {}
         self._next_page: Any = None
         self._total = 0
+        #: The column sort (a CLAIM_SORTS name, descending) or None for text order, and the
+        #: ids in that order (pages are read from them).
+        self._sort: tuple[str, bool] | None = None
+        #: The sort the rows shown are in (a whole-desk sort shows when its ids are read).
+        self._shown_sort: tuple[str, bool] | None = None
+        self._ids: list[str] = []
+        self._generation = 0  # bumped by every reload: a late sort result is dropped
+        self._sort_jobs: list[DeskJob] = []  # whole-desk sorts still running
 
     # -- the Qt model API ----------------------------------------------------------------
 
@@ -231,8 +254,6 @@ class ClaimsTableModel(QAbstractTableModel):
             return self._text(claim, field, role == Qt.ItemDataRole.EditRole)
         if role == ID_ROLE:
             return claim.id
-        if role == SORT_ROLE:
-            return self._sort_key(claim, field)
         if role == Qt.ItemDataRole.ToolTipRole:
             if field == "quote":
                 return claim.quote
@@ -282,17 +303,6 @@ class ClaimsTableModel(QAbstractTableModel):
             return self._title(claim.article_id)
         return getattr(claim, field)
 
-    def _sort_key(self, claim: Claim, field: str) -> Any:
-        if field == "figure":
-            return claim.figure_value if claim.figure_value is not None else float("-inf")
-        if field == "status":
-            return STATUSES.index(claim.status)
-        if field == "quote":
-            if self.whole_desk:  # by article, then position (a string: QVariant compares it)
-                return f"{self._title(claim.article_id).casefold()}\x00{claim.start_char:012d}"
-            return claim.start_char
-        return self._text(claim, field, False).casefold()
-
     def _title(self, article_id: str) -> str:
         if article_id not in self._titles:
             self._titles = self.desk.article_titles()  # one indexed read, no bodies
@@ -307,14 +317,16 @@ class ClaimsTableModel(QAbstractTableModel):
         return list(self._claims)
 
     def row_of(self, claim_id: str) -> int:
-        """The row of ``claim_id``, or -1. One article's claims are read on until it is found
-        (an article holds a few thousand at most); the whole desk's only as far as loaded."""
+        """The row of ``claim_id``, or -1. Pages are read on until it is found, except in the
+        whole desk's text order (100,000 claims), which finds it only as far as loaded."""
+        if self._shown_sort is not None and claim_id not in self._ids:
+            return -1
         start = 0
         while True:
             for row in range(start, len(self._claims)):
                 if self._claims[row].id == claim_id:
                     return row
-            if self.whole_desk or not self.canFetchMore():
+            if (self.whole_desk and self._shown_sort is None) or not self.canFetchMore():
                 return -1
             start = len(self._claims)
             self.fetchMore()
@@ -352,15 +364,40 @@ class ClaimsTableModel(QAbstractTableModel):
             self.endInsertRows()
 
     def fetch_all(self) -> None:
-        """Read every remaining page (before sorting by a column)."""
+        """Read every remaining page."""
         while self.canFetchMore():
             self.fetchMore()
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column (-1: text order), as the view asks when a header is clicked."""
+        field = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
+        by = SORT_BY.get(field) if field else None
+        wanted = None if by is None else (by, order == Qt.SortOrder.DescendingOrder)
+        if wanted == self._sort and (wanted == self._shown_sort or self._sort_jobs):
+            return  # (the view asks twice for one click)
+        self._sort = wanted
+        self.reload()
+
     def reload(self) -> None:
         """Read the claims again (the first page only: the rest on demand)."""
+        self._generation += 1
+        if self._sort is not None and self.whole_desk:
+            self._sort_off_thread()  # the rows stay until the sorted ids come
+            return
+        ids = ([] if self._sort is None or not self.article_id else
+               self.desk.claim_ids_sorted(self._sort[0], descending=self._sort[1],
+                                          article_id=self.article_id))
+        self._reset(ids)
+
+    def _reset(self, ids: list[str]) -> None:
         self.beginResetModel()
-        self._claims, self._next_page, self._total = [], None, 0
-        if self.whole_desk or self.article_id:
+        self._claims, self._next_page, self._total, self._ids = [], None, 0, ids
+        self._shown_sort = self._sort
+        if self._sort is not None:
+            self._next_page = 0 if ids else None
+            self._total = len(ids)
+            self._claims, self._next_page = self._page(self._next_page) if ids else ([], None)
+        elif self.whole_desk or self.article_id:
             self._claims, self._next_page = self._page(None)
             self._total = len(self._claims)
             if self._next_page is not None:
@@ -368,7 +405,54 @@ class ClaimsTableModel(QAbstractTableModel):
                                else self.desk.claim_count(self.article_id or ""))
         self.endResetModel()
 
+    def _sort_off_thread(self) -> None:
+        assert self._sort is not None
+        by, descending = self._sort
+        generation = self._generation
+
+        def work(desk: Desk, _progress: Any, _cancelled: Any) -> tuple[int, list[str]]:
+            return generation, desk.claim_ids_sorted(by, descending=descending)
+
+        job = DeskJob(self.desk.path, self.desk.editor, work, self)
+        job.succeeded.connect(self._sorted)
+        job.failed.connect(self._sort_failed)
+        job.finished.connect(self._sort_finished)
+        self._sort_jobs.append(job)
+        self.sorting.emit(True)
+        job.start()
+
+    @Slot(object)
+    def _sorted(self, result: tuple[int, list[str]]) -> None:
+        generation, ids = result
+        if generation == self._generation:  # else a later sort or reload is on its way
+            self._reset(ids)
+            self.sorting.emit(False)
+
+    @Slot(str)
+    def _sort_failed(self, _message: str) -> None:
+        if self._sort_jobs and self.sender() is self._sort_jobs[-1]:  # the latest sort
+            self._sort = None  # back to text order, which needs no sorting
+            self._reset([])
+            self.sorting.emit(False)
+
+    @Slot()
+    def _sort_finished(self) -> None:
+        job = self.sender()
+        if job in self._sort_jobs:
+            self._sort_jobs.remove(job)
+            job.deleteLater()
+
+    def wait_for_sorting(self) -> None:
+        """Wait for the whole-desk sorts still running on workers (before closing)."""
+        for job in list(self._sort_jobs):
+            job.wait()
+
     def _page(self, after: Any) -> tuple[list[Claim], Any]:
+        if self._shown_sort is not None:  # ``after`` is a position in the sorted ids
+            ids = self._ids[after:after + PAGE_SIZE]
+            following = after + len(ids)
+            return self.desk.claims_by_id(ids), (following if following < len(self._ids)
+                                                 else None)
         if self.whole_desk:
             return self.desk.claims_page(after, PAGE_SIZE)
         return self.desk.claims_page(after, PAGE_SIZE, self.article_id)
@@ -390,13 +474,17 @@ class ClaimsTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         elif change.kind == "claim_deleted":
             self._total -= 1
+            if self._shown_sort is not None and claim_id in self._ids:
+                self._ids.remove(claim_id)
+                if row >= 0 and self._next_page is not None:
+                    self._next_page -= 1  # one fewer id before the next page
             if row >= 0:
                 self.beginRemoveRows(Index(), row, row)
                 del self._claims[row]
                 self.endRemoveRows()
         elif change.kind in ("claim_added", "claim_restored") and row < 0:
-            if self.whole_desk:
-                self.reload()  # desk-wide order is by article import order: read it again
+            if self.whole_desk or self._shown_sort is not None:
+                self.reload()  # its place depends on the whole order: read it again
                 return
             claim = claim or self.desk.claim(claim_id)
             self._total += 1

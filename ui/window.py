@@ -427,6 +427,7 @@ class MainWindow(QMainWindow):
         self.claim_panel.commit_pending()
         self.files.stop_jobs()
         self.operations.stop()
+        self.claims_model.wait_for_sorting()
         self._save_settings()
         self._unsubscribe()
         self.desk.close()

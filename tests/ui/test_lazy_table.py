@@ -37,18 +37,66 @@ def test_whole_desk_is_fetched_page_by_page(qtmodeltester, monkeypatch, busy_des
     assert not model.canFetchMore()
 
 
-def test_sorting_the_whole_desk_reads_every_page_first(qtbot, monkeypatch,
-                                                       busy_desk: Desk) -> None:
+def test_sorting_the_whole_desk_sorts_in_the_desk_off_the_ui_thread(qtbot, monkeypatch,
+                                                                    busy_desk: Desk) -> None:
+    """A header click sorts all 30 claims (not just the loaded page) on a worker thread,
+    then reads pages in that order; edits follow."""
     monkeypatch.setattr(models, "PAGE_SIZE", 5)
     model = ClaimsTableModel(busy_desk)
     pane = ClaimsTablePane(model)
     qtbot.addWidget(pane)
     pane.set_whole_desk(True)
     assert pane.heading.text() == "30 claims on the whole desk"
-    pane.table.sortByColumn(FIGURE, Qt.SortOrder.AscendingOrder)
-    assert model.rowCount() == 30
-    top = pane.proxy.index(0, FIGURE).data()
-    assert top == str(min(c.figure_value for c in busy_desk.claims()).__int__())
+    with qtbot.waitSignal(model.sorting, check_params_cb=lambda running: not running):
+        pane.table.sortByColumn(FIGURE, Qt.SortOrder.AscendingOrder)
+        assert pane.heading.text() == "Sorting 30 claims…"
+    assert model.rowCount() == 5 and model.total_count() == 30
+    model.fetch_all()
+    values = [model.claim(r).figure_value for r in range(model.rowCount())]
+    assert values == sorted(c.figure_value for c in busy_desk.claims())
+    # a deleted claim leaves the order and the pages consistent
+    busy_desk.subscribe(model.on_change)
+    gone = model.claim(2)
+    busy_desk.delete_claim(gone.id)
+    assert model.total_count() == 29 and gone.id not in [c.id for c in model.claims()]
+    # back to text order
+    pane.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    model.fetch_all()
+    assert [c.id for c in model.claims()] == [c.id for c in busy_desk.claims()]
+
+
+def test_every_column_sorts_in_the_desk_as_it_reads(busy_desk: Desk) -> None:
+    """The desk's sort for each column orders the claims as the table shows them."""
+    from desk.store import CLAIM_SORTS
+
+    claims = busy_desk.claims()
+    article = busy_desk.articles()[0]
+    busy_desk.update_claim(claims[0].id, source="zeta agency", tags=["b", "a"])
+    busy_desk.update_claim(claims[1].id, source="Alpha office", status="false")
+    claims = {c.id: c for c in busy_desk.claims()}
+    for by in CLAIM_SORTS:
+        for descending in (False, True):
+            ids = busy_desk.claim_ids_sorted(by, descending=descending)
+            assert sorted(ids) == sorted(claims)
+            keys = [_key(by, claims[i], busy_desk) for i in ids]
+            assert keys == sorted(keys, reverse=descending), (by, descending)
+    mine = busy_desk.claim_ids_sorted("figure", article_id=article.id)
+    assert {claims[i].article_id for i in mine} == {article.id}
+
+
+def _key(by: str, claim, desk: Desk):
+    """What the table shows for a sort, as Python compares it."""
+    from desk import STATUSES
+
+    title = desk.article(claim.article_id).title.casefold()
+    return {
+        "position": (title, claim.start_char, claim.end_char),
+        "source": claim.source.casefold(),
+        "figure": claim.figure_value if claim.figure_value is not None else float("-inf"),
+        "status": STATUSES.index(claim.status),
+        "tags": ", ".join(claim.tags).casefold(),
+        "article": title,
+    }[by]
 
 
 def test_article_filter_shows_the_matching_articles(seeded_desk: Desk) -> None:
