@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
         """Select the next (1) or previous (-1) claim of the article, in text order."""
         if not self.article_id:
             return
-        ids = [c.id for c in self.desk.claims(self.article_id)]
+        ids = self.desk.claim_ids_sorted("position", article_id=self.article_id)
         if not ids:
             return
         if self.claim_id in ids:
@@ -298,7 +298,8 @@ class MainWindow(QMainWindow):
         """Delete the selected claim (undoable) and select its neighbour."""
         if not self.claim_id:
             return
-        ids = [c.id for c in self.desk.claims(self.article_id)] if self.article_id else []
+        ids = (self.desk.claim_ids_sorted("position", article_id=self.article_id)
+               if self.article_id else [])
         at = ids.index(self.claim_id) if self.claim_id in ids else -1
         if self._push(DeleteClaimCommand(self.desk, self.claim_id, self.report)):
             rest = [cid for cid in ids if cid != self.claim_id]
