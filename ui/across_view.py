@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton,
@@ -24,7 +24,7 @@ from .across_models import CLAIM_ID, DisagreementsModel, GroupsModel
 from .across_models import core as _across
 from .commands import push
 from .group_commands import MergeGroupsCommand, SplitGroupCommand
-from .workers import start_job
+from .workers import DeskJob, start_job
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -79,7 +79,8 @@ class AcrossView(QDialog):
         super().__init__(window)
         self.window_ = window
         self.desk = window.desk
-        self.job: Any = None
+        self.job: Any = None  # the regrouping or reading running on a worker thread
+        self._reload_pending = False  # a change came while reading: read again after
         self.setObjectName("acrossView")
         self.setWindowTitle("Across the Desk — Claims Desk")
         self.resize(980, 560)
@@ -173,9 +174,10 @@ class AcrossView(QDialog):
         self.status.setText("Grouping claims across the desk…")
         self.job = start_job(self, "Grouping claims across the desk", self.desk.path,
                              self.desk.editor, _regroup, self._regrouped, self._not_regrouped)
+        self.job.finished.connect(self._after_job)
 
-    def _regrouped(self, _result: object) -> None:
-        self.reload()
+    def _regrouped(self, result: Any) -> None:
+        self._show(result)
 
     def _not_regrouped(self, message: str) -> None:
         if self.window_.desk_closed:
@@ -187,15 +189,42 @@ class AcrossView(QDialog):
             self.window_.report(message)
 
     def reload(self) -> None:
-        """Read the stored groups and the disagreements again."""
+        """Read the stored groups and the disagreements again, on a worker thread (working
+        out the disagreements of 100,000 claims takes seconds)."""
         if self.window_.desk_closed:
             return
-        try:
-            found = _across().groups(self.desk)
-            conflicts = _across().disagreements(self.desk)
-        except DeskError as exc:
-            self.window_.report(str(exc))
+        if self._busy():
+            self._reload_pending = True
             return
+        self._reload_pending = False
+        self.status.setText("Reading the groups and the figures that disagree…")
+        self.job = DeskJob(self.desk.path, self.desk.editor, _read, self)
+        self.job.succeeded.connect(self._read_done)
+        self.job.failed.connect(self._read_failed)
+        self.job.finished.connect(self._after_job)
+        self.job.start()
+
+    @Slot()
+    def _after_job(self) -> None:
+        """A worker is done: read again if a change came meanwhile."""
+        if self._reload_pending and not self.window_.desk_closed:
+            self.reload()
+
+    @Slot(object)
+    def _read_done(self, result: Any) -> None:
+        self._show(result)
+
+    @Slot(str)
+    def _read_failed(self, message: str) -> None:
+        if not self.window_.desk_closed:
+            self.status.setText("")
+            self.window_.report(message)
+
+    def _show(self, result: tuple[list[Any], list[Any]]) -> None:
+        """Show groups and disagreements read on a worker (then read again if asked)."""
+        if self.window_.desk_closed:
+            return
+        found, conflicts = result
         self.groups_model.set_groups(found)
         self.disagreements_model.set_disagreements(conflicts)
         self.groups_view.expandAll()
@@ -282,9 +311,15 @@ class AcrossView(QDialog):
             self.groups_view.setCurrentIndex(self.groups_model.index(row, 0))
 
 
-def _regroup(desk: Any, progress: Any, cancelled: Any) -> int:
-    """Worker-thread work: regroup on the worker's own desk connection."""
-    return len(_across().refresh_groups(desk, progress, cancelled))
+def _regroup(desk: Any, progress: Any, cancelled: Any) -> tuple[list[Any], list[Any]]:
+    """Worker-thread work: regroup on the worker's own desk connection, then read."""
+    _across().refresh_groups(desk, progress, cancelled)
+    return _read(desk, progress, cancelled)
+
+
+def _read(desk: Any, _progress: Any, _cancelled: Any) -> tuple[list[Any], list[Any]]:
+    """Worker-thread work: the stored groups and the disagreements."""
+    return _across().groups(desk), _across().disagreements(desk)
 
 
 def install(window: MainWindow, menu: QMenu) -> None:

@@ -101,7 +101,8 @@ def test_split_confirm_and_merge_groups_from_the_view(qtbot, open_window,
     view.groups_view.setCurrentIndex(model.index(model.row_of(group.id), 0))
     view.confirmButton.click()
     assert across.group(window.desk, group.id).confirmed
-    assert model.index(model.row_of(group.id), 0).data().startswith("✓ Seen in")
+    # the view reads the groups again on a worker thread
+    qtbot.waitUntil(lambda: model.index(model.row_of(group.id), 0).data().startswith("✓ Seen in"))
 
     # regrouping keeps the editor's split; then merge two groups into one
     view.regroupButton.click()
@@ -117,7 +118,7 @@ def test_split_confirm_and_merge_groups_from_the_view(qtbot, open_window,
     view.mergeButton.click()
     merged = across.group(window.desk, group.id)
     assert {c.id for c in other.claims} <= {c.id for c in merged.claims}
-    assert model.row_of(other.id) == -1
+    qtbot.waitUntil(lambda: model.row_of(other.id) == -1)
 
 
 def test_disagreement_list_shows_a_known_disagreement_and_opens_its_claim(
