@@ -53,3 +53,18 @@ def article_titled(desk: Desk, word: str):
     matches = [a for a in desk.articles() if word in a.title]
     assert len(matches) == 1, [a.title for a in desk.articles()]
     return matches[0]
+
+
+def damage_page(path: Path, name: str) -> None:
+    """Overwrite the root page of one table or index of a closed desk file: the file and
+    its schema still open, reading that page fails."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                        [name]).fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page_size:root * page_size] = b"\xa5" * page_size
+    path.write_bytes(bytes(data))

@@ -31,7 +31,7 @@ from desk import Desk, DeskError, ExportError, ReadOnlyDeskError
 from desk.check import check_desk
 from desk.cli import run
 from desk.textio import MAX_IMPORT_BYTES
-from tests.conftest import SEEDS, article_titled
+from tests.conftest import SEEDS, article_titled, damage_page
 
 ROOT = Path(__file__).resolve().parents[2]
 NOBODY = 65534
@@ -517,14 +517,7 @@ def test_a_page_found_damaged_while_reading_gets_a_message_not_a_traceback(
     """The file opens (its header and schema are sound) but a page the command reads is
     not: every command says the desk is damaged and where to turn."""
     seeded_desk.close()
-    conn = sqlite3.connect(desk_path)
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = "
-                        "'idx_articles_order'").fetchone()[0]
-    conn.close()
-    data = bytearray(desk_path.read_bytes())
-    data[(root - 1) * page_size:root * page_size] = b"\xa5" * page_size
-    desk_path.write_bytes(bytes(data))
+    damage_page(desk_path, "idx_articles_order")
     code, out, err = _cli("list", desk_path)
     assert code == 1 and "Traceback" not in out + err
     assert "newsroom.desk is damaged" in err and "claims-desk backups" in err

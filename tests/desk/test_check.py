@@ -9,7 +9,7 @@ from pathlib import Path
 from desk import Desk
 from desk.check import check_desk
 from desk.cli import run
-from tests.conftest import article_titled
+from tests.conftest import article_titled, damage_page
 
 
 def _digest(path: Path) -> str:
@@ -107,15 +107,7 @@ def test_a_broken_foreign_key_is_reported(seeded_desk: Desk, desk_path: Path):
 def test_a_damaged_page_fails_the_integrity_check(seeded_desk: Desk, desk_path: Path, capsys):
     _desk_with_claims(seeded_desk)
     seeded_desk.close()
-    conn = sqlite3.connect(desk_path)
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = "
-                        "'idx_claims_article_id_start_char_end_char'").fetchone()[0]
-    conn.close()
-    data = bytearray(desk_path.read_bytes())
-    offset = (root - 1) * page_size
-    data[offset:offset + page_size] = b"\xa5" * page_size
-    desk_path.write_bytes(bytes(data))
+    damage_page(desk_path, "idx_claims_article_id_start_char_end_char")
     assert run(["check", str(desk_path)]) == 1
     out = capsys.readouterr().out
     assert "NOT sound" in out and "Traceback" not in out

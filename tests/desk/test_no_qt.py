@@ -8,6 +8,14 @@ import sys
 from tests.conftest import ROOT
 
 
+def _fresh_python(code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter from the repository; it must succeed."""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
 def test_desk_modules_do_not_import_qt() -> None:
     code = (
         "import importlib, pkgutil, sys, desk\n"
@@ -17,9 +25,7 @@ def test_desk_modules_do_not_import_qt() -> None:
         "print(len(list(pkgutil.walk_packages(desk.__path__))), loaded)\n"
         "sys.exit(1 if loaded else 0)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = _fresh_python(code)
     assert int(done.stdout.split()[0]) >= 10  # really walked the package
 
 
@@ -41,7 +47,5 @@ def test_reading_a_desk_does_not_load_sqlite_utils(seeded_desk) -> None:
         "print('sqlite_utils' in sys.modules,\n"
         "      desk.conn.execute('PRAGMA recursive_triggers').fetchone()[0])\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = _fresh_python(code)
     assert done.stdout.split() == ["False", "1", "True", "1"]

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 
 from desk import Desk
 from desk.conflicts import list_conflicts
-from tests.conftest import ROOT
+from tests.conftest import ROOT, damage_page
 from ui import settings
 from ui.window import MainWindow
 
@@ -466,18 +466,6 @@ def test_declining_to_give_a_name_keeps_the_login_name(qtbot) -> None:
     assert settings.value(settings.EDITOR_NAME) == getpass.getuser()  # not asked again
 
 
-def _damage_page_of(path: Path, index: str) -> None:
-    """Overwrite the root page of one index: the file still opens, reading it fails."""
-    conn = sqlite3.connect(path)
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
-                        [index]).fetchone()[0]
-    conn.close()
-    data = bytearray(path.read_bytes())
-    data[(root - 1) * page_size:root * page_size] = b"\xa5" * page_size
-    path.write_bytes(bytes(data))
-
-
 def test_a_desk_whose_pages_are_damaged_offers_its_backups_when_opened(
         qtbot, open_window, tmp_path: Path) -> None:
     """Damage found only when the window reads the article list is treated like a damaged
@@ -489,7 +477,7 @@ def test_a_desk_whose_pages_are_damaged_offers_its_backups_when_opened(
         desk.backup("manual")
     for side in path.parent.glob(path.name + "-*"):
         side.unlink()
-    _damage_page_of(path, "idx_articles_order")
+    damage_page(path, "idx_articles_order")
     window = open_window(tmp_path / "other.desk")
     seen = answer_modal(qtbot, lambda dialog: dialog.restore_button.click())
     other = window.files.switch_to(path)
