@@ -15,7 +15,7 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the window or a subcommand and return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    from desk import cli
+    from desk.cli import commands as cli
 
     if not argv or argv[0] not in cli.command_names() | {"-h", "--help"}:
         return run_window(argv)

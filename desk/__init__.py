@@ -9,12 +9,26 @@ Pure Python with no Qt import, so that the window, the command line and the test
 
 from __future__ import annotations
 
-from .errors import (
-    DeskError, ExportError, ImportFailed, NewerDeskError, NotADeskError, NotFoundError,
-    ReadOnlyDeskError, SpanError,
+from desk.errors import (
+    DeskError,
+    ExportError,
+    ImportFailed,
+    NewerDeskError,
+    NotADeskError,
+    NotFoundError,
+    ReadOnlyDeskError,
+    SpanError,
 )
-from .model import STATUSES, Article, ArticleDraft, ArticleSummary, Change, Claim, ImportResult
-from .store import Desk
+from desk.facade import Desk
+from desk.model import (
+    STATUSES,
+    Article,
+    ArticleDraft,
+    ArticleSummary,
+    Change,
+    Claim,
+    ImportResult,
+)
 
 __all__ = [
     "STATUSES", "Article", "ArticleDraft", "ArticleSummary", "Change", "Claim", "Desk",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 
@@ -136,3 +137,7 @@ class Change:
     kind: str
     article_id: str | None = None
     claim_id: str | None = None
+
+#: Long work reports progress as (done, total, what) and asks whether it was cancelled.
+Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]

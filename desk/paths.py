@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import platformdirs
 
 if TYPE_CHECKING:
-    from .store import Desk
+    from desk.facade import Desk
 
 APP_NAME = "claims-desk"
 DEFAULT_DESK_NAME = "newsroom.desk"
@@ -31,8 +31,8 @@ def open_desk(path: str | Path, *, read_only: bool = False, seed: bool = False,
     ``python main.py`` opens the default desk this way, so that a first run shows the
     sample articles. An existing desk, even an empty one, is never re-seeded.
     """
-    from .connection import is_new_file
-    from .store import Desk
+    from desk.facade import Desk
+    from desk.store.connection import is_new_file
 
     path = Path(path).expanduser()
     fresh = seed and not read_only and is_new_file(path)

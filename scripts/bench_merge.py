@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from desk import ArticleDraft, Desk  # noqa: E402
 from desk.clock import now_iso  # noqa: E402
-from desk.merge import merge_desks  # noqa: E402
+from desk.fieldwork.merge import merge_desks  # noqa: E402
 
 SENTENCE = "The ministry said {n} people were affected in region {r}, officials confirmed. "
 

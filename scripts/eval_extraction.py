@@ -45,8 +45,8 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from desk.errors import DeskError  # noqa: E402
-from desk.importers import parse_html  # noqa: E402
-from desk.textio import decode  # noqa: E402
+from desk.text.importers import parse_html  # noqa: E402
+from desk.text.textio import decode  # noqa: E402
 
 _TOKEN = re.compile(r"\w+")
 

@@ -39,9 +39,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from desk.finder import DEFAULT_MIN_SCORE, suggest  # noqa: E402
-from desk.importers import read_article  # noqa: E402
-from desk.segment import sentences  # noqa: E402
+from desk.finder.engine import DEFAULT_MIN_SCORE, suggest  # noqa: E402
+from desk.finder.segment import sentences  # noqa: E402
+from desk.text.importers import read_article  # noqa: E402
 
 LABELS = ROOT / "tests" / "data" / "finder_labels.jsonl"
 _NUMBER = re.compile(

@@ -18,9 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from desk import finder, scoring  # noqa: E402
 from eval_finder import claimbuster, clef, scores  # noqa: E402
 
+from desk.finder import engine as finder
+from desk.finder import scoring  # noqa: E402
 
 #: Cues the debates cannot tune: no debate sentence names a source the way news does.
 FIXED = frozenset({"attributed"})

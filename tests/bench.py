@@ -31,7 +31,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from desk import Desk  # noqa: E402
-from desk.store import EXPORT_SQL, fts_query  # noqa: E402
+from desk.formats.csv_export import EXPORT_SQL  # noqa: E402
+from desk.store.reads import fts_query  # noqa: E402
 from tests.benchdata import DISTRICTS, FULL, QUICK, build_desk  # noqa: E402
 
 PROBE = ROOT / "tests" / "bench_probe.py"
@@ -258,7 +259,7 @@ def bench_window(desk_path: Path, ids: dict[str, str], runs: int) -> list[Figure
 
 def bench_merge(spec_claims: int, tmp: Path, runs: int) -> Figure:
     """Merge two desks of ``spec_claims`` claims each (different articles and claims)."""
-    from desk.merge import merge_desks
+    from desk.fieldwork.merge import merge_desks
     from tests.benchdata import DeskSpec
 
     half = DeskSpec(articles=max(50, spec_claims // 10), claims=spec_claims, big_articles=0,

@@ -155,7 +155,7 @@ def window_figures(desk_path: str, big_id: str, runs: int) -> dict[str, float]:
 
     # 3. filter the article list by a word, until painted.
     pane = window.article_pane
-    from desk.store import fts_query
+    from desk.store.reads import fts_query
 
     def ui_filter(word: str) -> None:
         pane.filter.setText(word)

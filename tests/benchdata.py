@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desk import Desk
-from desk.anchoring import anchor_span
+from desk.anchors.anchoring import anchor_span
 from desk.clock import now_iso
-from desk.figures import parse_figure
 from desk.model import STATUSES
+from desk.text.figures import parse_figure
 
 _PLACES = ["Kyiv", "Kharkiv", "the capital", "the northern region", "Altbrück", "the coast",
            "the valley", "the border town", "the port city", "three provinces"]

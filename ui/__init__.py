@@ -9,7 +9,7 @@ from __future__ import annotations
 # The desk core is imported before PySide6: PySide's import hook reads the source of every
 # module imported after it (looking for "from __feature__ import"), ~0.2 ms a module.
 import desk  # noqa: F401,I001
-import desk.store  # noqa: F401
+import desk.facade  # noqa: F401
 
 from .app import create_window
 

@@ -10,13 +10,19 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    Qt,
+)
 from PySide6.QtGui import QFont
 
 from desk import Claim
 
 if TYPE_CHECKING:
-    from desk.across import ClaimChange, ClaimGroup, Disagreement
+    from desk.across.views import ClaimChange, ClaimGroup, Disagreement
 
 Index = QModelIndex
 

@@ -20,7 +20,7 @@ FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "across"
 
 def fill(desk, folder: Path) -> None:  # noqa: ANN001 - a desk.Desk
     """Import the fixture's articles with their outlets and dates, and tag their claims."""
-    from desk.importers import read_article
+    from desk.text.importers import read_article
 
     spec = json.loads((folder / "desk.json").read_text("utf-8"))["articles"]
     for name, meta in spec.items():

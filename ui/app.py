@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desk import Desk, DeskError, NotADeskError
-from desk.connection import readable
 from desk.paths import open_desk
+from desk.store.connection import readable
 
 from . import settings
 from .icons import app_icon, stylesheet

@@ -11,8 +11,15 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk import Change, Claim, Desk, DeskError
@@ -93,8 +100,7 @@ class ReattachCommand(DeskCommand):
 
     def undo_change(self) -> None:
         """Put the old offsets, quote and anchor state back."""
-        self.desk._check_writable()  # noqa: SLF001
-        self.desk._set_anchor(self.desk.claim(self.claim_id), dict(self.old))  # noqa: SLF001
+        self.desk.restore_anchor(self.claim_id, dict(self.old))
 
 
 class AttentionDock(QDockWidget):

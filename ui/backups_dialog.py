@@ -11,12 +11,20 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from desk import DeskError
-from desk.backup import KEEP_BACKUPS, BackupInfo, backup_dir, list_backups, restore_file
+from desk import Desk, DeskError
+from desk.trust.backup import KEEP_BACKUPS, BackupInfo, backup_dir, list_backups
 
 #: How the reasons in backup file names read in the list.
 REASONS = {"open": "Opened in the window", "migrate": "Before a format upgrade",
@@ -118,7 +126,7 @@ def offer_restore(parent: QWidget | None, desk_path: Path, problem: str) -> bool
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
         return False
     try:
-        restore_file(desk_path, dialog.chosen)
+        Desk.restore_file(desk_path, dialog.chosen)
     except DeskError as exc:
         QMessageBox.critical(parent, "Cannot restore desk", str(exc))
         return False

@@ -12,12 +12,19 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QCompleter, QFormLayout, QFrame, QLabel, QLineEdit, QPlainTextEdit,
-    QVBoxLayout, QWidget,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk import STATUSES, Claim
-from desk.figures import parse_figure
+from desk.text.figures import parse_figure
 
 from . import status as status_look
 from .models import figure_summary

@@ -7,19 +7,43 @@ that highlight. Source, figure, status and tags can be edited in place (F2 or do
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QAbstractItemModel, QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt,
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
     Signal,
 )
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSizePolicy,
-    QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk import STATUSES
 
 from . import status as status_look
-from .models import ARTICLE, FIGURE, ID_ROLE, QUOTE, SOURCE, STATUS, TAGS, ClaimsTableModel
+from .models import (
+    ARTICLE,
+    FIGURE,
+    ID_ROLE,
+    QUOTE,
+    SOURCE,
+    STATUS,
+    TAGS,
+    ClaimsTableModel,
+)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

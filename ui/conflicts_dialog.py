@@ -12,12 +12,20 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
-    QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk import Desk, DeskError
-from desk.conflicts import MergeConflict, list_conflicts, resolve_conflict
+from desk.fieldwork.conflicts import MergeConflict, list_conflicts, resolve_conflict
 
 from .models import RowsTableModel
 

@@ -11,12 +11,19 @@ from __future__ import annotations
 import getpass
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QInputDialog, QLabel, QLineEdit,
-    QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk import Desk, DeskError
-from desk.schema import META_DEFAULT_EDITOR, META_ORGANISATION
+from desk.store.schema import META_DEFAULT_EDITOR, META_ORGANISATION
 
 from . import settings
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from desk import Desk, DeskError, ImportResult, NotADeskError
-from desk.importers import parse_html, parse_text
+from desk.text.importers import parse_html, parse_text
 
 from . import settings
 from .workers import DeskJob, start_job

@@ -21,7 +21,14 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QColor, QFont, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QTextBlock,
+    QTextCharFormat,
+    QTextDocument,
+    QTextLayout,
+)
 
 from . import status as status_look
 from .offsets import OffsetMap

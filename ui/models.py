@@ -14,7 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel, QAbstractTableModel, QModelIndex, QObject, Qt, Signal, Slot,
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+    Slot,
 )
 
 from desk import STATUSES, ArticleSummary, Change, Claim, Desk
@@ -183,7 +189,7 @@ Editor = Callable[[str, str, Any], bool]
 PAGE_SIZE = 100
 
 
-#: The desk's sort (:data:`desk.store.CLAIM_SORTS`) for each column the table sorts by.
+#: The desk's sort (:data:`desk.store.reads.CLAIM_SORTS`) for each column the table sorts by.
 SORT_BY = {"quote": "position", "source": "source", "figure": "figure", "status": "status",
            "tags": "tags", "article": "article"}
 

@@ -16,15 +16,15 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox
 
 from desk import Change, Desk, DeskError, ImportResult
-from desk.backup import backup_dir
-from desk.schema import META_ORGANISATION
+from desk.store.schema import META_ORGANISATION
+from desk.trust.backup import backup_dir
 
 from .attention import AttentionDock, ReattachCommand
 from .files import ARTICLE_FILTER, DESK_FILTER
 from .workers import DeskJob
 
 if TYPE_CHECKING:
-    from desk.merge import MergeSummary
+    from desk.fieldwork.merge import MergeSummary
 
     from .conflicts_dialog import ConflictsDialog
     from .desk_settings import SettingsDialog
@@ -266,7 +266,7 @@ class DeskOperations(QObject):
 
         def work(desk: Desk, progress: Any, cancelled: Any) -> tuple[list[ImportResult],
                                                                       dict[str, list[str]]]:
-            from desk.stealth import latest_changes
+            from desk.across.stealth import latest_changes
 
             results = desk.import_paths(paths, progress, cancelled, update=True)
             lines = {r.article_id: [c.message for c in latest_changes(desk, r.article_id)]
@@ -307,7 +307,9 @@ class DeskOperations(QObject):
 
     def merge_from(self, paths: list[str]) -> DeskJob | None:
         """Merge desk files on a worker thread (one transaction, Cancel leaves it as it was)."""
-        from desk.merge import merge_desks  # loaded when first used: start-up stays quick
+        from desk.fieldwork.merge import (
+            merge_desks,  # loaded when first used: start-up stays quick
+        )
 
         if self.desk.read_only:
             self.window.report("This desk is open read-only: nothing can be merged into it.")
@@ -365,7 +367,7 @@ class DeskOperations(QObject):
 
     def export_to(self, path: Path, fmt: str) -> DeskJob:
         """Write the ``json`` or ``claimreview`` export to ``path`` on a worker thread."""
-        from desk.interchange import write_json
+        from desk.formats.interchange import write_json
 
         def work(desk: Desk, progress: Any, cancelled: Any) -> int:
             progress(0, 1, path.name)

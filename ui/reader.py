@@ -12,7 +12,12 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
-    QFont, QHelpEvent, QMouseEvent, QPaintEvent, QResizeEvent, QTextCursor,
+    QFont,
+    QHelpEvent,
+    QMouseEvent,
+    QPaintEvent,
+    QResizeEvent,
+    QTextCursor,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 

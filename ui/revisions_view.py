@@ -1,6 +1,6 @@
 """Compare Revisions: an article's earlier text and a later one side by side, changes marked.
 
-``import --update`` keeps every replaced text (:func:`desk.across.revisions`);
+``import --update`` keeps every replaced text (:func:`desk.across.history`);
 :func:`desk.across.revision_diff` compares two of them word by word in code points, which are
 converted to UTF-16 here. Removed words are struck through on a red tint in the old text,
 added words underlined on a green tint in the new one (not told by colour alone). Below, the
@@ -15,11 +15,25 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
-    QAction, QColor, QKeySequence, QSyntaxHighlighter, QTextCharFormat, QTextDocument,
+    QAction,
+    QColor,
+    QKeySequence,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
 )
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QHBoxLayout, QLabel, QListView, QMenu, QPlainTextEdit, QSplitter,
-    QToolButton, QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QPlainTextEdit,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk import DeskError
@@ -33,6 +47,7 @@ from .reader import READER_FONT
 
 if TYPE_CHECKING:
     from desk import across
+
     from .window import MainWindow
 
 

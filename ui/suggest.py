@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QMenuBar, QSizePolicy, QToolButton
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMenuBar,
+    QSizePolicy,
+    QToolButton,
+)
 
 from desk import Change, Claim, Desk
 
@@ -25,7 +33,7 @@ from .commands import DeskCommand, ErrorReporter
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from desk.finder import Suggestion
+    from desk.finder.engine import Suggestion
 
     from .window import MainWindow
 
@@ -37,7 +45,7 @@ DISMISS_SUGGESTION = "Ctrl+Shift+Backspace"
 
 def _core() -> ModuleType:
     """desk.suggestions (and the finder), loaded on first use so that start-up stays quick."""
-    from desk import suggestions
+    from desk.finder import suggestions
 
     return suggestions
 
@@ -58,7 +66,7 @@ class FinderJob(QThread):
     def run(self) -> None:
         """On the worker thread: the finder needs only the text."""
         try:
-            from desk.finder import suggest
+            from desk.finder.engine import suggest
 
             result = suggest(self.body)
         except Exception:  # a finder bug must not kill the window: no suggestions then

@@ -12,22 +12,39 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import (
-    QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QPaintEvent, QUndoStack,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QPaintEvent,
+    QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk import Change, Claim, Desk, DeskError
-from desk.anchoring import trim_span
-from desk.figures import find_figure
+from desk.anchors.anchoring import trim_span
+from desk.text.figures import find_figure
 
 from . import settings
+from .across_view import install as install_across
 from .actions import Actions
 from .article_list import ArticleListPane
 from .claim_panel import ClaimPanel
 from .claims_table import ClaimsTablePane
-from .commands import AddClaimCommand, DeleteClaimCommand, DeskCommand, EditClaimCommand, push
+from .commands import (
+    AddClaimCommand,
+    DeleteClaimCommand,
+    DeskCommand,
+    EditClaimCommand,
+    push,
+)
 from .files import DeskFiles
 from .find_bar import FindBar
 from .icons import app_icon, icon
@@ -35,9 +52,8 @@ from .menus import build_menus, build_toolbar
 from .models import ArticleListModel, ClaimsTableModel
 from .operations import DeskOperations
 from .reader import Reader
-from .suggest import Suggester
-from .across_view import install as install_across
 from .revisions_view import install as install_revisions
+from .suggest import Suggester
 
 #: How a desk change moves the live-claim count (other changes re-read the counts).
 _COUNT_STEP = {"claim_added": 1, "claim_restored": 1, "claim_deleted": -1,

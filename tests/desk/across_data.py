@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 from desk import Desk, ImportResult
-from desk.importers import read_article
 from desk.model import Claim
+from desk.text.importers import read_article
 
 FOLDER = Path(__file__).resolve().parents[1] / "fixtures" / "across"
 SPEC: dict[str, dict] = json.loads((FOLDER / "desk.json").read_text("utf-8"))["articles"]

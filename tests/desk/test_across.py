@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from desk import Desk, DeskError, across
-from desk.export import csv_text
+from desk.formats.csv_export import csv_text
 from tests.desk.across_data import claim_in, fill
 
 

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from desk import Desk, across
-from desk.merge import merge_desks
+from desk.fieldwork.merge import merge_desks
 from tests.desk.across_data import claim_in, fill
 
 

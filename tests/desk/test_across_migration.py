@@ -7,7 +7,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from desk import ArticleDraft, Desk, across, schema
+from desk import ArticleDraft, Desk, across
+from desk.store import schema
 
 V1 = Path(__file__).resolve().parents[1] / "fixtures" / "desks" / "v1.desk"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from desk import Desk, DeskError
-from desk.backup import KEEP_BACKUPS, backup_dir, list_backups, restore_file
-from desk.check import check_desk
 from desk.cli import run
+from desk.trust.backup import KEEP_BACKUPS, backup_dir, list_backups
+from desk.trust.check import check_desk
 from tests.conftest import article_titled
 
 
@@ -135,7 +135,7 @@ def test_restore_refuses_a_bad_backup_and_leaves_the_desk_alone(seeded_desk: Des
         assert bad.name in err and "Traceback" not in err
     assert _digest(desk_path) == before
     with pytest.raises(DeskError, match="itself"):
-        restore_file(desk_path, desk_path)
+        Desk.restore_file(desk_path, desk_path)
 
 
 def test_a_failed_backup_leaves_nothing_and_opening_still_works(seeded_desk: Desk,

@@ -28,9 +28,9 @@ from pathlib import Path
 import pytest
 
 from desk import Desk, DeskError, ExportError, ReadOnlyDeskError
-from desk.check import check_desk
 from desk.cli import run
-from desk.textio import MAX_IMPORT_BYTES
+from desk.text.textio import MAX_IMPORT_BYTES
+from desk.trust.check import check_desk
 from tests.conftest import SEEDS, article_titled, damage_page
 
 ROOT = Path(__file__).resolve().parents[2]

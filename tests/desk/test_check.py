@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from desk import Desk
-from desk.check import check_desk
 from desk.cli import run
+from desk.trust.check import check_desk
 from tests.conftest import article_titled, damage_page
 
 

@@ -16,10 +16,17 @@ import pytest
 from rapidfuzz import fuzz, process
 
 from desk import Desk
-from desk import disagreement
-from desk.disagreement import (SOURCE_NEIGHBOURS, SOURCE_TOPIC_THRESHOLD, _ends,
-                               _length_window, _may_disagree, _neighbours, conflicts_by_claim)
-from desk.intervals import Interval
+from desk.across import disagreement
+from desk.across.disagreement import (
+    SOURCE_NEIGHBOURS,
+    SOURCE_TOPIC_THRESHOLD,
+    _ends,
+    _length_window,
+    _may_disagree,
+    _neighbours,
+    conflicts_by_claim,
+)
+from desk.across.intervals import Interval
 from desk.model import ArticleDraft
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from desk import Desk
-from desk.check import check_desk
+from desk.trust.check import check_desk
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Stop starting new rounds after this many seconds; at least MIN_KILLS rounds must run.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desk import Desk, ExportError
-from desk.export import CSV_HEADER, csv_text
+from desk.formats.csv_export import CSV_HEADER, csv_text
 from tests.conftest import article_titled
 
 HEADER = ("claim_id,article_id,article_title,article_url,quote,source,figure,figure_value,"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desk.figures import find_figure, find_figures, format_value, parse_figure
+from desk.text.figures import find_figure, find_figures, format_value, parse_figure
 
 CASES = [
     ("249", 249, None, None),

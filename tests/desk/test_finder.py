@@ -13,13 +13,16 @@ from pathlib import Path
 import pytest
 
 from desk import Desk, ReadOnlyDeskError, SpanError
-from desk.figures import parse_figure
-from desk.finder import Suggestion, suggest
-from desk.importers import read_article
-from desk.suggestions import (
-    accept_suggestion, dismiss_suggestion, suggestions_for_article, suggestions_for_desk,
+from desk.finder.engine import Suggestion, suggest
+from desk.finder.suggestions import (
+    accept_suggestion,
+    dismiss_suggestion,
+    suggestions_for_article,
+    suggestions_for_desk,
     undismiss_suggestion,
 )
+from desk.text.figures import parse_figure
+from desk.text.importers import read_article
 from tests.conftest import ROOT, UKRAINE_SEED, article_titled
 
 LABELS = ROOT / "tests" / "data" / "finder_labels.jsonl"

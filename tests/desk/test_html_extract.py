@@ -15,8 +15,8 @@ import pytest
 import trafilatura
 
 from desk.errors import ImportFailed
-from desk.html_extract import PRECISION_KEEPS, extract_article, pick_pass
-from desk.importers import read_article
+from desk.text.html_extract import PRECISION_KEEPS, extract_article, pick_pass
+from desk.text.importers import read_article
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-
 from desk import Desk
-from desk.textio import MAX_IMPORT_BYTES
+from desk.text.textio import MAX_IMPORT_BYTES
 from tests.conftest import article_titled
 
 

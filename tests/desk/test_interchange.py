@@ -10,15 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS, article_titled
 from desk import Desk, DeskError
-from desk.annotation_import import import_annotations
 from desk.cli import run
-from desk.export import csv_text
-from desk.interchange import (
-    ANNO_CONTEXT, RATINGS, annotation_collection, claim_reviews, short_claim, source_entity,
+from desk.formats.annotation_import import import_annotations
+from desk.formats.csv_export import csv_text
+from desk.formats.interchange import (
+    ANNO_CONTEXT,
+    RATINGS,
+    annotation_collection,
+    claim_reviews,
+    short_claim,
+    source_entity,
     write_json,
 )
+from tests.conftest import SEEDS, article_titled
 
 MOTIVATIONS = {"assessing", "bookmarking", "classifying", "commenting", "describing",
                "editing", "highlighting", "identifying", "linking", "moderating",

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from desk.intervals import Interval, compatible, interval_of, kind_of, same_kind
+from desk.across.intervals import Interval, compatible, interval_of, kind_of, same_kind
 
 
 @pytest.mark.parametrize("text, lo, hi, lo_open, hi_open", [
@@ -81,7 +81,7 @@ def test_number_end_finds_the_number_as_the_pattern_did() -> None:
     import random
     import re
 
-    from desk.intervals import number_end
+    from desk.across.intervals import number_end
 
     rng = random.Random(8)
     for _ in range(3000):

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from desk import ArticleDraft, Desk, DeskError
-from desk.check import check_desk
 from desk.cli import run
-from desk.merge import MergeCancelled, merge_desks
+from desk.fieldwork.merge import MergeCancelled, merge_desks
+from desk.trust.check import check_desk
 
 FLOOD = ("Flood relief pledged\n\n"
          "The UN human rights office said 249 civilians were killed in the region. "
@@ -555,7 +555,7 @@ def test_a_foreign_desk_with_strange_values_is_refused_cleanly(office: dict,
 def test_reviewing_conflicts(office: dict, tmp_path: Path) -> None:
     """The review list: accept the kept value, or take the overruled one back (a new edit
     that then wins in later merges); resolved records leave the list."""
-    from desk.conflicts import list_conflicts, resolve_conflict
+    from desk.fieldwork.conflicts import list_conflicts, resolve_conflict
 
     work = field_work(office, tmp_path)
     c = office["claims"]
@@ -585,14 +585,14 @@ def test_reviewing_conflicts(office: dict, tmp_path: Path) -> None:
 def test_reading_some_or_all_of_the_desk_gives_the_same_merge(office: dict, tmp_path: Path,
                                                               monkeypatch, share: float) -> None:
     """The desk's claims are read all at once or only those taking part: same result."""
-    from desk import merge as merge_module
+    from desk.fieldwork import merge_file
 
     work = field_work(office, tmp_path)
     inputs = [work["ana"], work["ben"], work["cat"]]
     reference = copy_desk(office["path"], tmp_path / "reference.desk")
     with Desk.open(reference) as desk:
         merge_desks(desk, inputs, backup=False)
-    monkeypatch.setattr(merge_module, "FULL_LOAD_SHARE", share)
+    monkeypatch.setattr(merge_file, "FULL_LOAD_SHARE", share)
     with Desk.open(office["path"]) as target:
         merge_desks(target, inputs, backup=False)
     assert snapshot(office["path"]) == snapshot(reference)

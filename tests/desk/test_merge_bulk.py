@@ -10,11 +10,17 @@ from pathlib import Path
 import pytest
 
 from desk import ArticleDraft, Desk, DeskError
-from desk import merge as merge_module
-from desk.check import check_desk
-from desk.merge import merge_desks
+from desk.fieldwork import merge as merge_module
+from desk.fieldwork import merge_file
+from desk.fieldwork.merge import merge_desks
+from desk.trust.check import check_desk
 from tests.desk.test_merge import (  # noqa: F401 - office is a fixture
-    claim_on, copy_desk, dump, field_work, office, tick,
+    claim_on,
+    copy_desk,
+    dump,
+    field_work,
+    office,
+    tick,
 )
 
 STORM = ("Storm closes the port\n\n"
@@ -80,6 +86,7 @@ def fts_sound(path: Path) -> None:
 def frozen_clock(monkeypatch) -> None:
     """The merge's own timestamps fixed, so that two merges can be compared row for row."""
     monkeypatch.setattr(merge_module, "now_iso", lambda: FROZEN)
+    monkeypatch.setattr(merge_file, "now_iso", lambda: FROZEN)
 
 
 def scenario(name: str, office: dict, tmp_path: Path) -> tuple[list[Path], list[int]]:
@@ -118,17 +125,17 @@ def test_bulk_and_field_by_field_merges_give_the_same_desk(office: dict, tmp_pat
     and an edited copy of it, merged at once: the bulk path changes nothing."""
     inputs, expected = scenario(case, office, tmp_path)
     copied: list[int] = []
-    real_split = merge_module._Merge._split_claims
+    real_split = merge_file.FileMerge._split_claims
 
     def split_claims(step, *args):
         copies, taking_part = real_split(step, *args)
         copied.append(len(copies))
         return copies, taking_part
 
-    monkeypatch.setattr(merge_module._Merge, "_split_claims", split_claims)
+    monkeypatch.setattr(merge_file.FileMerge, "_split_claims", split_claims)
     results = {}
     for bulk in (True, False):
-        monkeypatch.setattr(merge_module, "COPY_NEW_CLAIMS", bulk)
+        monkeypatch.setattr(merge_file, "COPY_NEW_CLAIMS", bulk)
         (tmp_path / f"bulk-{bulk}").mkdir()  # the same file name: it is in conflict records
         target = copy_desk(office["path"], tmp_path / f"bulk-{bulk}" / "office.desk")
         with Desk.open(target, editor="lead") as desk:

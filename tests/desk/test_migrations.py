@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from desk import ArticleDraft, Desk, DeskError
-from desk import schema
-from desk.backup import list_backups
-from desk.check import check_desk
 from desk.cli import run
+from desk.store import schema
+from desk.trust.backup import list_backups
+from desk.trust.check import check_desk
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "desks"
 DESKS = sorted(FIXTURES.glob("v*.desk"))
@@ -113,7 +113,7 @@ def test_a_failing_migration_step_leaves_the_desk_as_it_was(tmp_path: Path, monk
         db.execute("SELECT no_such_function()")
 
     monkeypatch.setattr(schema, "SCHEMA_VERSION", current + 1)
-    monkeypatch.setattr("desk.connection.SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr("desk.store.connection.SCHEMA_VERSION", current + 1)
     monkeypatch.setitem(schema.MIGRATIONS, current, broken_step)
     with pytest.raises(DeskError, match="could not be upgraded"):
         Desk.open(path)

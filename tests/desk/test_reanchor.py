@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from desk import ArticleDraft, Desk, DeskError
-from desk.check import check_desk
+from desk.anchors.reanchor import FUZZY_THRESHOLD, Reanchorer
 from desk.cli import run
-from desk.reanchor import FUZZY_THRESHOLD, Reanchorer
+from desk.trust.check import check_desk
 
 INTRO = "Flood relief\n\n"
 BODY = (INTRO + "The UN human rights office said 249 civilians were killed in the region. "

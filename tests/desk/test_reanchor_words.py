@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desk.reanchor import Reanchorer
+from desk.anchors.reanchor import Reanchorer
 
 OLD = "Intro.\n\nThe UN human rights office said 249 civilians were killed in March.\n"
 QUOTE = "249 civilians were killed in March"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desk import Desk, DeskError, NotADeskError
-from desk.safe_open import open_foreign
+from desk.store.safe_open import open_foreign
 
 
 def _digest(path: Path) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desk import Desk, DeskError, NotADeskError, SpanError
-from desk.schema import APPLICATION_ID, SCHEMA_VERSION
+from desk.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from tests.conftest import article_titled
 
 

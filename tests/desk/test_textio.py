@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 from desk.errors import ImportFailed
-from desk.textio import decode, normalise
+from desk.text.textio import decode, normalise
 
 
 def test_utf8_with_and_without_bom() -> None:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from desk import Desk
-from desk.figures import find_figure
+from desk.text.figures import find_figure
 from tests.conftest import SEEDS
 from tests.ui.conftest import open_article, painted_formats
 

@@ -67,7 +67,7 @@ def test_sorting_the_whole_desk_sorts_in_the_desk_off_the_ui_thread(qtbot, monke
 
 def test_every_column_sorts_in_the_desk_as_it_reads(busy_desk: Desk) -> None:
     """The desk's sort for each column orders the claims as the table shows them."""
-    from desk.store import CLAIM_SORTS
+    from desk.store.reads import CLAIM_SORTS
 
     claims = busy_desk.claims()
     article = busy_desk.articles()[0]

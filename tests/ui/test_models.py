@@ -91,7 +91,7 @@ def test_attention_and_conflict_models_pass_qtmodeltester(qtmodeltester, seeded_
     import shutil
 
     from desk import ArticleDraft
-    from desk.merge import merge_desks
+    from desk.fieldwork.merge import merge_desks
     from ui.attention import AttentionModel
     from ui.conflicts_dialog import ConflictsModel
 

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 
 from desk import Desk
-from desk.conflicts import list_conflicts
+from desk.fieldwork.conflicts import list_conflicts
 from tests.conftest import ROOT, damage_page
 from ui import settings
 from ui.window import MainWindow

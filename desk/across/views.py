@@ -1,0 +1,173 @@
+"""Across the desk: one import for the window and the command line.
+
+The same claim in many articles (:mod:`desk.groups`), figures that disagree
+(:mod:`desk.disagreement`, :mod:`desk.intervals`) and stealth edits with every earlier text
+of an article (:mod:`desk.stealth`, :mod:`desk.revisions`)::
+
+    from desk import across
+    across.refresh_groups(desk)               # regroup, store, return the groups
+    for group in across.groups(desk):
+        print(group.summary())                # "seen in 3 articles, first on … by …"
+    across.disagreements(desk)                # [Disagreement], .message()
+    across.latest_changes(desk, article_id)   # what the last update changed under claims
+    across.revision_diff(desk, article_id)    # both texts and word-level diff operations
+
+:func:`groups_report` renders the groups as text, CSV or JSON (``claims-desk groups``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING, Any
+
+from desk.across.disagreement import Disagreement, conflicts_by_claim, disagreements
+from desk.across.group_edits import (
+    add_to_group,
+    confirm_group,
+    merge_groups,
+    merge_step,
+    remove_from_group,
+    split_group,
+)
+from desk.across.grouping import (
+    Appearance,
+    ClaimGroup,
+    GroupingCancelled,
+    group,
+    group_of,
+    groups,
+    outlet_of,
+    refresh_groups,
+)
+from desk.across.intervals import Interval, compatible, interval_of
+from desk.across.history import (
+    DiffOp,
+    Revision,
+    RevisionDiff,
+    revision,
+    revision_diff,
+    revisions,
+    side_by_side,
+)
+from desk.across.stealth import ClaimChange, changes, latest_changes, mark_reviewed
+from desk.formats.csv_export import neutralise
+
+if TYPE_CHECKING:
+    from desk.facade import Desk
+
+__all__ = [
+    "Appearance", "ClaimChange", "ClaimGroup", "DiffOp", "Disagreement", "GroupingCancelled",
+    "Interval", "Revision",
+    "RevisionDiff", "add_to_group", "appearance_map", "appearances_of", "changes", "compatible", "confirm_group",
+    "conflicts_by_claim", "disagreements", "group", "group_of", "groups", "groups_report",
+    "interval_of", "latest_changes", "mark_reviewed", "merge_groups", "merge_step", "outlet_of",
+    "refresh_groups", "remove_from_group", "revision", "revision_diff", "revisions",
+    "side_by_side", "split_group",
+]
+
+#: Columns of ``claims-desk groups --format csv``: one row per grouped claim.
+GROUPS_CSV_HEADER = (
+    "group_id", "confirmed", "articles", "first_date", "first_outlet", "claim_id", "article_id",
+    "article_title", "outlet", "date", "quote", "source", "figure", "figure_conflict",
+)
+
+
+def appearances_of(desk: Desk, claim_id: str) -> list[Appearance]:
+    """Where a claim was seen, earliest first (its group's appearances, else its own article).
+
+    For the ClaimReview export's ``appearance`` and ``firstAppearance``.
+    """
+    found = group_of(desk, claim_id)
+    if found is not None:
+        return list(found.appearances)
+    claim = desk.claim(claim_id)
+    article = desk.article(claim.article_id)
+    date = (article.published_at or article.imported_at)[:10]
+    return [Appearance(article.id, article.title, article.url,
+                       outlet_of(article.url, article.byline, article.source_file), date,
+                       claim.id)]
+
+
+def appearance_map(desk: Desk) -> dict[str, list[Appearance]]:
+    """For every claim in a group of several articles: the group's appearances, earliest
+    first (one read for a whole export)."""
+    return {claim.id: list(item.appearances) for item in groups(desk) for claim in item.claims}
+
+
+def groups_report(desk: Desk, fmt: str = "text", *, refresh: bool = True) -> str:
+    """The desk's groups as ``text``, ``csv`` or ``json`` (regrouped first when ``refresh``
+    and the desk is writable)."""
+    found = refresh_groups(desk) if refresh and not desk.read_only else groups(desk)
+    conflicts = disagreements(desk)
+    if fmt == "json":
+        return json.dumps(_as_json(found, conflicts), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return _as_csv(desk, found, conflicts)
+    return _as_text(found, conflicts)
+
+
+def _as_text(found: list[ClaimGroup], conflicts: list[Disagreement]) -> str:
+    lines = []
+    for item in found:
+        mark = " (confirmed)" if item.confirmed else ""
+        lines.append(f"group {item.id}{mark}: {item.summary()}")
+        outlets = {a.article_id: a.outlet for a in item.appearances}
+        for claim in item.claims:
+            figure = f" [{claim.figure}]" if claim.figure else ""
+            lines.append(f"  {outlets.get(claim.article_id, '')}: “{claim.quote}”{figure}")
+    lines.append(f"{len(found)} groups")
+    for conflict in conflicts:
+        lines.append(f"disagreement: {conflict.message()}")
+    lines.append(f"{len(conflicts)} disagreements")
+    return "\n".join(lines) + "\n"
+
+
+def _as_csv(desk: Desk, found: list[ClaimGroup], conflicts: list[Disagreement]) -> str:
+    by_claim = conflicts_by_claim(desk, conflicts)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(GROUPS_CSV_HEADER)
+    for item in found:
+        seen = {a.article_id: a for a in item.appearances}
+        for claim in item.claims:
+            where = seen[claim.article_id]
+            writer.writerow([
+                item.id, "yes" if item.confirmed else "no", item.article_count,
+                item.first.date, neutralise(item.first.outlet), claim.id, claim.article_id,
+                neutralise(where.title), neutralise(where.outlet), where.date,
+                neutralise(claim.quote), neutralise(claim.source), neutralise(claim.figure),
+                neutralise(by_claim.get(claim.id, "")),
+            ])
+    return buffer.getvalue()
+
+
+def _as_json(found: list[ClaimGroup], conflicts: list[Disagreement]) -> dict[str, Any]:
+    return {
+        "groups": [{
+            "id": item.id, "confirmed": item.confirmed, "how": item.how,
+            "articles": item.article_count, "summary": item.summary(),
+            "first_appearance": _appearance_json(item.first),
+            "appearances": [_appearance_json(a) for a in item.appearances],
+            "claims": [{"id": c.id, "article_id": c.article_id, "quote": c.quote,
+                        "source": c.source, "figure": c.figure,
+                        "figure_value": c.figure_value, "figure_unit": c.figure_unit,
+                        "figure_qualifier": c.figure_qualifier, "status": c.status,
+                        "grouped_by": item.claim_how.get(c.id, "")}
+                       for c in item.claims],
+        } for item in found],
+        "disagreements": [{
+            "claims": [d.claim_a.id, d.claim_b.id], "figures": [d.claim_a.figure, d.claim_b.figure],
+            "allowed": [d.interval_a.describe(), d.interval_b.describe()],
+            "outlets": [d.outlet_a, d.outlet_b], "why": d.why, "group_id": d.group_id,
+            "message": d.message(),
+        } for d in conflicts],
+    }
+
+
+def _appearance_json(appearance: Appearance) -> dict[str, str]:
+    return {"article_id": appearance.article_id, "title": appearance.title,
+            "url": appearance.url, "outlet": appearance.outlet, "date": appearance.date,
+            "claim_id": appearance.claim_id}
+

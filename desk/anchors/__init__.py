@@ -1,0 +1,1 @@
+"""Keeping a claim on its words: anchoring a span, and re-anchoring when an article's text changes."""

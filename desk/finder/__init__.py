@@ -1,0 +1,1 @@
+"""Finding claims worth checking: sentences, attribution, scoring, and stored suggestions."""

@@ -1,0 +1,214 @@
+"""Opening desk files safely: identify before touching, then connect with the desk's pragmas.
+
+A file is looked at through a read-only connection first, so that a corrupt file or another
+program's database is refused with its bytes unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+from desk.errors import DeskError, NewerDeskError, NotADeskError
+from desk.store.schema import APPLICATION_ID, SCHEMA_VERSION
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: How long a write waits for another process holding the desk (milliseconds).
+BUSY_TIMEOUT_MS = 10_000
+
+
+#: Desk files this process holds open through SQLite (resolved path -> how many times).
+_OPEN_HERE: dict[str, int] = {}
+
+
+def register_open(path: Path) -> None:
+    """Note that this process now holds ``path`` open through SQLite."""
+    key = str(path.resolve())
+    _OPEN_HERE[key] = _OPEN_HERE.get(key, 0) + 1
+
+
+def register_closed(path: Path) -> None:
+    """Note that one of this process's SQLite connections to ``path`` was closed."""
+    key = str(path.resolve())
+    if _OPEN_HERE.get(key, 0) <= 1:
+        _OPEN_HERE.pop(key, None)
+    else:
+        _OPEN_HERE[key] -= 1
+
+
+def is_open_here(path: Path) -> bool:
+    """Whether this process already holds ``path`` open through SQLite."""
+    return str(path.resolve()) in _OPEN_HERE
+
+
+def is_new_file(path: Path) -> bool:
+    """True when ``path`` is missing or empty: opening it creates a new desk."""
+    return not path.exists() or (path.is_file() and path.stat().st_size == 0)
+
+
+def identify(path: Path) -> int:
+    """Check that ``path`` is a desk this code can open and return its schema version.
+
+    Raises :class:`NotADeskError` or :class:`NewerDeskError`; never writes to the file.
+    """
+    name = path.name
+    if path.is_dir():
+        raise NotADeskError(f"{path} is a folder, not a desk file.")
+    if not is_open_here(path):
+        _check_header(path)
+    try:
+        conn = connect_read_only(path)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise NotADeskError(f"{name} is damaged or not a desk ({readable(exc)}).") from exc
+    if app_id != APPLICATION_ID or not {"articles", "claims"} <= tables:
+        raise NotADeskError(
+            f"{name} is not a Claims Desk file: it is another application's SQLite database."
+        )
+    if version > SCHEMA_VERSION:
+        raise NewerDeskError(
+            f"{name} was written by a newer version of Claims Desk (desk format {version}; "
+            f"this version reads up to {SCHEMA_VERSION}). Update Claims Desk to open it."
+        )
+    return version
+
+
+def _check_header(path: Path) -> None:
+    """Refuse, from its first bytes, a file that is not an SQLite database or is truncated.
+
+    Skipped for a file this process holds open through SQLite: opening and closing another
+    descriptor of it would drop the POSIX locks SQLite holds for this process, and another
+    process could then delete the WAL under it.
+    """
+    name = path.name
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise DeskError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    if not header.startswith(SQLITE_HEADER):
+        raise NotADeskError(f"{name} is not a Claims Desk file: it is not an SQLite database.")
+    if len(header) < 100:
+        raise NotADeskError(f"{name} is damaged: the file is truncated.")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    wal = path.with_name(path.name + "-wal")
+    if (not wal.exists() or wal.stat().st_size == 0) and path.stat().st_size < page_size * page_count:
+        raise NotADeskError(f"{name} is damaged: the file is truncated.")
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write, even to a desk in a folder that cannot be written."""
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        _probe(conn)
+        return conn
+    except sqlite3.OperationalError:
+        # A WAL desk in a read-only folder cannot get its -shm file: read it as immutable.
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+        _probe(conn)
+        return conn
+
+
+def _probe(conn: sqlite3.Connection) -> None:
+    """Read the schema once; a damaged one raises :class:`sqlite3.DatabaseError`."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except UnicodeDecodeError as exc:
+        conn.close()
+        raise sqlite3.DatabaseError(readable(exc)) from exc
+
+
+def read_failure_message(path: Path | str, exc: BaseException) -> str:
+    """What to tell people when reading a desk that opened fails: a damaged page is found
+    only when it is read (checking every page on opening would take seconds on a big desk)."""
+    name = Path(path).name
+    if isinstance(exc, sqlite3.OperationalError):
+        return f"{name} could not be read: {readable(exc)}."
+    return (f"{name} is damaged ({readable(exc)}). `claims-desk check` tells more, and "
+            "`claims-desk backups` lists the copies that can be restored.")
+
+
+def readable(exc: BaseException) -> str:
+    """An SQLite error for people. A damaged schema can make SQLite quote bytes that are not
+    UTF-8 in its message, which Python's sqlite3 then fails to decode."""
+    if isinstance(exc, UnicodeDecodeError) and isinstance(exc.object, bytes):
+        text = exc.object.decode("utf-8", "replace")
+    else:
+        text = str(exc)
+    return " ".join(text.split())
+
+
+def connect_read_write(path: Path) -> sqlite3.Connection:
+    """The desk's own connection: WAL journal, ``synchronous=FULL``, foreign keys on."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def can_write(path: Path) -> bool:
+    """Whether this process may write the desk file and its folder (for WAL files)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and not os.access(path, os.W_OK):
+        return False
+    return os.access(folder, os.W_OK)
+
+
+def write_failure_message(path: Path, exc: sqlite3.Error) -> str:
+    """A sentence for people about a change SQLite could not write."""
+    text = str(exc).lower()
+    if "full" in text:
+        why = "the disk is full. Free some space and try again"
+    elif "locked" in text or "busy" in text:
+        why = "another program kept the desk busy for too long. Try again"
+    elif "readonly" in text or "read-only" in text:
+        why = "the file cannot be written"
+    else:
+        why = f"SQLite reported “{exc}”"
+    return f"The change was not saved to {path.name}: {why}. Nothing else was changed."
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection, path: Path,
+                      savepoint: Callable[[], AbstractContextManager[object]],
+                      ) -> Iterator[None]:
+    """A write transaction on ``conn`` (``savepoint()`` when one is already open).
+
+    It starts with ``BEGIN IMMEDIATE``, taking the write lock before reading, so that a
+    write from another process makes it wait (busy timeout) instead of failing with
+    "database is locked". SQLite failures (full disk, busy desk, read-only file) roll it
+    back and become a :class:`DeskError` for people.
+    """
+    try:
+        if conn.in_transaction:
+            with savepoint():
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.OperationalError as exc:
+        raise DeskError(write_failure_message(path, exc)) from exc

@@ -1,0 +1,65 @@
+"""Opening desk files carried in from elsewhere (merge inputs, backups to restore) defensively.
+
+A file from another machine is untrusted: it may be damaged, truncated, another program's
+database, or a database whose schema was crafted to run functions when it is read. Such a
+file is opened on its own **read-only** connection with ``PRAGMA trusted_schema=OFF`` (SQL
+functions with side effects cannot run from its views or triggers), ``cell_size_check`` on,
+``query_only`` on, and it must pass ``PRAGMA quick_check`` before anything else reads it.
+
+The desk's own connection (:func:`desk.connection.connect_read_write`) keeps SQLite's
+defaults, which its full-text-search triggers need.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from desk.errors import DeskError, NotADeskError
+from desk.store import connection
+
+#: How many problems ``quick_check`` reports before it stops (one is enough to refuse).
+QUICK_CHECK_LIMIT = 5
+
+
+def harden(conn: sqlite3.Connection) -> None:
+    """Set the defensive pragmas on a connection to a file that is not trusted."""
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA cell_size_check = ON")
+    conn.execute("PRAGMA query_only = ON")
+
+
+def open_foreign(path: str | Path, *, require_desk: bool = True) -> sqlite3.Connection:
+    """Open an untrusted SQLite file read-only and defensively, after checking it.
+
+    With ``require_desk`` (the default) the file must be a Claims Desk file that this
+    version can read (see :func:`desk.connection.identify`); its schema version is then in
+    ``PRAGMA user_version`` of the returned connection. The file's bytes are never changed.
+    Raises :class:`DeskError` (a subclass says which problem) with a message for people.
+    """
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise DeskError(f"{path} does not exist.")
+    if require_desk:
+        connection.identify(path)
+    elif path.is_dir():
+        raise NotADeskError(f"{path} is a folder, not a database file.")
+    try:
+        conn = connection.connect_read_only(path)
+    except sqlite3.DatabaseError as exc:
+        raise NotADeskError(f"{path.name} is damaged or not a database ({exc}).") from exc
+    try:
+        harden(conn)
+        problems = [row[0] for row in conn.execute(f"PRAGMA quick_check({QUICK_CHECK_LIMIT})")]
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise NotADeskError(f"{path.name} is damaged ({exc}).") from exc
+    if problems != ["ok"]:
+        conn.close()
+        raise NotADeskError(f"{path.name} is damaged: {'; '.join(problems)}.")
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The desk format version of an open file (``PRAGMA user_version``)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])

@@ -1,0 +1,26 @@
+"""Desk format 4: what this round's capabilities add to the file, one step each.
+
+A new desk runs every step on creation; a desk of format 3 runs them in its migration (one
+transaction, after a backup). Each step must be idempotent (``IF NOT EXISTS``, or a check
+of the columns first) and leave a migrated desk with exactly the schema of a new one (the
+migration test compares them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+def add_column(db: sqlite_utils.Database, table: str, column: str, definition: str) -> None:
+    """``ALTER TABLE table ADD COLUMN column definition`` unless the column is there."""
+    columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+    if column not in columns:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+
+
+#: The steps of format 4, in order (each capability appends its own function above).
+STEPS: list[Callable[[sqlite_utils.Database], None]] = []

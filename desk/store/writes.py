@@ -1,0 +1,76 @@
+"""Writing a claim's rows: its figure's parsed columns, its tags (tombstoned when removed)
+and the per-field edit records that merging compares. Used inside a desk's write transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from desk.errors import DeskError
+from desk.model import STATUSES, ArticleDraft
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+def record_edits(db: sqlite_utils.Database, claim_id: str, fields: list[str], now: str,
+                 editor: str) -> None:
+    """Note that ``editor`` changed these fields of a claim at ``now``."""
+    db["claim_edits"].upsert_all(
+        ({"claim_id": claim_id, "field": f, "edited_at": now, "editor": editor}
+         for f in fields),
+        pk=("claim_id", "field"),
+    )
+
+
+def write_tags(db: sqlite_utils.Database, claim_id: str, names: list[str], now: str,
+               editor: str) -> None:
+    """Make ``names`` the claim's live tags: add the new, tombstone the removed."""
+    conn = db.conn
+    live = {
+        row[0]: row[1]
+        for row in conn.execute(
+            "SELECT t.name, t.id FROM claims_tags ct JOIN tags t ON t.id = ct.tags_id "
+            "WHERE ct.claims_id = ? AND ct.deleted_at IS NULL", [claim_id])
+    }
+    for name in names:
+        if name not in live:
+            tag_id = db["tags"].lookup({"name": name})
+            db["claims_tags"].upsert(
+                {"claims_id": claim_id, "tags_id": tag_id, "added_at": now,
+                 "deleted_at": None, "editor": editor},
+                pk=("claims_id", "tags_id"),
+            )
+    for name, tag_id in live.items():
+        if name not in names:
+            conn.execute(
+                "UPDATE claims_tags SET deleted_at = ?, editor = ? "
+                "WHERE claims_id = ? AND tags_id = ?", [now, editor, claim_id, tag_id])
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Tags as typed, stripped, without empties or repeats, sorted."""
+    if isinstance(tags, str):
+        tags = re.split(r"[;,]", tags)
+    return sorted({t.strip() for t in tags if t and t.strip()})
+
+
+
+def check_status(status: str) -> None:
+    """Refuse a status outside the vocabulary with a message for people."""
+    if status not in STATUSES:
+        raise DeskError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
+
+
+def insert_article(db: sqlite_utils.Database, article_id: str, draft: ArticleDraft, digest: str,
+                   now: str) -> None:
+    """Insert a new article row (the full-text index follows by trigger)."""
+    db["articles"].insert(
+        {
+            "id": article_id, "title": draft.title, "body": draft.body,
+            "url": draft.url, "byline": draft.byline,
+            "published_at": draft.published_at, "source_file": draft.source_file,
+            "body_sha256": digest, "imported_at": now, "updated_at": now,
+        }
+    )
