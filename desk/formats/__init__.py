@@ -1,1 +1,26 @@
-"""What leaves and enters the desk as files: CSV, W3C Web Annotations, ClaimReview, annotation import."""
+"""What leaves and enters the desk as files: CSV, W3C Web Annotations, ClaimReview, annotation import.
+
+The package's public face (``write_csv``, ``CSV_HEADER``, ``write_json``, ``import_annotations``) is loaded on first use, so that importing one module of
+the package stays cheap::
+
+    from desk.formats import write_csv
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: Public name -> the module that defines it.
+_FACE = {
+    "write_csv": "desk.formats.csv_export",
+    "CSV_HEADER": "desk.formats.csv_export",
+    "write_json": "desk.formats.interchange",
+    "import_annotations": "desk.formats.annotation_import",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FACE:
+        return getattr(importlib.import_module(_FACE[name]), name)
+    raise AttributeError(f"module 'desk.formats' has no attribute {name!r}")

@@ -172,3 +172,13 @@ def test_every_package_says_what_it_owns() -> None:
     for package in DESK.iterdir():
         if (package / "__init__.py").exists():
             assert ast.get_docstring(ast.parse((package / "__init__.py").read_text())), package
+
+
+def test_every_public_face_resolves() -> None:
+    """A package's lazily loaded public face names only what its modules define."""
+    import importlib
+
+    for package in sorted(p.name for p in DESK.iterdir() if (p / "__init__.py").exists()):
+        module = importlib.import_module(f"desk.{package}")
+        for name in getattr(module, "_FACE", {}):
+            assert getattr(module, name) is not None, f"desk.{package}.{name}"
