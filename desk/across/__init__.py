@@ -7,13 +7,6 @@ loaded on first use so that importing one module of the package stays cheap.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from desk.lazy import lazy_face
 
-
-def __getattr__(name: str) -> Any:
-    views = importlib.import_module("desk.across.views")
-    try:
-        return getattr(views, name)
-    except AttributeError:
-        raise AttributeError(f"module 'desk.across' has no attribute {name!r}") from None
+__getattr__ = lazy_face(__name__, {}, everything_else="desk.across.views")

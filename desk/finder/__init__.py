@@ -8,8 +8,7 @@ the package stays cheap::
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from desk.lazy import lazy_face
 
 #: Public name -> the module that defines it.
 _FACE = {
@@ -21,7 +20,4 @@ _FACE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _FACE:
-        return getattr(importlib.import_module(_FACE[name]), name)
-    raise AttributeError(f"module 'desk.finder' has no attribute {name!r}")
+__getattr__ = lazy_face(__name__, _FACE)
