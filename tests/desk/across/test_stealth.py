@@ -18,7 +18,7 @@ import pytest
 from desk import Desk, across
 from desk.model import ArticleDraft
 from tests.conftest import ROOT
-from tests.desk.across_data import FOLDER, claim_in, draft_of, fill, update
+from tests.desk.across.across_data import FOLDER, claim_in, draft_of, fill, update
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 from desk import ArticleDraft, Desk, across
 from desk.store import schema
 
-V1 = Path(__file__).resolve().parents[1] / "fixtures" / "desks" / "v1.desk"
+V1 = Path(__file__).resolve().parents[2] / "fixtures" / "desks" / "v1.desk"
 
 
 def _tables(path: Path) -> set[str]:

@@ -33,7 +33,7 @@ from desk.text.textio import MAX_IMPORT_BYTES
 from desk.trust.check import check_desk
 from tests.conftest import SEEDS, article_titled, damage_page
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NOBODY = 65534
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from desk import Desk, across
 from desk.fieldwork.merge import merge_desks
-from tests.desk.across_data import claim_in, fill
+from tests.desk.across.across_data import claim_in, fill
 
 
 def _groups(desk: Desk) -> set[frozenset[str]]:

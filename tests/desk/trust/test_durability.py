@@ -25,7 +25,7 @@ import pytest
 from desk import Desk
 from desk.trust.check import check_desk
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 #: Stop starting new rounds after this many seconds; at least MIN_KILLS rounds must run.
 TIME_BUDGET_S = 20.0
 MIN_KILLS = 10

@@ -18,7 +18,7 @@ from desk.store import schema
 from desk.trust.backup import list_backups
 from desk.trust.check import check_desk
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "desks"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "desks"
 DESKS = sorted(FIXTURES.glob("v*.desk"))
 #: Tables whose rows a migration must carry over unchanged.
 KEPT_TABLES = ("desk_meta", "articles", "claims", "claim_edits", "tags", "claims_tags",

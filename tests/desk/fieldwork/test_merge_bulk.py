@@ -14,7 +14,7 @@ from desk.fieldwork import merge as merge_module
 from desk.fieldwork import merge_file
 from desk.fieldwork.merge import merge_desks
 from desk.trust.check import check_desk
-from tests.desk.test_merge import (  # noqa: F401 - office is a fixture
+from tests.desk.fieldwork.test_merge import (  # noqa: F401 - office is a fixture
     claim_on,
     copy_desk,
     dump,

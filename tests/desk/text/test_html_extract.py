@@ -18,8 +18,8 @@ from desk.errors import ImportFailed
 from desk.text.html_extract import PRECISION_KEEPS, extract_article, pick_pass
 from desk.text.importers import read_article
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
-ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "html"
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def page(name: str) -> str:

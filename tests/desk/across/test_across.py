@@ -12,7 +12,7 @@ import pytest
 
 from desk import Desk, DeskError, across
 from desk.formats.csv_export import csv_text
-from tests.desk.across_data import claim_in, fill
+from tests.desk.across.across_data import claim_in, fill
 
 
 @pytest.fixture

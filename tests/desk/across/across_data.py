@@ -12,7 +12,7 @@ from desk import Desk, ImportResult
 from desk.model import Claim
 from desk.text.importers import read_article
 
-FOLDER = Path(__file__).resolve().parents[1] / "fixtures" / "across"
+FOLDER = Path(__file__).resolve().parents[2] / "fixtures" / "across"
 SPEC: dict[str, dict] = json.loads((FOLDER / "desk.json").read_text("utf-8"))["articles"]
 
 
