@@ -40,6 +40,7 @@ from desk.store.writes import (
     clean_tags,
     insert_article,
     record_edits,
+    without_nul,
     write_tags,
 )
 from desk.text.figures import figure_columns
@@ -228,6 +229,7 @@ class Desk:
     def add_article(self, draft: ArticleDraft) -> ImportResult:
         """Store an article read from a file; the same text a second time is skipped."""
         self._check_writable()
+        draft = without_nul(draft)
         digest = hashlib.sha256(draft.body.encode("utf-8")).hexdigest()
         existing = self.conn.execute(
             "SELECT id, title FROM articles WHERE body_sha256 = ?", [digest]

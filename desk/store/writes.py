@@ -3,6 +3,7 @@ and the per-field edit records that merging compares. Used inside a desk's write
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -61,6 +62,20 @@ def check_status(status: str) -> None:
     """Refuse a status outside the vocabulary with a message for people."""
     if status not in STATUSES:
         raise DeskError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
+
+
+def without_nul(draft: ArticleDraft) -> ArticleDraft:
+    """The draft with every NUL character removed from its fields.
+
+    SQLite's ``length()`` and ``substr()`` stop at a NUL, so the guard that checks a claim's
+    quote against the article text (:func:`desk.store.schema._create_guards`) would refuse
+    every claim after one. Files read from disk lose theirs in decoding
+    (:func:`desk.text.textio.normalise`); this covers drafts made any other way.
+    """
+    changes = {field.name: value.replace("\x00", "")
+               for field in dataclasses.fields(draft)
+               if isinstance(value := getattr(draft, field.name), str) and "\x00" in value}
+    return dataclasses.replace(draft, **changes) if changes else draft
 
 
 def insert_article(db: sqlite_utils.Database, article_id: str, draft: ArticleDraft, digest: str,

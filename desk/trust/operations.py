@@ -15,7 +15,7 @@ from desk.errors import DeskError
 from desk.model import Article, ArticleDraft, Change, Claim, ImportResult
 from desk.store import schema
 from desk.store.reads import query_claims
-from desk.store.writes import record_edits
+from desk.store.writes import record_edits, without_nul
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -83,6 +83,7 @@ def update_article(desk: Desk, draft: ArticleDraft) -> ImportResult:
     from desk.anchors.reanchor import update_article_text
 
     desk._check_writable()
+    draft = without_nul(draft)
     digest = hashlib.sha256(draft.body.encode("utf-8")).hexdigest()
     rows = desk.conn.execute(
         "SELECT id, title, body_sha256 FROM articles WHERE (? != '' AND url = ?) "
