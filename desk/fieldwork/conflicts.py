@@ -74,7 +74,7 @@ def resolve_conflict(desk: Desk, conflict_id: int, *, take_other: bool = False) 
                 desk.delete_claim(claim.id)
         else:
             raise DeskError(f"A conflict of the field {conflict.field!r} cannot be taken back.")
-    with desk.db.atomic():
+    with desk.writing():
         desk.db.execute("UPDATE merge_conflicts SET resolved_at = ? WHERE id = ?",
                         [now_iso(), conflict_id])
     desk._notify(Change("claim_updated", claim.article_id, claim.id))  # noqa: SLF001

@@ -75,7 +75,7 @@ def merge_desks(desk: Desk, paths: Iterable[str | Path], *, progress: Progress |
         total = len(connections) * 3
         touched: dict[str, Any] = {}
         updated_articles: set[str] = set()
-        with roomy_cache(desk.db.conn), desk.db.atomic():
+        with roomy_cache(desk.db.conn), desk.writing():
             for index, (path, conn) in enumerate(connections):
                 step = FileMerge(desk, conn, path.name, summary, touched, updated_articles,
                               cancelled)

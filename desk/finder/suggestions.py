@@ -94,7 +94,7 @@ def dismiss_suggestion(desk: Desk, suggestion: Suggestion) -> None:
     if not suggestion.article_id:
         raise SpanError("This suggestion is not tied to an article of the desk.")
     desk.article(suggestion.article_id)  # NotFoundError for an unknown article
-    with desk.db.atomic():
+    with desk.writing():
         desk.db["dismissed_suggestions"].upsert(
             {"article_id": suggestion.article_id, "quote": suggestion.quote,
              "start_char": suggestion.start, "end_char": suggestion.end,
@@ -106,7 +106,7 @@ def dismiss_suggestion(desk: Desk, suggestion: Suggestion) -> None:
 def undismiss_suggestion(desk: Desk, suggestion: Suggestion) -> None:
     """Forget a dismissal (the undo of :func:`dismiss_suggestion`)."""
     _check_writable(desk)
-    with desk.db.atomic():
+    with desk.writing():
         desk.db.execute(
             "DELETE FROM dismissed_suggestions WHERE article_id = ? AND quote = ?",
             [suggestion.article_id, suggestion.quote],

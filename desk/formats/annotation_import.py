@@ -105,7 +105,7 @@ def import_annotations(desk: Desk, source: str | Path | Any) -> AnnotationImport
     known = {row[0] for row in desk.db.execute("SELECT id FROM claims")}
     saved_editor = desk.editor
     try:
-        with desk.db.atomic():
+        with desk.writing():
             for number, item in enumerate(read_annotations(data), start=1):
                 label = str(item.get("id") or f"annotation {number}")
                 _import_one(desk, item, label, by_id, by_url, known, result, saved_editor)
