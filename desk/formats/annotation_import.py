@@ -44,6 +44,9 @@ class AnnotationImport:
         return lines
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @dataclass(frozen=True)
 class _Quote:
     exact: str
@@ -75,6 +78,33 @@ def read_annotations(data: Any) -> list[dict[str, Any]]:
     raise DeskError("The file holds no annotations (no items, rows or target found).")
 
 
+def without_lone_surrogates(data: Any) -> Any:
+    """Parsed JSON with every lone surrogate (``"\\ud800"`` is valid JSON, but no UTF-8 text can
+    hold it: SQLite and the terminal refuse it) replaced by U+FFFD, in keys and values."""
+    def clean(text: str) -> str:
+        return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, str):
+            return clean(value)
+        if isinstance(value, list):
+            return list(value)
+        if isinstance(value, dict):
+            return {clean(k) if isinstance(k, str) else k: v for k, v in value.items()}
+        return value
+
+    root = [fix(data)]
+    todo: list[list[Any] | dict[Any, Any]] = [root]
+    while todo:  # a loop, not recursion: the file may be nested as deep as json allows
+        container = todo.pop()
+        keys = range(len(container)) if isinstance(container, list) else list(container)
+        for key in keys:
+            value = container[key] = fix(container[key])  # type: ignore[index]
+            if isinstance(value, (list, dict)):
+                todo.append(value)
+    return root[0]
+
+
 def import_annotations(desk: Desk, source: str | Path | Any) -> AnnotationImport:
     """Add claims for W3C annotations read from a file (or parsed JSON) to ``desk``.
 
@@ -93,8 +123,11 @@ def import_annotations(desk: Desk, source: str | Path | Any) -> AnnotationImport
             raise DeskError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise DeskError(f"{path.name} is not a JSON file ({exc}).") from exc
+        except RecursionError as exc:
+            raise DeskError(f"{path.name} is nested too deeply to be annotations.") from exc
     else:
         data = source
+    data = without_lone_surrogates(data)
     result = AnnotationImport()
     articles = desk.articles()
     by_id = {a.id: a for a in articles}
@@ -254,7 +287,8 @@ def _starts_alike(text: str, suffix: str) -> bool:
 
 def _fields(item: dict[str, Any]) -> dict[str, Any]:
     """source, figure, status, note and tags from an annotation's bodies and our terms."""
-    tags: list[str] = [t for t in item.get("tags", []) if isinstance(t, str)]
+    listed = item.get("tags")
+    tags: list[str] = [t for t in listed if isinstance(t, str)] if isinstance(listed, list) else []
     notes: list[str] = [item["text"]] if isinstance(item.get("text"), str) and item["text"] else []
     if isinstance(item.get("bodyValue"), str):
         notes.append(item["bodyValue"])
