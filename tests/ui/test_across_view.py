@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QTextCharFormat
 from PySide6.QtWidgets import QMenu
 
 from desk import Desk, across
-from tests.desk.across_data import claim_in, fill, update
+from tests.desk.across.across_data import claim_in, fill, update
 from ui.across_models import CLAIM_ID, ChangesModel, DisagreementsModel, GroupsModel
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
