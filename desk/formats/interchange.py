@@ -76,8 +76,12 @@ _NAME_PART = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|de|da|van|von|der|bin|al|
 # -- export ----------------------------------------------------------------------------
 
 def _claims_with_articles(desk: Desk) -> Iterator[tuple[Any, Any]]:
+    """Every live claim with its article. The claims are read first: another process may
+    add an article and a claim on it between two reads (articles are never deleted), and
+    an article read before its claim was missing here (a KeyError)."""
+    claims = desk.claims()
     articles = {a.id: a for a in desk.articles()}
-    for claim in desk.claims():
+    for claim in claims:
         yield claim, articles[claim.article_id]
 
 

@@ -82,3 +82,31 @@ def test_capabilities_start_their_writes_through_desk_writing() -> None:
                  if path.parent.name != "store" and path.name != "facade.py"
                  and path not in nested_only and ".atomic()" in path.read_text()]
     assert offenders == []
+
+
+def test_exports_see_a_claim_another_process_adds_while_they_read(
+        seeded_desk: Desk, monkeypatch) -> None:
+    """The W3C and ClaimReview exports read the claims and the articles separately; an
+    article and a claim added in between (the crowded desk) gave a KeyError."""
+    from desk.formats.interchange import claim_reviews
+    from desk.model import ArticleDraft
+
+    reads = {"articles": Desk.articles, "claims": Desk.claims}
+
+    def writing_between(name: str):
+        def read(self: Desk, *args, **kwargs):
+            result = reads[name](self, *args, **kwargs)
+            if self is seeded_desk:
+                with Desk.open(self.path, editor="elsewhere") as other:
+                    added = other.add_article(ArticleDraft(
+                        title="Late", body=f"A late article on {name}, 7 people.",
+                        source_file="late.txt")).article_id
+                    other.add_claim(added, 2, 6, status="false")
+            return result
+        return read
+
+    for name in ("articles", "claims"):
+        monkeypatch.setattr(Desk, name, writing_between(name))
+        annotation_collection(seeded_desk)
+        claim_reviews(seeded_desk)
+        monkeypatch.setattr(Desk, name, reads[name])
