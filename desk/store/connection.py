@@ -189,8 +189,8 @@ def write_transaction(conn: sqlite3.Connection, path: Path,
 
     It starts with ``BEGIN IMMEDIATE``, taking the write lock before reading, so that a
     write from another process makes it wait (busy timeout) instead of failing with
-    "database is locked". SQLite failures (full disk, busy desk, read-only file) roll it
-    back and become a :class:`DeskError` for people.
+    "database is locked". SQLite failures (full disk, busy desk, read-only file) and text
+    that cannot be stored (a lone surrogate) roll it back and become a :class:`DeskError`.
     """
     try:
         if conn.in_transaction:
@@ -212,3 +212,6 @@ def write_transaction(conn: sqlite3.Connection, path: Path,
             raise
     except sqlite3.OperationalError as exc:
         raise DeskError(write_failure_message(path, exc)) from exc
+    except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8 text can hold it
+        raise DeskError(f"The change was not saved to {path.name}: it holds text that is not "
+                        "valid Unicode (a lone surrogate). Nothing else was changed.") from exc
