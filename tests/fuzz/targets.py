@@ -224,3 +224,63 @@ def run_one(target: Target, value: Any, folder: Path) -> None:
         target.feed(value, folder)
     except DeskError as exc:
         str(exc).encode("utf-8", "surrogatepass")
+
+
+def feed_annotation_file(data: bytes, folder: Path) -> object:
+    """Import an annotation file's bytes."""
+    from desk.formats.annotation_import import import_annotations
+
+    path = folder / "annotations.json"
+    path.write_bytes(data)
+    with _desk(folder) as desk:
+        before = desk.counts()
+        try:
+            return import_annotations(desk, path)
+        except DeskError:
+            assert desk.counts() == before
+            raise
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol">
+<!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+<!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+<!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+<!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Laughs</title></head>
+<body><article><h1>Laughs</h1><p>The council said 5 million people &lol9; came.</p>
+<p>Another paragraph of the article, long enough to be kept by the extractor.</p>
+</article></body></html>"""
+
+
+def classics(scale: float = 1.0) -> list[tuple[str, Callable[[bytes, Path], object], bytes]]:
+    """The classic hostile inputs: (name, feed, bytes). ``scale`` 1.0 is the full size (a
+    100 MB JSON line, a million nested tags); the suite runs them smaller."""
+    nested = int(1_000_000 * scale)
+    one_line = int(100 * 1048576 * scale)
+    item = '{"target":{"selector":{"type":"TextQuoteSelector","exact":"Hello"}},"bodyValue":"'
+    big_json = ("[" + item + "x" * max(0, one_line - len(item) - 6) + '"}]').encode()
+    invalid_utf8 = (b'{"id":"\xff","target":{"source":"\xfe\xff","selector":{"type":'
+                    b'"TextQuoteSelector","exact":"Hel\xc0\x80lo","prefix":"\xed\xa0\x80"}},'
+                    b'"claimSource":"\xf8\x88\x80\x80\x80","bodyValue":"\x80"}')
+    rtl = json.dumps([{"target": {"selector": {"type": "TextQuoteSelector", "exact": "Hello"}},
+                       "claimSource": "\u202eevil.exe\u202c \ud800 \x00 gpj.txt",
+                       "creator": {"name": "\u202e\x00"}}]).encode()
+    return [
+        ("deeply nested JSON", feed_annotation_file, b"[" * nested + b"]" * nested),
+        (f"{one_line / 1048576:.0f} MB single-line JSON", feed_annotation_file, big_json),
+        ("invalid UTF-8 in every field", feed_annotation_file, invalid_utf8),
+        ("NUL, lone surrogates, right-to-left override", feed_annotation_file, rtl),
+        ("billion laughs in XHTML", feed_file(".html"),
+         BILLION_LAUGHS),
+        (f"{nested:,} nested HTML tags", feed_file(".html"),
+         b"<html><body>" + b"<div>" * nested + b"5 million people" + b"</div>" * nested),
+        ("NUL bytes in a text file", feed_file(".txt"), b"Title\n\nBody \x00 text\x00." * 50),
+        ("RTL override in a file's text", feed_file(".txt"),
+         "Title \u202e\n\nSaid \u202e5 million\u202c people.".encode()),
+    ]
