@@ -19,7 +19,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if not argv or argv[0] not in cli.command_names() | {"-h", "--help"}:
         return run_window(argv)
+    if argv[0] == "report":
+        from desk.cli import reports
+
+        reports.pdf_writer = write_pdf_report
     return cli.run(argv)
+
+
+def write_pdf_report(report: object, path: object, page: str) -> object:
+    """Draw a report as PDF with Qt (no window: the offscreen platform when none is set)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from ui.report_pdf import write_pdf
+
+    app = QGuiApplication.instance() or QGuiApplication(["claims-desk"])  # noqa: F841
+    return write_pdf(report, path, page)  # type: ignore[arg-type]
 
 
 def run_window(argv: list[str]) -> int:

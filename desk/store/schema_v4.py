@@ -22,5 +22,13 @@ def add_column(db: sqlite_utils.Database, table: str, column: str, definition: s
         db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
+def report_index(db: sqlite_utils.Database) -> None:
+    """Reports (:mod:`desk.reports`): a covering index of the live claims' date, status,
+    source, article and editor, so that the dashboard sums 100,000 claims without reading
+    their text."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_claims_report ON claims "
+               "(created_at, status, source, article_id, editor) WHERE deleted_at IS NULL")
+
+
 #: The steps of format 4, in order (each capability appends its own function above).
-STEPS: list[Callable[[sqlite_utils.Database], None]] = []
+STEPS: list[Callable[[sqlite_utils.Database], None]] = [report_index]
