@@ -29,7 +29,9 @@ def open_desk(path: str | Path, *, read_only: bool = False, seed: bool = False,
     """Open (or create) a desk; with ``seed``, a desk file that is new is filled from seeds.
 
     ``python main.py`` opens the default desk this way, so that a first run shows the
-    sample articles. An existing desk, even an empty one, is never re-seeded.
+    sample articles and the sample claims (:mod:`desk.reports.sample`: checked, tagged,
+    grouped, one figure that disagrees). An existing desk, even an empty one, is never
+    re-seeded.
     """
     from desk.facade import Desk
     from desk.store.connection import is_new_file
@@ -40,5 +42,8 @@ def open_desk(path: str | Path, *, read_only: bool = False, seed: bool = False,
         path.parent.mkdir(parents=True, exist_ok=True)
     desk = Desk.open(path, read_only=read_only, editor=editor)
     if fresh:
+        from desk.reports.sample import add_sample
+
         desk.import_path(seeds_dir())
+        add_sample(desk)
     return desk
