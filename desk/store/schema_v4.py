@@ -30,5 +30,14 @@ def report_index(db: sqlite_utils.Database) -> None:
                "(created_at, status, source, article_id, editor) WHERE deleted_at IS NULL")
 
 
+def create_team_tables(db: sqlite_utils.Database) -> None:
+    """The team desk (:mod:`desk.team`): ``team_state`` (``team_id``, ``url``, ``seq`` — the
+    last change number pulled —, ``synced_at``, …) and ``team_pending``, the units (``kind``
+    ``article`` or ``claim``, ``id``) changed here since the last push."""
+    db.execute("CREATE TABLE IF NOT EXISTS team_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("CREATE TABLE IF NOT EXISTS team_pending (kind TEXT NOT NULL, id TEXT NOT NULL, "
+               "PRIMARY KEY (kind, id)) WITHOUT ROWID")
+
+
 #: The steps of format 4, in order (each capability appends its own function above).
-STEPS: list[Callable[[sqlite_utils.Database], None]] = [report_index]
+STEPS: list[Callable[[sqlite_utils.Database], None]] = [report_index, create_team_tables]

@@ -1,0 +1,280 @@
+"""The team desk's side on the newsroom's PostgreSQL server: its schema, its version and
+who may do what.
+
+Everything lives in the schema ``claims_desk``. A server holds one or more team desks
+(``teams``); each article and each claim of a team desk is one row, its parts that merge
+by themselves (edit records, tag states, the editor's group, conflicts, earlier texts,
+dismissed suggestions) as JSON beside the columns, so that a reporting tool reads the
+claims as a table. Every write stamps the row with the next number of the change sequence
+``change_seq`` (a trigger, which also takes the team desk's lock, so that writes commit in
+the order of their numbers) and checks that the edit records it changes carry the name of
+the role that writes them: nobody writes edits in another's name, whatever their client
+does. The role that ran ``server init`` is the team's admin and may push a desk's history
+(edits by anyone) once, when an existing desk first joins.
+
+psycopg is imported by the functions that connect, never when this module is imported.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from desk.errors import DeskError
+
+#: The schema this code writes; a server with a newer one is refused.
+SERVER_VERSION = 1
+SCHEMA = "claims_desk"
+
+_ARTICLE_COLUMNS = """
+    title text NOT NULL DEFAULT '', body text NOT NULL DEFAULT '', url text NOT NULL DEFAULT '',
+    byline text NOT NULL DEFAULT '', published_at text NOT NULL DEFAULT '',
+    source_file text NOT NULL DEFAULT '', body_sha256 text NOT NULL DEFAULT '',
+    imported_at text NOT NULL, updated_at text NOT NULL,
+    revisions jsonb NOT NULL DEFAULT '[]', dismissed jsonb NOT NULL DEFAULT '[]'"""
+
+_CLAIM_COLUMNS = """
+    article_id text NOT NULL, start_char integer NOT NULL, end_char integer NOT NULL,
+    quote text NOT NULL, prefix text NOT NULL DEFAULT '', suffix text NOT NULL DEFAULT '',
+    source text NOT NULL DEFAULT '', figure text NOT NULL DEFAULT '',
+    figure_value double precision, figure_unit text, figure_qualifier text,
+    status text NOT NULL DEFAULT 'unchecked', note text NOT NULL DEFAULT '',
+    editor text NOT NULL DEFAULT '', created_at text NOT NULL, updated_at text NOT NULL,
+    deleted_at text, anchor_status text NOT NULL DEFAULT 'anchored', previous_quote text,
+    edits jsonb NOT NULL DEFAULT '{}', tags jsonb NOT NULL DEFAULT '{}', grp jsonb,
+    conflicts jsonb NOT NULL DEFAULT '[]'"""
+
+#: Columns sent both ways, in order (the JSON parts last).
+ARTICLE_FIELDS = ("id", "title", "body", "url", "byline", "published_at", "source_file",
+                  "body_sha256", "imported_at", "updated_at", "revisions", "dismissed")
+CLAIM_FIELDS = ("id", "article_id", "start_char", "end_char", "quote", "prefix", "suffix",
+                "source", "figure", "figure_value", "figure_unit", "figure_qualifier",
+                "status", "note", "editor", "created_at", "updated_at", "deleted_at",
+                "anchor_status", "previous_quote", "edits", "tags", "grp", "conflicts")
+
+_SCHEMA_SQL = f"""
+CREATE SCHEMA IF NOT EXISTS {SCHEMA};
+CREATE TABLE IF NOT EXISTS {SCHEMA}.meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE SEQUENCE IF NOT EXISTS {SCHEMA}.change_seq;
+CREATE TABLE IF NOT EXISTS {SCHEMA}.teams (
+    id uuid PRIMARY KEY, name text NOT NULL UNIQUE, admin name NOT NULL DEFAULT current_user,
+    created_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE IF NOT EXISTS {SCHEMA}.articles (
+    team_id uuid NOT NULL REFERENCES {SCHEMA}.teams, id text NOT NULL, {_ARTICLE_COLUMNS},
+    seq bigint NOT NULL, pushed_by name NOT NULL, PRIMARY KEY (team_id, id));
+CREATE INDEX IF NOT EXISTS articles_seq ON {SCHEMA}.articles (team_id, seq);
+CREATE INDEX IF NOT EXISTS articles_sha ON {SCHEMA}.articles (team_id, body_sha256);
+CREATE TABLE IF NOT EXISTS {SCHEMA}.article_alias (
+    team_id uuid NOT NULL REFERENCES {SCHEMA}.teams, alias text NOT NULL,
+    article_id text NOT NULL, PRIMARY KEY (team_id, alias));
+CREATE TABLE IF NOT EXISTS {SCHEMA}.claims (
+    team_id uuid NOT NULL REFERENCES {SCHEMA}.teams, id text NOT NULL, {_CLAIM_COLUMNS},
+    seq bigint NOT NULL, pushed_by name NOT NULL, PRIMARY KEY (team_id, id));
+CREATE INDEX IF NOT EXISTS claims_seq ON {SCHEMA}.claims (team_id, seq);
+CREATE INDEX IF NOT EXISTS claims_article ON {SCHEMA}.claims (team_id, article_id);
+
+-- Every write: the team desk's lock (held to the commit, so numbers commit in order),
+-- the next change number, and who wrote it.
+CREATE OR REPLACE FUNCTION {SCHEMA}.stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended(NEW.team_id::text, 0));
+    NEW.seq := nextval('{SCHEMA}.change_seq');
+    NEW.pushed_by := current_user;
+    RETURN NEW;
+END $$;
+
+-- A claim's edit records and tag states that a write changes must carry the writer's
+-- role name, or restate an edit the server holds (the team's admin may write anyone's).
+CREATE OR REPLACE FUNCTION {SCHEMA}.check_editor() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    wrong text;
+    old_edits jsonb;
+    old_tags jsonb;
+    known text[];
+BEGIN
+    IF EXISTS (SELECT 1 FROM {SCHEMA}.teams t WHERE t.id = NEW.team_id
+               AND t.admin = current_user) THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        -- An upsert of a row that exists is checked by the UPDATE trigger that follows.
+        IF EXISTS (SELECT 1 FROM {SCHEMA}.claims c WHERE c.team_id = NEW.team_id
+                   AND c.id = NEW.id) THEN
+            RETURN NEW;
+        END IF;
+        old_edits := '{{}}'; old_tags := '{{}}';
+    ELSE
+        old_edits := OLD.edits; old_tags := OLD.tags;
+    END IF;
+    -- (time, editor) of every edit the claim holds on the server: a merge may restate
+    -- one of them (a delete undone by a later edit takes that edit's time and editor).
+    known := ARRAY(
+        SELECT concat_ws('|', v.value ->> 0, v.value ->> 1) FROM jsonb_each(old_edits) v
+        UNION SELECT concat_ws('|', v.value ->> 0, v.value ->> 2) FROM jsonb_each(old_tags) v
+        UNION SELECT concat_ws('|', v.value ->> 1, v.value ->> 2) FROM jsonb_each(old_tags) v
+               WHERE v.value ->> 1 IS NOT NULL);
+    SELECT n.value ->> 1 INTO wrong FROM jsonb_each(NEW.edits) n
+     WHERE (old_edits -> n.key) IS DISTINCT FROM n.value
+       AND n.value ->> 1 IS DISTINCT FROM current_user::text
+       AND NOT concat_ws('|', n.value ->> 0, n.value ->> 1) = ANY (known) LIMIT 1;
+    IF NOT FOUND THEN
+        SELECT n.value ->> 2 INTO wrong FROM jsonb_each(NEW.tags) n
+         WHERE (old_tags -> n.key) IS DISTINCT FROM n.value
+           AND n.value ->> 2 IS DISTINCT FROM current_user::text
+           AND NOT concat_ws('|', n.value ->> 0, n.value ->> 2) = ANY (known)
+           AND NOT concat_ws('|', n.value ->> 1, n.value ->> 2) = ANY (known) LIMIT 1;
+    END IF;
+    IF FOUND THEN
+        RAISE EXCEPTION 'edits in another''s name: % may push only edits made as %, not by %',
+            current_user, current_user, coalesce(wrong, '(nobody)')
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+
+DROP TRIGGER IF EXISTS articles_stamp ON {SCHEMA}.articles;
+CREATE TRIGGER articles_stamp BEFORE INSERT OR UPDATE ON {SCHEMA}.articles
+    FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.stamp();
+DROP TRIGGER IF EXISTS claims_stamp ON {SCHEMA}.claims;
+CREATE TRIGGER claims_stamp BEFORE INSERT OR UPDATE ON {SCHEMA}.claims
+    FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.stamp();
+DROP TRIGGER IF EXISTS claims_editor ON {SCHEMA}.claims;
+CREATE TRIGGER claims_editor BEFORE INSERT OR UPDATE ON {SCHEMA}.claims
+    FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.check_editor();
+"""
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError as exc:  # pragma: no cover - the extra is missing
+        raise DeskError("The team desk needs psycopg: pip install 'claims-desk[team]'.") from exc
+    return psycopg
+
+
+def connect(url: str, *, autocommit: bool = False) -> Any:
+    """A psycopg connection to ``url``; a server that cannot be reached is one-line DeskError."""
+    psycopg = _psycopg()
+    try:
+        return psycopg.connect(url, autocommit=autocommit, connect_timeout=10,
+                               application_name="claims-desk")
+    except psycopg.Error as exc:
+        raise DeskError(f"Cannot reach the team server: {first_line(exc)}") from exc
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of a server or libpq message."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def server_version(conn: Any) -> int | None:
+    """The server schema's version, or None where ``server init`` never ran."""
+    exists = conn.execute("SELECT to_regclass(%s)", [f"{SCHEMA}.meta"]).fetchone()[0]
+    if exists is None:
+        return None
+    row = conn.execute(f"SELECT value FROM {SCHEMA}.meta WHERE key = 'version'").fetchone()
+    return int(row[0]) if row else None
+
+
+def check_version(version: int | None) -> None:
+    """Refuse a server that was never set up, or one set up by a newer Claims Desk."""
+    if version is None:
+        raise DeskError("This database holds no team desk: run 'claims-desk server init URL "
+                        "--team NAME' first.")
+    if version > SERVER_VERSION:
+        raise DeskError(f"The team server's schema is version {version}, newer than this "
+                        f"Claims Desk knows ({SERVER_VERSION}): update Claims Desk.")
+
+
+def init_server(url: str, team: str) -> str:
+    """Create (idempotently) the team schema and the team desk ``team``; returns its id."""
+    psycopg = _psycopg()
+    team = team.strip()
+    if not team:
+        raise DeskError("Name the team desk with --team NAME.")
+    conn = connect(url)
+    try:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext('claims_desk init'))")
+            check_version(server_version(conn) or SERVER_VERSION)
+            conn.execute(_SCHEMA_SQL)
+            conn.execute(f"INSERT INTO {SCHEMA}.meta VALUES ('version', %s) "
+                         "ON CONFLICT (key) DO NOTHING", [str(SERVER_VERSION)])
+            row = conn.execute(f"SELECT id FROM {SCHEMA}.teams WHERE name = %s",
+                               [team]).fetchone()
+            if row is None:
+                row = conn.execute(f"INSERT INTO {SCHEMA}.teams (id, name) VALUES (%s, %s) "
+                                   "RETURNING id", [uuid.uuid4(), team]).fetchone()
+            return str(row[0])
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise DeskError(f"Not allowed to set up the team schema: {first_line(exc)}") from exc
+    except psycopg.Error as exc:
+        raise DeskError(f"The team server refused: {first_line(exc)}") from exc
+    finally:
+        conn.close()
+
+
+def grant(url: str, role: str, *, read_only: bool = False) -> str:
+    """Give ``role`` the rights of an editor (or only to read) on the team schema; creates a
+    login role of that name when there is none. Returns what was done, as a sentence."""
+    psycopg = _psycopg()
+    from psycopg import sql
+
+    conn = connect(url)
+    try:
+        with conn.transaction():
+            check_version(server_version(conn))
+            name = sql.Identifier(role)
+            created = not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                                       [role]).fetchone()
+            if created:
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(name))
+            schema = sql.Identifier(SCHEMA)
+            conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema, name))
+            conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}")
+                         .format(schema, name))
+            writable = sql.SQL(", ").join(sql.SQL(f"{SCHEMA}.{t}") for t in
+                                          ("articles", "claims", "article_alias"))
+            if read_only:
+                conn.execute(sql.SQL("REVOKE INSERT, UPDATE, DELETE ON {} FROM {}")
+                             .format(writable, name))
+                conn.execute(sql.SQL("REVOKE USAGE ON SEQUENCE {}.change_seq FROM {}")
+                             .format(schema, name))
+            else:
+                conn.execute(sql.SQL("GRANT INSERT, UPDATE ON {} TO {}").format(writable, name))
+                conn.execute(sql.SQL("GRANT USAGE ON SEQUENCE {}.change_seq TO {}")
+                             .format(schema, name))
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise DeskError(f"Not allowed to grant rights: {first_line(exc)}") from exc
+    except psycopg.Error as exc:
+        raise DeskError(f"The team server refused: {first_line(exc)}") from exc
+    finally:
+        conn.close()
+    rights = "may pull only" if read_only else "may pull and push"
+    return f"{'created role ' + role + '; ' if created else ''}{role} {rights}"
+
+
+def pick_team(conn: Any, name: str | None, team_id: str | None) -> tuple[str, str]:
+    """The team desk to sync with: the one the desk joined, the one named, or the only one."""
+    if team_id:
+        row = conn.execute(f"SELECT id, name FROM {SCHEMA}.teams WHERE id = %s",
+                           [team_id]).fetchone()
+        if row is None:
+            raise DeskError(f"This desk belongs to team desk {team_id}, which this server "
+                            "does not hold: a desk joins one team desk only.")
+        if name and row[1] != name:
+            raise DeskError(f"This desk belongs to team desk '{row[1]}': a desk joins one "
+                            "team desk only.")
+        return str(row[0]), row[1]
+    if name:
+        row = conn.execute(f"SELECT id, name FROM {SCHEMA}.teams WHERE name = %s",
+                           [name]).fetchone()
+        if row is None:
+            raise DeskError(f"The server holds no team desk called '{name}'.")
+        return str(row[0]), row[1]
+    rows = conn.execute(f"SELECT id, name FROM {SCHEMA}.teams ORDER BY name").fetchall()
+    if len(rows) != 1:
+        names = ", ".join(r[1] for r in rows) or "none"
+        raise DeskError(f"Name the team desk with --team (the server holds: {names}).")
+    return str(rows[0][0]), rows[0][1]
