@@ -66,7 +66,7 @@ def _used(bars: Sequence[Bar]) -> list[str]:
     return [s for s in STATUSES if any(b.counts.get(s) for b in bars)]
 
 
-def _description(title: str, bars: Sequence[Bar]) -> str:
+def describe_bars(title: str, bars: Sequence[Bar]) -> str:
     if not bars:
         return f"{title}: no claims."
     listed = "; ".join(
@@ -81,7 +81,7 @@ def _open(prefix: str, title: str, bars: Sequence[Bar], width: float, height: fl
             f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
             f'aria-labelledby="{prefix}-t {prefix}-d" font-family="{FONT}" font-size="11">'
             f'<title id="{prefix}-t">{escape(title)}</title>'
-            f'<desc id="{prefix}-d">{escape(_description(title, bars))}</desc>'
+            f'<desc id="{prefix}-d">{escape(describe_bars(title, bars))}</desc>'
             + _defs(prefix)
             + f'<rect width="{width:.0f}" height="{height:.0f}" fill="#fff"/>'
             f'<text x="0" y="14" font-size="13" font-weight="bold">{escape(title)}</text>')
@@ -135,7 +135,7 @@ def column_bars(prefix: str, title: str, bars: Sequence[Bar], *, width: float = 
     step = (width - left - 8) / len(bars)
     bar_w = max(2.0, min(36.0, step * 0.75))
     parts = [_open(prefix, title, bars, width, total_h)]
-    for tick in _ticks(biggest):
+    for tick in ticks(biggest):
         y = top + plot_h * (1 - tick / biggest)
         parts.append(f'<line x1="{left:.0f}" x2="{width:.0f}" y1="{y:.1f}" y2="{y:.1f}" '
                      f'stroke="#ddd" stroke-width="0.6"/><text x="{left - 5:.0f}" '
@@ -153,7 +153,7 @@ def column_bars(prefix: str, title: str, bars: Sequence[Bar], *, width: float = 
                                       f"week of {bar.label}: {n} {LABELS[status].lower()}"))
         if i % every == 0:
             parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14:.1f}" '
-                         f'text-anchor="middle">{escape(_week_label(bar.label))}</text>')
+                         f'text-anchor="middle">{escape(week_label(bar.label))}</text>')
     parts.append(f'<line x1="{left:.0f}" x2="{width:.0f}" y1="{top + plot_h:.1f}" '
                  f'y2="{top + plot_h:.1f}" stroke="#333" stroke-width="0.8"/>')
     parts.append(f'<text x="{left:.0f}" y="{top + plot_h + 30:.1f}" fill="#444">'
@@ -163,7 +163,7 @@ def column_bars(prefix: str, title: str, bars: Sequence[Bar], *, width: float = 
     return "".join(parts)
 
 
-def _week_label(iso: str) -> str:
+def week_label(iso: str) -> str:
     months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
     try:
         return f"{int(iso[8:10])} {months[int(iso[5:7]) - 1]}"
@@ -171,7 +171,7 @@ def _week_label(iso: str) -> str:
         return iso
 
 
-def _ticks(biggest: int) -> list[int]:
+def ticks(biggest: int) -> list[int]:
     """Three or four round values from 0 to ``biggest`` for the y axis."""
     step = 1
     while biggest / step > 4:

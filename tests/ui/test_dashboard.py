@@ -1,0 +1,143 @@
+"""The dashboard and the report actions: counted on a worker, drawn, clickable, exported."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QWidget
+
+from desk.paths import open_desk
+from ui.dashboard import Dashboard
+from ui.dashboard_models import ClaimListModel
+from ui.reports_controller import ReportsController
+
+
+@pytest.fixture
+def sample_desk(tmp_path: Path):
+    """The first-run desk: seeds, sample articles and the 13 sample claims."""
+    desk = open_desk(tmp_path / "newsroom.desk", seed=True)
+    yield desk
+    desk.close()
+
+
+@pytest.fixture
+def dashboard(qtbot, sample_desk):
+    view = Dashboard(sample_desk)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.painted, timeout=20000):
+        view.open_view()
+    qtbot.waitUntil(lambda: not view.jobs, timeout=20000)
+    yield view
+    view.shutdown()
+
+
+def test_the_charts_show_the_desk(dashboard):
+    figures = dashboard.figures
+    assert figures.total == 13
+    weeks = dashboard.charts["weeks"].bars
+    assert sum(bar.total for bar in weeks) == 13 and len(weeks) >= 4
+    assert [b.label for b in dashboard.charts["editors"].bars][0] == "Ana Lima"
+    assert "13" in dashboard.summary.text() and "4</b> waiting" in dashboard.summary.text()
+    assert dashboard.disagree_button.text() == "Figures that disagree: 2 claims"
+    # Readable without colour: the chart says in words what it shows.
+    assert "Ana Lima: 5 (4 verified, 1 false)" in \
+        dashboard.charts["editors"].accessibleDescription()
+    assert dashboard.last_paint_seconds < 5
+
+
+def test_clicking_a_bar_lists_its_claims(qtbot, dashboard):
+    chart = dashboard.charts["sources"]
+    chart.repaint()
+    rect, label, status, count = next(h for h in chart._hits  # noqa: SLF001
+                                      if h[1] == "UN human rights office" and h[2] == "false")
+    qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert dashboard.model.total() == 1
+    assert dashboard.model.data(dashboard.model.index(0, 0)) == "False"
+    assert "UN human rights office, false" in dashboard.list_label.text()
+    with qtbot.waitSignal(dashboard.claimChosen) as chosen:
+        dashboard.table.doubleClicked.emit(dashboard.model.index(0, 1))
+    assert chosen.args[0] == dashboard.model.claim_id(0)
+    dashboard.list_disagreeing()
+    assert dashboard.model.total() == 2
+    dashboard.backlog_button.click()
+    assert dashboard.model.total() == 4
+    assert not chart.rect().contains(QPoint(-5, -5))
+
+
+def test_filters_count_again(qtbot, dashboard):
+    index = dashboard.tag_box.findData("harlow")
+    assert index > 0
+    dashboard.tag_box.setCurrentIndex(index)
+    with qtbot.waitSignal(dashboard.painted, timeout=20000):
+        dashboard.tag_box.activated.emit(index)
+    assert dashboard.figures.total == 2
+    assert {b.label for b in dashboard.charts["outlets"].bars} == {
+        "dailyledger.example", "northernherald.example"}
+    with qtbot.waitSignal(dashboard.painted, timeout=20000):
+        dashboard.reset_filters()
+    assert dashboard.figures.total == 13
+
+
+def test_a_change_to_the_desk_counts_again(qtbot, dashboard, sample_desk):
+    claim = sample_desk.claims()[0]
+    with qtbot.waitSignal(dashboard.painted, timeout=20000):
+        sample_desk.update_claim(claim.id, status="false")
+    assert dashboard.figures.totals["false"] == 2
+
+
+def test_claim_list_model(qtmodeltester, sample_desk):
+    model = ClaimListModel(sample_desk)
+    model.set_ids([c.id for c in sample_desk.claims()])
+    qtmodeltester.check(model)
+    assert model.rowCount() == 13
+
+
+def _controller(qtbot, desk, article=None):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    shown, told = [], []
+    controller = ReportsController(desk, parent, current_article=lambda: article,
+                                   show_claim=shown.append, report=told.append)
+    return controller, shown, told
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (.ci/run)")
+def test_export_report_from_the_window(qtbot, sample_desk, tmp_path):
+    controller, _shown, told = _controller(qtbot, sample_desk)
+    controller.ask_path = lambda suggested: str(tmp_path / "desk.pdf")
+    controller.actionExportReport.trigger()
+    text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "desk.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Fact-check report" in text and "Figures that disagree (1)" in text
+    assert not told
+    html = controller.export_report(tmp_path / "desk.html")
+    assert html and "<svg" in html.read_text("utf-8")
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (.ci/run)")
+def test_print_the_article_report(qtbot, sample_desk, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    article = next(a for a in sample_desk.articles() if "Harlow death" in a.title)
+    controller, _shown, _told = _controller(qtbot, sample_desk, article.id)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert controller.print_report(printer)
+    text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "printed.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Nearly 300 people were killed" in text and "False" in text
+
+
+def test_dashboard_action_opens_it(qtbot, sample_desk):
+    controller, shown, _told = _controller(qtbot, sample_desk)
+    controller.actionDashboard.trigger()
+    view = controller.dashboard
+    qtbot.waitUntil(lambda: view.figures is not None and not view.jobs, timeout=20000)
+    view.claimChosen.emit("some-id")
+    assert shown == ["some-id"]
+    controller.shutdown()

@@ -1,0 +1,137 @@
+"""Reports in the window: View ▸ Dashboard, File ▸ Export Report… and File ▸ Print….
+
+A controller in the house's shape: it is handed the desk, a parent for its dialogs and a few
+callables (the article shown, show a claim, tell the editor something), owns its actions,
+and never reaches into the window. Export writes the report of the article shown, or of the
+desk when none is, as PDF (Qt) or self-contained HTML; Print sends the same document to a
+printer through Qt's print dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from desk import Desk, DeskError
+from desk.reports.aggregates import Filters
+from desk.reports.files import build_report, write_report
+
+from .report_pdf import print_document, report_document, write_pdf
+
+DASHBOARD = "Ctrl+Shift+B"
+EXPORT_REPORT = "Ctrl+Shift+E"
+PRINT = QKeySequence.StandardKey.Print
+
+
+class ReportsController(QObject):
+    """Owns the dashboard and the report actions."""
+
+    def __init__(self, desk: Desk, parent: QWidget, *, current_article: Callable[[], str | None],
+                 show_claim: Callable[[str], Any], report: Callable[[str], Any]) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.parent_widget = parent
+        self.current_article = current_article
+        self.show_claim = show_claim
+        self.report = report
+        self.dashboard: Any = None
+        #: Asks where to save (tests replace it: no modal dialog in a test).
+        self.ask_path: Callable[[str], str] = self._ask_path
+        self.actionDashboard = self._action(
+            "actionDashboard", "&Dashboard", DASHBOARD,
+            "Charts of what the desk found: by week, source, outlet, editor; the backlog",
+            self.open_dashboard)
+        self.actionExportReport = self._action(
+            "actionExportReport", "Export &Report…", EXPORT_REPORT,
+            "A fact-check report (PDF or HTML) of the article shown, or of the desk",
+            self.export_report)
+        self.actionPrint = self._action(
+            "actionPrintReport", "&Print Report…", PRINT,
+            "Print the fact-check report of the article shown, or of the desk",
+            self.print_report)
+
+    def _action(self, name: str, text: str, keys: Any, tip: str,
+                slot: Callable[[], Any]) -> QAction:
+        action = QAction(text, self.parent_widget)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(keys))
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def actions(self) -> list[QAction]:
+        """Every action of the controller (the window adds them to its menus)."""
+        return [self.actionDashboard, self.actionExportReport, self.actionPrint]
+
+    # -- the dashboard -------------------------------------------------------------------
+
+    def open_dashboard(self) -> Any:
+        """Show the dashboard (made on first use) and count."""
+        from .dashboard import Dashboard
+
+        if self.dashboard is None:
+            self.dashboard = Dashboard(self.desk, self.parent_widget)
+            self.dashboard.claimChosen.connect(self.show_claim)
+        self.dashboard.open_view()
+        return self.dashboard
+
+    def shutdown(self) -> None:
+        """Before the desk closes: stop the dashboard's workers."""
+        if self.dashboard is not None:
+            self.dashboard.shutdown()
+            self.dashboard.close()
+
+    # -- reports -------------------------------------------------------------------------
+
+    def _ask_path(self, suggested: str) -> str:
+        path, _filter = QFileDialog.getSaveFileName(
+            self.parent_widget, "Export Report", suggested,
+            "PDF (*.pdf);;Web page, self-contained (*.html)")
+        return path
+
+    def export_report(self, path: str | Path | None = None) -> Path | None:
+        """Write the report of the article shown (or the desk's) to ``path``, asking for it
+        when not given; returns the path written, or None."""
+        article_id = self.current_article()
+        if path is None:
+            stem = "article-report" if article_id else "desk-report"
+            path = self.ask_path(str(Path.home() / f"{stem}.pdf"))
+            if not path:
+                return None
+        target = Path(path)
+        if target.suffix.lower() not in (".pdf", ".html", ".htm"):
+            target = target.with_suffix(".pdf")
+        try:
+            if target.suffix.lower() == ".pdf":
+                write_pdf(build_report(self.desk, Filters(), article_id=article_id,
+                                       images=True), target)
+            else:
+                write_report(self.desk, target, article_id=article_id)
+        except (DeskError, OSError) as exc:
+            self.report(f"The report could not be written: {exc}")
+            return None
+        return target
+
+    def document(self) -> Any:
+        """The report of the article shown (or the desk's) as a Qt document."""
+        return report_document(build_report(self.desk, Filters(),
+                                            article_id=self.current_article(), images=True))
+
+    def print_report(self, printer: Any = None) -> bool:
+        """Print the report; with no printer given, ask through Qt's print dialog."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            dialog = QPrintDialog(printer, self.parent_widget)
+            if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+                return False
+        print_document(self.document(), printer,
+                       "letter" if printer.pageLayout().pageSize().id() ==
+                       printer.pageLayout().pageSize().PageSizeId.Letter else "a4")
+        return True
