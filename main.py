@@ -2,14 +2,19 @@
 
 ``python main.py`` opens the window on the default desk (filled from ``seeds/`` on first
 run); ``python main.py DESK [--read-only]`` opens that desk; ``python main.py COMMAND …``
-runs a command-line subcommand (see ``python main.py --help``).
+runs a command-line subcommand (see ``python main.py --help``); ``--version`` prints the
+version. A first word that is neither a command nor a desk (an existing file, or a name
+ending in ``.desk``) is a mistyped command: exit 2 with a suggestion, not a new desk.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
+
+STARTED = time.perf_counter()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -17,8 +22,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from desk.cli import commands as cli
 
-    if not argv or argv[0] not in cli.command_names() | {"-h", "--help"}:
+    if argv and argv[0] in {"-h", "--help", "--version"}:
+        return cli.run(argv)
+    if not argv or (argv[0] not in (names := cli.command_names())
+                    and cli.opens_window(argv[0])):
         return run_window(argv)
+    if argv[0] not in names:
+        print(cli.unknown_command(argv[0], names), file=sys.stderr)
+        return cli.UNKNOWN_COMMAND
     if argv[0] == "report":
         from desk.cli import reports
 
@@ -44,13 +55,15 @@ def run_window(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="claims-desk", add_help=False)
     parser.add_argument("desk", nargs="?")
     parser.add_argument("--read-only", action="store_true")
+    parser.add_argument("--quit-after-paint", action="store_true")  # smoke tests, timing
     args, qt_args = parser.parse_known_args(argv)
 
     from desk.paths import default_desk_path
     from ui.app import run
 
     return run(args.desk or default_desk_path(), read_only=args.read_only,
-               seed=args.desk is None, qt_args=qt_args)
+               seed=args.desk is None, qt_args=qt_args,
+               quit_after_paint=STARTED if args.quit_after_paint else None)
 
 
 if __name__ == "__main__":

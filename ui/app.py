@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-import traceback
+import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desk import Desk, DeskError, NotADeskError
 from desk.paths import open_desk
 from desk.store.connection import readable
 
 from . import settings
+from .crash import report_unexpected
 from .icons import app_icon, stylesheet
 
 if TYPE_CHECKING:
@@ -83,31 +84,36 @@ def build_window(desk: Desk) -> MainWindow:
         raise
 
 
-def report_unexpected(kind: type[BaseException], error: BaseException,
-                      trace: TracebackType | None) -> None:
-    """Last resort for a bug in a slot: the traceback to stderr, a sentence on screen."""
-    traceback.print_exception(kind, error, trace)
-    if isinstance(error, KeyboardInterrupt):
-        QApplication.quit()
-        return
-    if isinstance(error, DeskError):
-        message = str(error)
-    elif isinstance(error, sqlite3.DatabaseError):
-        message = (f"The desk file could not be read: {readable(error)}.\n\nWhat was saved "
-                   "before is in the file and its backups: File › Restore from Backup… brings one "
-                   "back, and `claims-desk check` tells what is damaged.")
-    else:
-        message = (f"Something went wrong: {error or kind.__name__}.\n\nYour work so far is "
-                   "saved in the desk file. Details were written to the terminal.")
-    QMessageBox.warning(QApplication.activeWindow(), "Claims Desk", message)
+class QuitAfterPaint(QObject):
+    """``--quit-after-paint`` (smoke tests of the installed app): once the window has painted,
+    say so on stdout with the time since start-up, and close it the ordinary way."""
+
+    def __init__(self, window: QWidget, started: float) -> None:
+        super().__init__(window)
+        self.window, self.started = window, started
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Close the window after its first paint."""
+        if watched is self.window and event.type() == QEvent.Type.Paint:
+            self.window.removeEventFilter(self)
+            print(f"first paint after {(time.perf_counter() - self.started) * 1000:.0f} ms",
+                  flush=True)
+            QTimer.singleShot(0, self.window.close)
+        return False
 
 
 def run(path: str | Path, *, read_only: bool = False, seed: bool = False,
-        qt_args: Sequence[str] = ()) -> int:
-    """Show the window on a desk and run the event loop; the exit status."""
+        qt_args: Sequence[str] = (), quit_after_paint: float | None = None) -> int:
+    """Show the window on a desk and run the event loop; the exit status.
+
+    ``quit_after_paint``: a ``time.perf_counter()`` taken at start-up; the window then closes
+    after its first paint (smoke tests, start-up timing).
+    """
     app = application(qt_args)
     sys.excepthook = report_unexpected
-    if not str(settings.value(settings.EDITOR_NAME) or "").strip():  # the first run
+    unattended = quit_after_paint is not None  # nobody to answer the first-run question
+    if not unattended and not str(settings.value(settings.EDITOR_NAME) or "").strip():
         from .desk_settings import ask_editor_name  # (a dialog: loaded only to ask)
 
         ask_editor_name()
@@ -127,5 +133,7 @@ def run(path: str | Path, *, read_only: bool = False, seed: bool = False,
     except DeskError as exc:
         QMessageBox.critical(None, "Cannot open desk", str(exc))
         return 1
+    if quit_after_paint is not None:
+        QuitAfterPaint(window, quit_after_paint)
     window.show()
     return app.exec()

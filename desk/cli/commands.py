@@ -7,18 +7,23 @@ one-line message on stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from desk.errors import DeskError
 from desk.facade import Desk
 from desk.model import ImportResult
 from desk.store.connection import read_failure_message
+from desk.version import __version__
 
 PROG = "claims-desk"
+#: Exit status of a mistyped command (argparse's usage-error status).
+UNKNOWN_COMMAND = 2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         "with a desk file, opens the window.",
         epilog="Run 'claims-desk [DESK] [--read-only]' to open the window.",
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = commands.add_parser("import", help="import article files or folders into a desk")
@@ -140,8 +146,40 @@ def command_names() -> set[str]:
     return set()
 
 
+def opens_window(first: str) -> bool:
+    """Whether a first argument that is not a command means the window: an option
+    (``--read-only``, Qt's own), an existing file, or a desk to create (``*.desk``)."""
+    return first.startswith("-") or first.lower().endswith(".desk") or Path(first).exists()
+
+
+def unknown_command(word: str, names: set[str] | None = None) -> str:
+    """The one-line message for a first argument that is neither a command nor a desk."""
+    names = command_names() if names is None else names
+    close = difflib.get_close_matches(word, sorted(names), n=1, cutoff=0.6)
+    hint = (f"did you mean '{close[0]}'?" if close else
+            f"commands: {', '.join(sorted(names))}; a desk file ends in .desk")
+    return f"{PROG}: unknown command '{word}' ({hint})"
+
+
 def run(argv: Sequence[str]) -> int:
-    """Run one subcommand; returns the exit status."""
+    """Run one subcommand; returns the exit status.
+
+    A bug (anything but a user error) is written with its traceback to the crash log, and
+    one line says where.
+    """
+    try:
+        return _run(argv)
+    except Exception as exc:  # noqa: BLE001 - the last resort: log it, say where
+        from desk.paths import crash_log_path, write_crash_log
+
+        log = write_crash_log(type(exc), exc, exc.__traceback__, where="command line")
+        print(f"{PROG}: unexpected error: {exc or type(exc).__name__} (details in "
+              f"{log or crash_log_path()}; the desk keeps what was saved before)",
+              file=sys.stderr)
+        return 1
+
+
+def _run(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     if not getattr(args, "run", None):
         build_parser().print_help()
