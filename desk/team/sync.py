@@ -247,6 +247,7 @@ class _Sync:
         if not articles and not claims:
             return
         self._step(1, "merging")
+        units.fast_forward(self.desk.conn, articles, claims)
         other = units.pulled_desk(articles, claims)
         desk = self.desk
         editor, desk.editor = desk.editor, self.role  # the merge's own edits are the role's

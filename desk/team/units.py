@@ -166,27 +166,83 @@ def pulled_desk(articles: Iterable[tuple[Any, ...]],
         "d.value ->> 3, d.value ->> 4 FROM pulled_articles p, json_each(p.dismissed) d")
     plain = ", ".join(CLAIM_FIELDS[:-4])
     conn.execute(f"INSERT INTO claims ({plain}) SELECT {plain} FROM pulled_claims")
+    _write_claim_parts(conn, "pulled_claims")
+    _write_conflicts(conn, "pulled_claims")
+    conn.execute("COMMIT")
+    return conn
+
+
+def _write_claim_parts(conn: sqlite3.Connection, source: str) -> None:
+    """Write the edit records, tag states and editor's group of the claims in the table
+    ``source`` (rows in :data:`CLAIM_FIELDS` order) from their JSON."""
     conn.execute(
         "INSERT INTO claim_edits (claim_id, field, edited_at, editor) SELECT p.id, e.key, "
-        "e.value ->> 0, e.value ->> 1 FROM pulled_claims p, json_each(p.edits) e")
+        f"e.value ->> 0, e.value ->> 1 FROM {source} p, json_each(p.edits) e")
     conn.execute("INSERT OR IGNORE INTO tags (name) SELECT DISTINCT t.key "
-                 "FROM pulled_claims p, json_each(p.tags) t ORDER BY t.key")
+                 f"FROM {source} p, json_each(p.tags) t ORDER BY t.key")
     conn.execute(
         "INSERT INTO claims_tags (claims_id, tags_id, added_at, deleted_at, editor) "
         "SELECT p.id, tags.id, t.value ->> 0, t.value ->> 1, t.value ->> 2 "
-        "FROM pulled_claims p, json_each(p.tags) t JOIN tags ON tags.name = t.key")
+        f"FROM {source} p, json_each(p.tags) t JOIN tags ON tags.name = t.key")
     conn.execute(
-        "INSERT INTO claim_groups (claim_id, group_id, how, confirmed_at, editor, updated_at) "
-        "SELECT id, grp ->> 'group_id', 'editor', grp ->> 'confirmed_at', grp ->> 'editor', "
-        "grp ->> 'updated_at' FROM pulled_claims WHERE grp IS NOT NULL")
+        "INSERT OR REPLACE INTO claim_groups (claim_id, group_id, how, confirmed_at, editor, "
+        "updated_at) SELECT id, grp ->> 'group_id', 'editor', grp ->> 'confirmed_at', "
+        f"grp ->> 'editor', grp ->> 'updated_at' FROM {source} WHERE grp IS NOT NULL")
+
+
+def _write_conflicts(conn: sqlite3.Connection, source: str) -> None:
+    """Write the conflicts of the claims in the table ``source`` from their JSON."""
     conn.execute(
         "INSERT INTO merge_conflicts (claim_id, field, kept_value, other_value, kept_editor, "
         "other_editor, kept_at, other_at, other_desk, merged_at, resolved_at) "
         "SELECT p.id, m.value ->> 0, m.value ->> 1, m.value ->> 2, m.value ->> 3, "
         "m.value ->> 4, m.value ->> 5, m.value ->> 6, m.value ->> 7, m.value ->> 8, "
-        "m.value ->> 9 FROM pulled_claims p, json_each(p.conflicts) m")
-    conn.execute("COMMIT")
-    return conn
+        f"m.value ->> 9 FROM {source} p, json_each(p.conflicts) m ORDER BY p.id, m.key")
+
+
+def fast_forward(conn: sqlite3.Connection, articles: list[tuple[Any, ...]],
+                 claims: list[tuple[Any, ...]]) -> int:
+    """Bring the desk's unchanged copies of pulled claims up to the server's, set by set.
+
+    A claim that waits for no push here, on an article that does not either and whose text
+    is the one the server's claim is anchored in, is an older copy of the server's: the
+    server's unit replaces it whole, its conflicts too (what the merge rules give, without
+    reporting the older values it overrules as conflicts; :class:`~desk.fieldwork.merge_file.FileMerge` then
+    finds the two the same). Returns how many claims were brought up.
+    """
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS team_pulled ({', '.join(CLAIM_FIELDS)})")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS team_pulled_sha (id PRIMARY KEY, sha)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS team_forward (id PRIMARY KEY)")
+    for table in ("team_pulled", "team_pulled_sha", "team_forward"):
+        conn.execute(f"DELETE FROM temp.{table}")
+    sha = ARTICLE_FIELDS.index("body_sha256")
+    conn.executemany("INSERT INTO temp.team_pulled_sha VALUES (?, ?)",
+                     [(row[0], row[sha]) for row in articles])
+    conn.executemany(f"INSERT INTO temp.team_pulled VALUES "
+                     f"({', '.join('?' * len(CLAIM_FIELDS))})", claims)
+    conn.execute(
+        "INSERT INTO temp.team_forward SELECT p.id FROM temp.team_pulled p "
+        "JOIN claims c ON c.id = p.id JOIN articles a ON a.id = c.article_id "
+        "JOIN temp.team_pulled_sha s ON s.id = p.article_id AND s.sha = a.body_sha256 "
+        "WHERE NOT EXISTS (SELECT 1 FROM team_pending q WHERE q.kind = 'claim' AND q.id = p.id) "
+        "AND NOT EXISTS (SELECT 1 FROM team_pending q WHERE q.kind = 'article' "
+        "AND q.id = c.article_id)")
+    moved = conn.execute("SELECT count(*) FROM temp.team_forward").fetchone()[0]
+    if not moved:
+        return 0
+    conn.execute("DELETE FROM temp.team_pulled WHERE id NOT IN (SELECT id FROM temp.team_forward)")
+    values = [name for name in CLAIM_FIELDS[2:-4]]
+    conn.execute(
+        f"UPDATE claims SET {', '.join(f'{n} = p.{n}' for n in values)} "
+        "FROM temp.team_pulled p WHERE p.id = claims.id")
+    forward = "(SELECT id FROM temp.team_forward)"
+    conn.execute(f"DELETE FROM claim_edits WHERE claim_id IN {forward}")
+    conn.execute(f"DELETE FROM claims_tags WHERE claims_id IN {forward}")
+    conn.execute(f"DELETE FROM claim_groups WHERE how = 'editor' AND claim_id IN {forward}")
+    conn.execute(f"DELETE FROM merge_conflicts WHERE claim_id IN {forward}")
+    _write_claim_parts(conn, "temp.team_pulled")
+    _write_conflicts(conn, "temp.team_pulled")
+    return int(moved)
 
 
 def rewrite_editors(conn: sqlite3.Connection, role: str, since: str) -> int:
