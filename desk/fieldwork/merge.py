@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from desk.clock import now_iso
 from desk.errors import DeskError, ReadOnlyDeskError
+from desk.fieldwork.merge_attach import attached
 from desk.fieldwork.merge_bulk import roomy_cache
 from desk.fieldwork.merge_file import (  # noqa: F401 (the package's public face)
     MERGE_STEPS,
@@ -75,10 +76,11 @@ def merge_desks(desk: Desk, paths: Iterable[str | Path], *, progress: Progress |
         total = len(connections) * 3
         touched: dict[str, Any] = {}
         updated_articles: set[str] = set()
-        with roomy_cache(desk.db.conn), desk.writing():
+        with roomy_cache(desk.db.conn), attached(desk.db.conn, others) as schemas, \
+                desk.writing():
             for index, (path, conn) in enumerate(connections):
                 step = FileMerge(desk, conn, path.name, summary, touched, updated_articles,
-                              cancelled)
+                                 cancelled, attached=schemas.get(path))
                 stages = (step.merge_articles, step.merge_claims, step.merge_extras)
                 for number, stage in enumerate(stages):
                     if cancelled and cancelled():

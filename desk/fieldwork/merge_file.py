@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from desk.anchors.reanchor import Reanchorer
 from desk.clock import now_iso
 from desk.errors import DeskError
-from desk.fieldwork.merge_bulk import insert_articles, insert_claims
+from desk.fieldwork.merge_attach import copy_staged, distrusting, stage_copies
+from desk.fieldwork.merge_bulk import CLAIM_GUARDS, insert_articles, insert_claims
 from desk.fieldwork.merge_io import (
     CLAIM_INDEX,
     TIMESTAMP,
@@ -30,6 +31,7 @@ from desk.fieldwork.merge_io import (
     parse_edits,
     parse_tags,
     signature,
+    trigger_set_aside,
 )
 from desk.fieldwork.merge_rules import ANCHOR_COLUMNS, Conflict, edit_of, merge_claim
 from desk.model import ARTICLE_COLUMNS, CLAIM_COLUMNS
@@ -105,7 +107,8 @@ class FileMerge:
 
     def __init__(self, desk: Desk, other: sqlite3.Connection, name: str,
                  summary: MergeSummary, touched: dict[str, Any],
-                 updated_articles: set[str], cancelled: Cancelled | None = None) -> None:
+                 updated_articles: set[str], cancelled: Cancelled | None = None,
+                 attached: str | None = None) -> None:
         self.desk, self.db, self.other = desk, desk.db, other
         self.name, self.summary = name, summary
         self.touched = touched                     # claim id -> its state before the merge
@@ -119,6 +122,7 @@ class FileMerge:
         self.claim_ids: set[str] = set()
         self.cancelled = cancelled
         self._new_articles: list[dict[str, Any]] = []  # added, not yet written
+        self.attached = attached  # the other file's schema name on the desk's connection
 
     # -- articles ------------------------------------------------------------------------
 
@@ -221,9 +225,13 @@ class FileMerge:
         their_tags = load_tags(self.other)
         my_ids = {row[0] for row in self.db.conn.execute("SELECT id FROM claims")}
         copies, taking_part = self._split_claims(theirs, my_ids)
-        copied = {row[0] for row in copies}
-        copied_edits = load_edit_rows(self.other, _scope(copied, len(theirs)), copied)
-        check_edit_times(self.name, copied_edits)
+        copied_edits: list[tuple[Any, ...]] = []  # written from the attached file when it is
+        if self.attached:
+            stage_copies(self.db.conn, self.attached, self.name, [r[:2] for r in copies])
+        else:
+            copied = {row[0] for row in copies}
+            copied_edits = load_edit_rows(self.other, _scope(copied, len(theirs)), copied)
+            check_edit_times(self.name, copied_edits)
         their_edits = load_edits(self.other, _scope(taking_part, len(theirs)))
         mine, my_edits, my_tags = self._load_mine(taking_part, my_ids)
         self._known_conflicts = {Conflict(*row).key() for row in self.db.execute(
@@ -306,8 +314,8 @@ class FileMerge:
                         claim_id, signature(old, parse_tags(my_tags.get(claim_id))))
                     changed[claim_id] = {**row, **placed}
                     edit_rows.append((claim_id, "anchor", now, self.desk.editor))
-        rows = sorted([tuple(row[c] for c in CLAIM_COLUMNS) for row in inserts] + copies,
-                      key=itemgetter(0))
+        rows = sorted([tuple(row[c] for c in CLAIM_COLUMNS) for row in inserts]
+                      + ([] if self.attached else copies), key=itemgetter(0))
         if self.cancelled and self.cancelled():
             raise MergeCancelled("The merge was cancelled; the desk is unchanged.")
         self._write(mine, rows, list(changed.values()), copied_edits + sorted(edit_rows),
@@ -394,6 +402,9 @@ class FileMerge:
         # Every anchor was checked against the article text (anchor_fits/_fits/_reanchor)
         # and every status by check_row, so the per-row triggers that check them again are
         # set aside.
+        if self.attached:  # the copies staged by _stage_copies, with their edit records
+            with distrusting(conn), trigger_set_aside(conn, *CLAIM_GUARDS):
+                copy_staged(conn, self.attached)
         insert_claims(conn, inserts)
         # Rows whose anchor did not move are updated without touching the anchor columns
         # (so that the anchor-checking trigger does not run for them).

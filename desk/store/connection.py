@@ -150,8 +150,11 @@ def readable(exc: BaseException) -> str:
 
 
 def connect_read_write(path: Path) -> sqlite3.Connection:
-    """The desk's own connection: WAL journal, ``synchronous=FULL``, foreign keys on."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    """The desk's own connection: WAL journal, ``synchronous=FULL``, foreign keys on.
+
+    Opened by URI, so that files it attaches can be attached read-only (``mode=ro``)."""
+    uri = Path(os.path.abspath(path)).as_uri()
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")

@@ -1,0 +1,98 @@
+"""The merge's set-based copy from the other file attached read-only: the file is never
+written, the connection is left as it was, and a file whose tables are not plain tables is
+merged the Python way with the same result."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desk import Desk
+from desk.fieldwork import merge_attach, merge_file
+from desk.fieldwork.merge import merge_desks
+from tests.desk.fieldwork.test_merge import office  # noqa: F401 - a fixture
+from tests.desk.fieldwork.test_merge_bulk import everything, frozen_clock, newsroom  # noqa: F401
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_other_file_is_attached_read_only_and_detached_after(office: dict,  # noqa: F811
+                                                                  tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    news = newsroom(tmp_path / "news desk #1?.desk")  # characters a URI must escape
+    before = digest(news["path"])
+    seen: list[dict] = []
+    real = merge_attach.attached
+
+    def spying(conn, paths):
+        with real(conn, paths) as schemas:
+            seen.append(dict(schemas))
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                conn.execute(f"DELETE FROM {schemas[paths[0]]}.claims")
+            conn.rollback()  # sqlite3 began a transaction for the DELETE
+            yield schemas
+
+    monkeypatch.setattr("desk.fieldwork.merge.attached", contextlib.contextmanager(spying))
+    with Desk.open(office["path"], editor="lead") as desk:
+        merge_desks(desk, [news["path"]], backup=False)
+        assert [row[1] for row in desk.db.execute("PRAGMA database_list")] in (
+            ["main"], ["main", "temp"])
+        assert not desk.db.execute("SELECT name FROM temp.sqlite_master").fetchall()
+        assert desk.db.execute("PRAGMA trusted_schema").fetchone()[0] == 1
+        assert desk.claim(news["ships"]).tags == ["shipping"]
+    assert list(seen[0].values()) == ["merge_other_0"]
+    assert digest(news["path"]) == before
+
+
+def test_a_file_whose_tables_are_views_merges_the_python_way(office: dict,  # noqa: F811
+                                                             tmp_path: Path,
+                                                             frozen_clock) -> None:  # noqa: F811
+    """Only plain tables are read in SQL; a view where a table should be sends the file
+    through the Python path, which reads it on its own hardened connection."""
+    news = newsroom(tmp_path / "newsroom.desk")
+    odd = tmp_path / "odd.desk"
+    odd.write_bytes(news["path"].read_bytes())
+    conn = sqlite3.connect(odd)
+    conn.execute("ALTER TABLE tags RENAME TO tag_rows")
+    conn.execute("CREATE VIEW tags AS SELECT * FROM tag_rows")
+    conn.commit()
+    conn.close()
+    results = []
+    for name, other in (("plain", news["path"]), ("odd", odd)):
+        (tmp_path / name).mkdir()
+        target = tmp_path / name / "office.desk"
+        target.write_bytes(office["path"].read_bytes())
+        with Desk.open(target, editor="lead") as desk:
+            with merge_attach.attached(desk.db.conn, [other]) as schemas:
+                assert bool(schemas) == (name == "plain")
+            merge_desks(desk, [other], backup=False)
+        tables = everything(target)
+        tables.pop("desk_meta")  # the last merge's record names the file
+        results.append(tables)
+    assert results[0] == results[1]
+
+
+def test_without_an_attached_file_the_merge_is_the_same(office: dict,  # noqa: F811
+                                                        tmp_path: Path, monkeypatch,
+                                                        frozen_clock) -> None:  # noqa: F811
+    """More files than SQLite attaches at once: the rest merge the Python way."""
+    monkeypatch.setattr(merge_attach, "MAX_ATTACHED", 0)
+    news = newsroom(tmp_path / "newsroom.desk")
+    attached_none = []
+    real_init = merge_file.FileMerge.__init__
+
+    def init(step, *args, **kwargs):
+        real_init(step, *args, **kwargs)
+        attached_none.append(step.attached is None)
+
+    monkeypatch.setattr(merge_file.FileMerge, "__init__", init)
+    with Desk.open(office["path"], editor="lead") as desk:
+        summary = merge_desks(desk, [news["path"]], backup=False)
+    assert attached_none == [True]
+    assert summary.claims_added == 4
