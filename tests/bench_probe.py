@@ -2,6 +2,8 @@
 
     python tests/bench_probe.py startup DESK          # our window, to first paint
     python tests/bench_probe.py startup-bare          # an empty QMainWindow, to first paint
+    python tests/bench_probe.py startup-spec DESK OUT # what our window is built of, to OUT
+    python tests/bench_probe.py startup-floor SPEC    # those Qt classes and widgets, no desk
     python tests/bench_probe.py window DESK BIG_ID RUNS
 
 ``startup*`` print one line ``painted`` when the window has painted once (the parent times
@@ -61,6 +63,45 @@ def startup_bare() -> None:
     app = QApplication([])
     window = QMainWindow()
     window.resize(1400, 900)
+    _exit_on_first_paint(window)
+    window.show()
+    app.exec()
+
+
+def startup_spec(desk_path: str, out: str) -> None:
+    """Our start-up up to its first paint, then what the window is built of, written to
+    ``out`` for :func:`startup_floor` (tests/bench_floor.py)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from tests.bench_floor import describe
+    from ui.app import application, create_window
+
+    app = application()
+    window = create_window(desk_path)
+
+    class AtFirstPaint(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                Path(out).write_text(json.dumps(describe(window)), encoding="utf-8")
+                print("painted", flush=True)
+                os._exit(0)
+            return False
+
+    window._spec_filter = AtFirstPaint()
+    window.installEventFilter(window._spec_filter)
+    window.show()
+    app.exec()
+
+
+def startup_floor(spec_path: str) -> None:
+    """The floor: the same Qt classes and widgets as our window, no desk, to first paint."""
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    from PySide6.QtWidgets import QApplication
+
+    from tests.bench_floor import build_floor
+
+    app = QApplication([])
+    window = build_floor(spec)
     _exit_on_first_paint(window)
     window.show()
     app.exec()
@@ -231,6 +272,10 @@ def main() -> None:
         startup(sys.argv[2])
     elif what == "startup-bare":
         startup_bare()
+    elif what == "startup-spec":
+        startup_spec(sys.argv[2], sys.argv[3])
+    elif what == "startup-floor":
+        startup_floor(sys.argv[2])
     elif what == "plain":
         print(json.dumps({"switch_baseline": plain_switch(sys.argv[2], sys.argv[3],
                                                           int(sys.argv[4]))}), flush=True)
