@@ -234,13 +234,14 @@ class GroupingCancelled(DeskError):
     """:func:`refresh_groups` was cancelled; the stored groups are as they were."""
 
 
-def refresh_groups(desk: Desk, progress: Progress | None = None,
-                   cancelled: Cancelled | None = None) -> list[ClaimGroup]:
-    """Regroup the claims an editor has not grouped by hand; store and return all groups.
+def regroup_all_pairs(desk: Desk, progress: Progress | None = None,
+                      cancelled: Cancelled | None = None) -> list[ClaimGroup]:
+    """Regroup the claims an editor has not grouped by hand by comparing every quote with
+    every other; store and return all groups.
 
-    Comparing every quote with every other grows with the square of the claims (about
-    10 s for 10,000 claims): the window runs it in a worker, with ``progress(done, total,
-    label)`` and ``cancelled()`` (which raises :class:`GroupingCancelled`).
+    The reference the index (:mod:`desk.across.rebuild`) is measured against: it grows
+    with the square of the claims (about 10 s for 10,000 claims, hours for 100,000).
+    ``progress(done, total, label)``; ``cancelled()`` raises :class:`GroupingCancelled`.
     """
     desk._check_writable()  # noqa: SLF001
     claims = desk.claims()

@@ -22,7 +22,8 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
-from desk.across.disagreement import Disagreement, conflicts_by_claim, disagreements
+from desk.across import disagreement as _computed
+from desk.across.disagreement import Disagreement, conflicts_by_claim
 from desk.across.group_edits import (
     add_to_group,
     confirm_group,
@@ -39,7 +40,6 @@ from desk.across.grouping import (
     group_of,
     groups,
     outlet_of,
-    refresh_groups,
 )
 from desk.across.intervals import Interval, compatible, interval_of
 from desk.across.history import (
@@ -52,10 +52,13 @@ from desk.across.history import (
     side_by_side,
 )
 from desk.across.stealth import ClaimChange, changes, latest_changes, mark_reviewed
+from desk.across.rebuild import refresh
+from desk.across.stored import is_current, stored_disagreements
 from desk.formats.csv_export import neutralise
 
 if TYPE_CHECKING:
     from desk.facade import Desk
+    from desk.model import Cancelled, Progress
 
 __all__ = [
     "Appearance", "ClaimChange", "ClaimGroup", "DiffOp", "Disagreement", "GroupingCancelled",
@@ -63,7 +66,7 @@ __all__ = [
     "RevisionDiff", "add_to_group", "appearance_map", "appearances_of", "changes", "compatible", "confirm_group",
     "conflicts_by_claim", "disagreements", "group", "group_of", "groups", "groups_report",
     "interval_of", "latest_changes", "mark_reviewed", "merge_groups", "merge_step", "outlet_of",
-    "refresh_groups", "remove_from_group", "revision", "revision_diff", "revisions",
+    "refresh", "refresh_groups", "remove_from_group", "revision", "revision_diff", "revisions",
     "side_by_side", "split_group",
 ]
 
@@ -72,6 +75,24 @@ GROUPS_CSV_HEADER = (
     "group_id", "confirmed", "articles", "first_date", "first_outlet", "claim_id", "article_id",
     "article_title", "outlet", "date", "quote", "source", "figure", "figure_conflict",
 )
+
+
+def refresh_groups(desk: Desk, progress: Progress | None = None,
+                   cancelled: Cancelled | None = None) -> list[ClaimGroup]:
+    """Bring the groups and disagreements up to date with the desk's changes (only the
+    changed claims; the whole desk the first time, see :mod:`desk.across.rebuild`) and
+    return the groups. ``progress(done, total, label)``; ``cancelled()`` raises
+    :class:`GroupingCancelled`, leaving the stored groups as they were."""
+    refresh(desk, progress, cancelled)
+    return groups(desk)
+
+
+def disagreements(desk: Desk) -> list[Disagreement]:
+    """Every pair of live claims whose figures disagree, grouped pairs first: the stored
+    ones when they are up to date, else worked out from the stored groups (reads only)."""
+    if is_current(desk.conn):
+        return stored_disagreements(desk)
+    return _computed.disagreements(desk)
 
 
 def appearances_of(desk: Desk, claim_id: str) -> list[Appearance]:

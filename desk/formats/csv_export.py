@@ -127,10 +127,11 @@ def _write_rows(desk: Desk, out: IO[str], progress: Progress | None,
 
 
 def _figure_conflicts(desk: Desk, cancelled: Cancelled | None = None) -> dict[str, str]:
-    """The ``figure_conflict`` cells: figures each claim disagrees with (desk.disagreement)."""
-    from desk.across.disagreement import conflicts_by_claim
+    """The ``figure_conflict`` cells: figures each claim disagrees with, as stored by the
+    across-the-desk index (:func:`desk.across.rebuild.current_conflicts`)."""
+    from desk.across.rebuild import current_conflicts
 
-    return conflicts_by_claim(desk, cancelled=cancelled)
+    return current_conflicts(desk, cancelled=cancelled)
 
 
 def csv_text(desk: Desk) -> str:

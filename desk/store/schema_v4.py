@@ -39,5 +39,56 @@ def create_team_tables(db: sqlite_utils.Database) -> None:
                "PRIMARY KEY (kind, id)) WITHOUT ROWID")
 
 
+def across_index(db: sqlite_utils.Database) -> None:
+    """The across-the-desk index (:mod:`desk.across.index`): what grouping needs of each claim.
+
+    ``claim_keys``: one row per live claim (``n`` a small integer id) with its masked quote,
+    source key, figure unit, size, kind and interval, and its MinHash band keys (a blob);
+    ``claim_bands``: (``band``, ``n``) for finding near-identical quotes; ``figure_disagreements``:
+    the stored pairs of claims whose figures disagree (in the order they are listed);
+    ``across_pending``: claims changed since the index last saw them, marked by triggers on
+    every write path (add, edit, delete, merge, import, another tool's insert).
+    """
+    db.execute("""CREATE TABLE IF NOT EXISTS claim_keys (
+        n INTEGER PRIMARY KEY, claim_id TEXT NOT NULL UNIQUE, article_id TEXT NOT NULL,
+        masked TEXT NOT NULL, source_key TEXT NOT NULL, unit TEXT, value REAL NOT NULL,
+        kind TEXT, lo REAL, hi REAL, lo_open INTEGER NOT NULL, hi_open INTEGER NOT NULL,
+        bands BLOB)""")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_claim_keys_figure "
+               "ON claim_keys (source_key, unit, value) WHERE lo IS NOT NULL")
+    db.execute("""CREATE TABLE IF NOT EXISTS claim_bands (
+        n INTEGER NOT NULL, band INTEGER NOT NULL, PRIMARY KEY (n, band)) WITHOUT ROWID""")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_claim_bands_band ON claim_bands (band, n)")
+    db.execute("""CREATE TABLE IF NOT EXISTS figure_disagreements (
+        id INTEGER PRIMARY KEY, a TEXT NOT NULL, b TEXT NOT NULL, why TEXT NOT NULL,
+        group_id TEXT)""")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_figure_disagreements_a ON figure_disagreements (a)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_figure_disagreements_b ON figure_disagreements (b)")
+    db.execute("CREATE TABLE IF NOT EXISTS across_pending (claim_id TEXT PRIMARY KEY) "
+               "WITHOUT ROWID")
+    # (no OR IGNORE: an outer INSERT OR REPLACE would override a trigger's conflict clause)
+    def mark(row: str) -> str:
+        return (f"INSERT INTO across_pending (claim_id) SELECT {row} WHERE NOT EXISTS "
+                f"(SELECT 1 FROM across_pending WHERE claim_id = {row});")
+
+    db.execute(f"""CREATE TRIGGER IF NOT EXISTS across_claim_added AFTER INSERT ON claims
+        BEGIN {mark('NEW.id')} END""")
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in (
+        "quote", "source", "figure", "figure_value", "figure_unit", "figure_qualifier",
+        "deleted_at", "article_id"))
+    db.execute(f"""CREATE TRIGGER IF NOT EXISTS across_claim_changed AFTER UPDATE ON claims
+        WHEN {changed} BEGIN {mark('NEW.id')} END""")
+    db.execute(f"""CREATE TRIGGER IF NOT EXISTS across_claim_removed AFTER DELETE ON claims
+        BEGIN {mark('OLD.id')} END""")
+    for event in ("INSERT", "UPDATE"):
+        db.execute(f"""CREATE TRIGGER IF NOT EXISTS across_group_{event.lower()}
+            AFTER {event} ON claim_groups WHEN NEW.how = 'editor'
+            BEGIN {mark('NEW.claim_id')} END""")
+    # an empty desk's index is complete; a desk with claims is indexed by its first rebuild
+    if db.execute("SELECT 1 FROM claims LIMIT 1").fetchone() is None:
+        db.execute("INSERT OR IGNORE INTO desk_meta (key, value) VALUES ('across_index', 'built')")
+
+
 #: The steps of format 4, in order (each capability appends its own function above).
-STEPS: list[Callable[[sqlite_utils.Database], None]] = [report_index, create_team_tables]
+STEPS: list[Callable[[sqlite_utils.Database], None]] = [report_index, create_team_tables,
+                                                        across_index]

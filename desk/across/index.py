@@ -1,0 +1,243 @@
+"""The across-the-desk index: groups and disagreements kept up to date as the desk changes.
+
+Every write path marks the claims it touches in ``across_pending`` (triggers, see
+:func:`desk.store.schema_v4.across_index`). :func:`refresh_claims` brings the index, the
+automatic groups and the stored disagreements up to date for those claims only: each
+changed claim's keys and bands are stored, its candidates are looked up (the claims sharing
+a MinHash band of its masked quote; the same source's figures of its unit and kind within
+:data:`desk.across.grouping.MAGNITUDE_RATIO`), checked with the grouping rules, and the claim
+joins the best group whose first claim it also matches. :func:`rebuild` does the whole desk
+(after an upgrade, or on demand) in batches, in bounded memory, with progress and Cancel.
+
+The rules are those of :mod:`desk.across.grouping`; only the candidates are found through
+the index instead of by comparing every quote with every other (see :mod:`desk.across.pairs`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from array import array
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from desk.across.grouping import (
+    MAGNITUDE_RATIO,
+    MIN_QUOTE_CHARS,
+    QUOTE_THRESHOLD,
+    TOPIC_THRESHOLD,
+    GroupingCancelled,
+)
+from desk.across.intervals import same_kind
+from desk.across.signatures import Keys, bands_of, keys_of
+from desk.across.stored import refresh_disagreements
+from desk.clock import now_iso
+from desk.model import Change
+
+if TYPE_CHECKING:
+    from desk.facade import Desk
+    from desk.model import Cancelled, Progress
+
+#: A band shared by more claims than this is boilerplate ("Officials did not respond to a
+#: request for comment."), not evidence: it is not used to find candidates.
+BAND_CAP = 400
+#: Each claim's figure candidates: at most this many of its source's figures of its unit and
+#: kind, the nearest in size first.
+FIGURE_NEIGHBOURS = 40
+#: More pending claims than this (or than a tenth of the desk) are done by a rebuild.
+INCREMENTAL_LIMIT = 2_000
+
+CLAIM_SQL = """SELECT id, article_id, quote, source, figure, figure_value, figure_unit,
+                      figure_qualifier FROM claims"""
+KEY_COLUMNS = ("claim_id", "article_id", "masked", "source_key", "unit", "value", "kind", "lo",
+               "hi", "lo_open", "hi_open")
+INSERT_KEYS = (f"INSERT INTO claim_keys (n, {', '.join(KEY_COLUMNS)}, bands) "
+               f"VALUES (?, {', '.join('?' * len(KEY_COLUMNS))}, ?)")
+
+
+def refresh_claims(desk: Desk) -> None:
+    """Update the index, the groups and the disagreements of the pending claims."""
+    conn = desk.conn
+    with desk.writing():
+        ids = [row[0] for row in conn.execute("SELECT claim_id FROM across_pending")]
+        live = _store_keys(conn, ids)
+        held = _held(conn, ids)
+        regrouped = set()
+        for keys in live:
+            if keys.claim_id not in held:
+                regrouped.update(_regroup(desk, keys))
+        refresh_disagreements(conn, ids, regrouped)
+        conn.execute("DELETE FROM across_pending")
+    desk._notify(Change("groups_changed"))  # noqa: SLF001
+
+
+def _store_keys(conn: sqlite3.Connection, ids: list[str]) -> list[Keys]:
+    """Store the keys and bands of these claims (removing deleted ones); the live keys."""
+    live: list[Keys] = []
+    for claim_id in ids:
+        old = conn.execute("SELECT n FROM claim_keys WHERE claim_id = ?", [claim_id]).fetchone()
+        if old is not None:
+            conn.execute("DELETE FROM claim_bands WHERE n = ?", [old[0]])
+            conn.execute("DELETE FROM claim_keys WHERE n = ?", [old[0]])
+        row = conn.execute(f"{CLAIM_SQL} WHERE id = ? AND deleted_at IS NULL",
+                           [claim_id]).fetchone()
+        if row is None:
+            _forget(conn, claim_id)
+            continue
+        keys = keys_of(*row)
+        bands = bands_of(keys.masked)
+        n = old[0] if old is not None else None
+        cursor = conn.execute(INSERT_KEYS, [n, *keys, array("q", bands).tobytes()])
+        conn.executemany("INSERT OR IGNORE INTO claim_bands (n, band) VALUES (?, ?)",
+                         [(cursor.lastrowid, band) for band in bands])
+        live.append(keys)
+    return live
+
+
+def _forget(conn: sqlite3.Connection, claim_id: str) -> None:
+    """A claim gone from the desk leaves its automatic group (and a group left alone)."""
+    row = conn.execute("SELECT group_id, how FROM claim_groups WHERE claim_id = ?",
+                       [claim_id]).fetchone()
+    if row is not None and row[1] != "editor":
+        conn.execute("DELETE FROM claim_groups WHERE claim_id = ?", [claim_id])
+        _dissolve_if_alone(conn, row[0])
+
+
+def _dissolve_if_alone(conn: sqlite3.Connection, group_id: str) -> None:
+    members = conn.execute(
+        "SELECT g.claim_id, g.how FROM claim_groups g JOIN claims c ON c.id = g.claim_id "
+        "WHERE g.group_id = ? AND c.deleted_at IS NULL", [group_id]).fetchall()
+    if len(members) < 2 and all(how != "editor" for _, how in members):
+        conn.execute("DELETE FROM claim_groups WHERE group_id = ?", [group_id])
+
+
+def _held(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
+    held = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        held.update(row[0] for row in conn.execute(
+            f"SELECT claim_id FROM claim_groups WHERE how = 'editor' AND claim_id IN "
+            f"({', '.join('?' * len(chunk))})", chunk))
+    return held
+
+
+_MATCH_SQL = f"""SELECT k.n, {', '.join('k.' + c for c in KEY_COLUMNS)}, g.group_id, g.how
+    FROM claim_keys k LEFT JOIN claim_groups g ON g.claim_id = k.claim_id"""
+
+
+def candidates(conn: sqlite3.Connection, keys: Keys) -> list[tuple[float, str, Keys, str | None]]:
+    """The claims of other articles that state the same thing as ``keys``' claim, by the
+    rules of :mod:`desk.across.grouping`: ``(score, how, their keys, their group)``, the
+    strongest first."""
+    found: dict[str, tuple[float, str, Keys, str | None]] = {}
+    bands = bands_of(keys.masked)
+    if bands:
+        marks = ", ".join("?" * len(bands))
+        common = [band for band, count in conn.execute(
+            f"SELECT band, count(*) FROM claim_bands WHERE band IN ({marks}) GROUP BY band",
+            bands) if count <= BAND_CAP]
+        if common:
+            rows = conn.execute(
+                f"{_MATCH_SQL} WHERE k.n IN (SELECT n FROM claim_bands WHERE band IN "
+                f"({', '.join('?' * len(common))}))", common).fetchall()
+            for row in rows:
+                other = Keys(*row[1:12])
+                if other.article_id == keys.article_id or other.claim_id == keys.claim_id:
+                    continue
+                score = quote_score(keys, other)
+                if score is not None:
+                    found[other.claim_id] = (score, "quote", other, row[12])
+    if keys.value and keys.source_key:
+        rows = conn.execute(
+            f"{_MATCH_SQL} WHERE k.source_key = ? AND k.unit IS ? AND k.value BETWEEN ? AND ? "
+            "AND k.lo IS NOT NULL ORDER BY abs(k.value - ?) LIMIT ?",
+            [keys.source_key, keys.unit, keys.value / MAGNITUDE_RATIO,
+             keys.value * MAGNITUDE_RATIO, keys.value, FIGURE_NEIGHBOURS * 4]).fetchall()
+        for row in rows:
+            other = Keys(*row[1:12])
+            if other.article_id == keys.article_id or other.claim_id in found \
+                    or other.claim_id == keys.claim_id:
+                continue
+            score = figure_score(keys, other)
+            if score is not None:
+                found[other.claim_id] = (score, "figure", other, row[12])
+    return sorted(found.values(), key=lambda item: (-item[0], item[2].claim_id))
+
+
+def quote_score(a: Keys, b: Keys) -> float | None:
+    """The quote rule's pair score (ratio + 100), or None when the quotes differ."""
+    if min(len(a.masked), len(b.masked)) < MIN_QUOTE_CHARS:
+        return None
+    score = fuzz.ratio(a.masked, b.masked, score_cutoff=QUOTE_THRESHOLD)
+    return float(score) + 100.0 if score else None
+
+
+def figure_score(a: Keys, b: Keys) -> float | None:
+    """The figure rule's pair score (the topic score), or None (as ``grouping._figure_link``)."""
+    if not (a.value and b.value and a.unit == b.unit and a.source_key
+            and a.source_key == b.source_key):
+        return None
+    low, high = sorted((a.value, b.value))
+    if high / low > MAGNITUDE_RATIO or not same_kind(a.kind, b.kind):
+        return None
+    topic = fuzz.token_sort_ratio(a.masked, b.masked)
+    return topic if topic >= TOPIC_THRESHOLD else None
+
+
+def same(a: Keys, b: Keys) -> bool:
+    """Whether two claims state the same thing by either rule (as ``grouping._same``)."""
+    return quote_score(a, b) is not None or figure_score(a, b) is not None
+
+
+def _regroup(desk: Desk, keys: Keys) -> set[str]:
+    """Put one changed claim (not held by the editor) into the group it now belongs to;
+    returns the claim ids whose group changed."""
+    conn = desk.conn
+    changed = {keys.claim_id}
+    old = conn.execute("SELECT group_id FROM claim_groups WHERE claim_id = ?",
+                       [keys.claim_id]).fetchone()
+    if old is not None:
+        conn.execute("DELETE FROM claim_groups WHERE claim_id = ?", [keys.claim_id])
+        _dissolve_if_alone(conn, old[0])
+    for score, how, other, group_id in candidates(conn, keys):
+        if group_id is not None:
+            first = _first_member(conn, group_id)
+            if first is not None and first.claim_id != other.claim_id and not same(keys, first):
+                continue  # no chains: the group's first claim must match too
+            _write_group(desk, [(keys.claim_id, group_id, how)])
+            return changed
+        if other.claim_id in _held(conn, [other.claim_id]):
+            continue
+        group_id = old[0] if old is not None else str(uuid.uuid4())
+        if conn.execute("SELECT 1 FROM claim_groups WHERE group_id = ? LIMIT 1",
+                        [group_id]).fetchone():
+            group_id = str(uuid.uuid4())  # the old group lives on without this claim
+        _write_group(desk, [(keys.claim_id, group_id, how), (other.claim_id, group_id, how)])
+        changed.add(other.claim_id)
+        return changed
+    return changed
+
+
+def _first_member(conn: sqlite3.Connection, group_id: str) -> Keys | None:
+    """A group's first claim (the earliest indexed), the one a newcomer must match."""
+    row = conn.execute(
+        f"SELECT {', '.join('k.' + c for c in KEY_COLUMNS)} FROM claim_groups g "
+        "JOIN claim_keys k ON k.claim_id = g.claim_id WHERE g.group_id = ? ORDER BY k.n LIMIT 1",
+        [group_id]).fetchone()
+    return None if row is None else Keys(*row)
+
+
+def _write_group(desk: Desk, rows: Iterable[tuple[str, str, str]]) -> None:
+    now = now_iso()
+    desk.conn.executemany(
+        "INSERT OR REPLACE INTO claim_groups (claim_id, group_id, how, confirmed_at, editor, "
+        "updated_at) VALUES (?, ?, ?, NULL, ?, ?)",
+        [(claim_id, group_id, how, desk.editor or "", now) for claim_id, group_id, how in rows])
+
+
+def cancel_check(cancelled: Cancelled | None) -> None:
+    """Raise :class:`GroupingCancelled` when ``cancelled()`` says so."""
+    if cancelled is not None and cancelled():
+        raise GroupingCancelled("Finding groups was cancelled; nothing changed.")

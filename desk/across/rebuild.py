@@ -1,0 +1,415 @@
+"""Rebuild the across-the-desk index, the automatic groups and the stored disagreements.
+
+For a desk that was never indexed (after the upgrade to format 4), or on demand. It works in
+bounded memory: claims are read in batches of :data:`BATCH` and their keys and MinHash bands
+written with ``executemany``; candidate pairs of quotes come from a self-join of the bands in
+SQL (bands shared by more than :data:`desk.across.index.BAND_CAP` claims skipped), figure
+pairs from a walk of each source's figures in size order; only candidates are checked in
+Python, each pair packed into one 64-bit integer (score, then the two claims), sorted with
+numpy and joined by union-find over integer ids with the rules of
+:func:`desk.across.grouping._cluster` (no chains; an editor's group is never moved or joined
+to another). Groups are written set-based: only rows that change are touched.
+"""
+
+from __future__ import annotations
+
+import uuid
+from array import array
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+
+from desk.across.grouping import MAGNITUDE_RATIO, MIN_QUOTE_CHARS, QUOTE_THRESHOLD, TOPIC_THRESHOLD
+from desk.across.index import (
+    BAND_CAP,
+    CLAIM_SQL,
+    FIGURE_NEIGHBOURS,
+    INCREMENTAL_LIMIT,
+    INSERT_KEYS,
+    cancel_check,
+    refresh_claims,
+)
+from desk.across.intervals import same_kind
+from desk.across.signatures import bands_of_many, keys_of
+from desk.across.stored import (
+    META_KEY,
+    is_built,
+    is_current,
+    pending_count,
+    rebuild_disagreements,
+    stored_conflicts,
+)
+from desk.clock import now_iso
+from desk.model import Change
+
+if TYPE_CHECKING:
+    from desk.facade import Desk
+    from desk.model import Cancelled, Progress
+
+#: Claims read, keyed and written per batch.
+BATCH = 5_000
+_SCORE_SCALE = 1000  # a pair's score is kept to a thousandth
+_TOP = 200 * _SCORE_SCALE
+_SHIFT = 22  # claim numbers below 2**22 (4 million)
+
+
+class _Claims:
+    """What union-find compares of every live claim, by its number ``n`` (1, 2, …)."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = [""]
+        self.article: array = array("i", [0])
+        self.masked: list[str] = [""]
+        self.source: list[str] = [""]
+        self.unit: list[str | None] = [None]
+        self.value = array("d", [0.0])
+        self.kind: list[str | None] = [None]
+        self.rank = array("i", [0])  # place in the desk's claim order (articles, then text)
+        self._articles: dict[str, int] = {}
+        self._interned: dict[str, str] = {}
+
+    def add(self, keys) -> None:  # noqa: ANN001
+        self.ids.append(keys.claim_id)
+        self.article.append(self._articles.setdefault(keys.article_id, len(self._articles) + 1))
+        self.masked.append(keys.masked)
+        self.source.append(self._interned.setdefault(keys.source_key, keys.source_key))
+        self.unit.append(keys.unit)
+        self.value.append(keys.value)
+        self.kind.append(None if keys.kind is None
+                         else self._interned.setdefault(keys.kind, keys.kind))
+
+    def __len__(self) -> int:
+        return len(self.ids) - 1
+
+    def quote_score(self, a: int, b: int) -> float | None:
+        ma, mb = self.masked[a], self.masked[b]
+        if len(ma) < MIN_QUOTE_CHARS or len(mb) < MIN_QUOTE_CHARS:
+            return None
+        score = fuzz.ratio(ma, mb, score_cutoff=QUOTE_THRESHOLD)
+        return score + 100.0 if score else None
+
+    def figure_score(self, a: int, b: int) -> float | None:
+        va, vb = self.value[a], self.value[b]
+        if not (va and vb and self.unit[a] == self.unit[b] and self.source[a]
+                and self.source[a] == self.source[b]):
+            return None
+        low, high = (va, vb) if va <= vb else (vb, va)
+        if high / low > MAGNITUDE_RATIO or not same_kind(self.kind[a], self.kind[b]):
+            return None
+        topic = fuzz.token_sort_ratio(self.masked[a], self.masked[b])
+        return topic if topic >= TOPIC_THRESHOLD else None
+
+    def same(self, a: int, b: int) -> bool:
+        return self.quote_score(a, b) is not None or self.figure_score(a, b) is not None
+
+
+def refresh(desk: Desk, progress: Progress | None = None,
+            cancelled: Cancelled | None = None) -> bool:
+    """Bring the index, groups and disagreements up to date: a :func:`rebuild` when the
+    index was never built or too much changed, else :func:`desk.across.index.refresh_claims`
+    for the changed claims. Returns whether anything was done."""
+    desk._check_writable()  # noqa: SLF001
+    conn = desk.conn
+    pending = pending_count(conn)
+    if not is_built(conn) or _needs_rebuild(conn):
+        rebuild(desk, progress, cancelled)
+        return True
+    if not pending:
+        return False
+    cancel_check(cancelled)
+    refresh_claims(desk)
+    return True
+
+
+def current_conflicts(desk: Desk, cancelled: Cancelled | None = None) -> dict[str, str]:
+    """The CSV export's ``figure_conflict`` cells, read from the stored disagreements (on a
+    writable desk, a few changed claims are brought up to date first). A desk whose index
+    is far behind is not rebuilt by an export: its cells are worked out as before."""
+    conn = desk.conn
+    if not desk.read_only and is_built(conn) and not _needs_rebuild(conn):
+        if pending_count(conn):
+            refresh_claims(desk)
+        return stored_conflicts(conn)
+    if is_current(conn):
+        return stored_conflicts(conn)
+    from desk.across.disagreement import conflicts_by_claim
+
+    return conflicts_by_claim(desk, cancelled=cancelled)
+
+
+def _needs_rebuild(conn) -> bool:  # noqa: ANN001
+    pending = pending_count(conn)
+    return pending > min(INCREMENTAL_LIMIT, max(1, _indexed(conn) // 10))
+
+
+def _indexed(conn) -> int:  # noqa: ANN001
+    return conn.execute("SELECT count(*) FROM claim_keys").fetchone()[0]
+
+
+def rebuild(desk: Desk, progress: Progress | None = None,
+            cancelled: Cancelled | None = None) -> None:
+    """Rebuild the index, the automatic groups and the disagreements of the whole desk.
+
+    ``progress(done, total, label)`` is told as claims are indexed; ``cancelled()`` stops
+    it with :class:`desk.across.grouping.GroupingCancelled`, the stored groups as they were.
+    """
+    desk._check_writable()  # noqa: SLF001
+    conn = desk.conn
+    total = conn.execute("SELECT count(*) FROM claims WHERE deleted_at IS NULL").fetchone()[0]
+    if progress:
+        progress(0, total, "indexing quotes")
+    claims = _index(desk, total, progress, cancelled)
+    _rank(desk, claims)
+    pairs = quote_pairs(desk, claims, cancelled)
+    pairs.extend(figure_pairs(desk, claims, cancelled))
+    cancel_check(cancelled)
+    with desk.writing():
+        assigned = _cluster(conn, claims, pairs)
+        del pairs
+        _write_groups(desk, claims, assigned)
+        rebuild_disagreements(conn)
+        conn.execute("INSERT OR REPLACE INTO desk_meta (key, value) VALUES (?, 'built')",
+                     [META_KEY])
+    if progress:
+        progress(total, total, "done")
+    desk._notify(Change("groups_changed"))  # noqa: SLF001
+
+
+def _index(desk: Desk, total: int, progress: Progress | None,
+           cancelled: Cancelled | None) -> _Claims:
+    """Store every live claim's keys and bands, in batches; returns what union-find needs."""
+    conn = desk.conn
+    with desk.writing():
+        conn.execute("DELETE FROM desk_meta WHERE key = ?", [META_KEY])
+        conn.execute("DELETE FROM across_pending")
+        conn.execute("DROP INDEX IF EXISTS idx_claim_bands_band")
+        conn.execute("DELETE FROM claim_bands")
+        conn.execute("DELETE FROM claim_keys")
+    claims = _Claims()
+    reader = desk.conn.execute(f"{CLAIM_SQL} WHERE deleted_at IS NULL ORDER BY id")
+    while True:
+        rows = reader.fetchmany(BATCH)
+        if not rows:
+            break
+        cancel_check(cancelled)
+        keys = [keys_of(*row) for row in rows]
+        bands = bands_of_many([k.masked for k in keys])
+        first = len(claims) + 1
+        for k in keys:
+            claims.add(k)
+        with desk.writing():
+            conn.executemany(INSERT_KEYS, [(first + i, *k, array("q", b).tobytes())
+                                           for i, (k, b) in enumerate(zip(keys, bands))])
+            conn.executemany("INSERT OR IGNORE INTO claim_bands (n, band) VALUES (?, ?)",
+                             [(first + i, band) for i, b in enumerate(bands) for band in b])
+        if progress:
+            progress(len(claims), total, "indexing quotes")
+    with desk.writing():
+        conn.execute("CREATE INDEX IF NOT EXISTS idx_claim_bands_band ON claim_bands (band, n)")
+    return claims
+
+
+def _rank(desk: Desk, claims: _Claims) -> None:
+    """Each claim's place in :meth:`desk.Desk.claims` order: the pair's first claim, whose
+    group's first claim it becomes, is the earlier one there (as in the all-pairs method)."""
+    numbers = {claim_id: n for n, claim_id in enumerate(claims.ids) if n}
+    claims.rank = array("i", [0]) * len(claims.ids)
+    rows = desk.conn.execute(
+        "SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id "
+        "WHERE c.deleted_at IS NULL "
+        "ORDER BY a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at, c.id")
+    for place, (claim_id,) in enumerate(rows, 1):
+        n = numbers.get(claim_id)
+        if n is not None:
+            claims.rank[n] = place
+
+
+def _pack(score: float, a: int, b: int) -> int:
+    """One pair as an integer that sorts strongest first, then by claim numbers."""
+    return ((_TOP - round(score * _SCORE_SCALE)) << (2 * _SHIFT)) | (a << _SHIFT) | b
+
+
+def quote_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None) -> array:
+    """Pairs of claims of different articles with near-identical quotes, found through
+    shared bands (packed, see :func:`_pack`)."""
+    conn = desk.conn
+    with desk.writing():  # (a temporary table, but a write all the same)
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS across_big (band INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.across_big")
+        conn.execute("INSERT INTO temp.across_big SELECT band FROM claim_bands GROUP BY band "
+                     "HAVING count(*) > ?", [BAND_CAP])
+    found = array("q")
+    rows = conn.execute(
+        """SELECT x.n, y.n FROM claim_bands x JOIN claim_bands y
+                  ON y.band = x.band AND y.n > x.n
+           WHERE x.band NOT IN (SELECT band FROM temp.across_big) ORDER BY x.n""")
+    current, near = 0, set()
+    for x, y in rows:
+        if x != current:
+            if near:
+                _check_quotes(claims, current, near, found)
+                near = set()
+            current = x
+            if x % 20_000 == 0:
+                cancel_check(cancelled)
+        near.add(y)
+    if near:
+        _check_quotes(claims, current, near, found)
+    return found
+
+
+def _check_quotes(claims: _Claims, x: int, near: set[int], found: array) -> None:
+    """Add the pairs of ``x`` with those of ``near`` whose quotes are near-identical (one
+    call into rapidfuzz for them all)."""
+    text = claims.masked[x]
+    if len(text) < MIN_QUOTE_CHARS:
+        return
+    article, rank, masked = claims.article, claims.rank, claims.masked
+    others = [y for y in near if article[y] != article[x]]
+    for _, score, i in process.extract(text, [masked[y] for y in others], scorer=fuzz.ratio,
+                                       processor=None, score_cutoff=QUOTE_THRESHOLD,
+                                       limit=None):
+        y = others[i]
+        if len(masked[y]) >= MIN_QUOTE_CHARS:
+            score = score + 100.0
+            found.append(_pack(score, x, y) if rank[x] < rank[y] else _pack(score, y, x))
+
+
+def figure_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None) -> array:
+    """Pairs of claims by the figure rule: the same source's figures of one unit and kind
+    within a factor of two, in similar words; each claim with its
+    :data:`FIGURE_NEIGHBOURS` next larger figures (packed, see :func:`_pack`)."""
+    found = array("q")
+    bucket: list[int] = []
+    key = None
+    for n, source, unit in desk.conn.execute(
+            "SELECT n, source_key, unit FROM claim_keys WHERE lo IS NOT NULL AND value > 0 "
+            "AND source_key != '' ORDER BY source_key, unit, value"):
+        if (source, unit) != key:
+            _figure_bucket(claims, bucket, found)
+            bucket, key = [], (source, unit)
+            cancel_check(cancelled)
+        bucket.append(n)
+    _figure_bucket(claims, bucket, found)
+    return found
+
+
+def _figure_bucket(claims: _Claims, members: list[int], found: array) -> None:
+    value, article, kind, rank = claims.value, claims.article, claims.kind, claims.rank
+    members.sort(key=lambda n: (value[n], rank[n]))
+    for i, a in enumerate(members):
+        limit = value[a] * MAGNITUDE_RATIO
+        taken = 0
+        for b in members[i + 1:]:
+            if value[b] > limit or taken >= FIGURE_NEIGHBOURS:
+                break
+            if article[a] == article[b] or not same_kind(kind[a], kind[b]):
+                continue
+            taken += 1
+            score = claims.figure_score(a, b)
+            if score is not None:
+                found.append(_pack(score, a, b))
+
+
+def unpack_pairs(pairs: array) -> list[tuple[float, int, int]]:
+    """Packed pairs back as ``(score, a, b)`` (for measuring; small desks only)."""
+    mask = (1 << _SHIFT) - 1
+    return [((_TOP - (p >> (2 * _SHIFT))) / _SCORE_SCALE, (p >> _SHIFT) & mask, p & mask)
+            for p in pairs]
+
+
+def _sorted_chunks(pairs: array):  # noqa: ANN202
+    import numpy as np
+
+    ordered = np.unique(np.frombuffer(pairs, dtype=np.int64))
+    for start in range(0, len(ordered), 100_000):
+        yield ordered[start:start + 100_000].tolist()
+
+
+def _cluster(conn, claims: _Claims, pairs: array) -> dict[int, tuple[str, str]]:  # noqa: ANN001
+    """Group ids and how, by claim number, for the claims the editor does not hold."""
+    held: dict[int, str] = {}
+    previous: dict[int, str] = {}
+    for n, group_id, how in conn.execute(
+            "SELECT k.n, g.group_id, g.how FROM claim_groups g "
+            "JOIN claim_keys k ON k.claim_id = g.claim_id"):
+        (held if how == "editor" else previous)[n] = group_id
+    size = len(claims) + 1
+    parent = array("i", range(size))
+    anchor: dict[int, str] = {}
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first_of: dict[str, int] = {}
+    for n, group_id in held.items():
+        first = first_of.setdefault(group_id, n)
+        parent[root(n)] = root(first)
+        anchor[root(first)] = group_id
+    how_of: dict[int, str] = {}
+    mask = (1 << _SHIFT) - 1
+    quote_floor = (_TOP - 100 * _SCORE_SCALE)
+    for chunk in _sorted_chunks(pairs):
+        for packed in chunk:
+            a, b = (packed >> _SHIFT) & mask, packed & mask
+            ra, rb = root(a), root(b)
+            if ra == rb:
+                continue
+            ga, gb = anchor.get(ra), anchor.get(rb)
+            if ga is not None and gb is not None:
+                continue
+            if (ra, rb) != (a, b) and not claims.same(ra, rb):
+                continue
+            if ga is None and gb is not None:
+                ra, rb = rb, ra
+            parent[rb] = ra
+            if ga is not None or gb is not None:
+                anchor[ra] = ga if ga is not None else gb  # type: ignore[assignment]
+            how = "quote" if (packed >> (2 * _SHIFT)) < quote_floor else "figure"
+            for n in (a, b):
+                if n not in held and how_of.get(n) != "quote":
+                    how_of[n] = how
+    counts = Counter(root(n) for n in range(1, size) if parent[n] != n)
+    components: dict[int, list[int]] = {}
+    for n in range(1, size):
+        top = root(n)
+        if top in counts:
+            components.setdefault(top, []).append(n)
+    result: dict[int, tuple[str, str]] = {}
+    used = set(held.values())
+    for top, members in sorted(components.items(), key=lambda item: -len(item[1])):
+        if len(members) < 2:
+            continue
+        group_id = anchor.get(top)
+        if group_id is None:
+            earlier = Counter(previous[n] for n in members if n in previous
+                              and previous[n] not in used)
+            group_id = earlier.most_common(1)[0][0] if earlier else str(uuid.uuid4())
+        used.add(group_id)
+        for n in members:
+            if n not in held:
+                result[n] = (group_id, how_of.get(n, "quote"))
+    return result
+
+
+def _write_groups(desk: Desk, claims: _Claims, assigned: dict[int, tuple[str, str]]) -> None:
+    """Store the automatic groups, touching only the rows that change."""
+    conn = desk.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS across_new "
+                 "(claim_id TEXT PRIMARY KEY, group_id TEXT, how TEXT)")
+    conn.execute("DELETE FROM temp.across_new")
+    conn.executemany("INSERT INTO temp.across_new VALUES (?, ?, ?)",
+                     ((claims.ids[n], gid, how) for n, (gid, how) in assigned.items()))
+    conn.execute("""DELETE FROM claim_groups WHERE how != 'editor'
+                    AND claim_id NOT IN (SELECT claim_id FROM temp.across_new)""")
+    conn.execute("""INSERT OR REPLACE INTO claim_groups
+                    (claim_id, group_id, how, confirmed_at, editor, updated_at)
+                    SELECT n.claim_id, n.group_id, n.how, NULL, ?, ? FROM temp.across_new n
+                    LEFT JOIN claim_groups g ON g.claim_id = n.claim_id
+                    WHERE g.claim_id IS NULL OR g.group_id != n.group_id OR g.how != n.how""",
+                 [desk.editor or "", now_iso()])
+    conn.execute("DELETE FROM temp.across_new")

@@ -1,0 +1,116 @@
+"""What the across-the-desk index stores of a claim: its keys, and its quote's MinHash bands.
+
+A claim's *keys* are what the grouping and disagreement rules compare (the masked quote, the
+normalised source, the figure's unit, size, counted kind and the interval it allows); its
+*bands* are locality-sensitive hashes of the masked quote, so that quotes that are
+near-identical (rapidfuzz ``ratio`` ≥ 85) share a band with high probability and unrelated
+quotes rarely do: candidates are found by looking a claim's bands up, not by comparing it
+with every other claim.
+
+The MinHash is over the quote's overlapping 4-byte UTF-8 grams, with :data:`PERMUTATIONS`
+universal hash functions ``(a·g + b) mod (2³¹ − 1)`` cut into :data:`BANDS` bands of
+:data:`ROWS` rows. :func:`bands_of` works one quote in plain Python (for one edit);
+:func:`bands_of_many` works a batch with numpy (for a rebuild), giving the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from desk.across.grouping import MIN_QUOTE_CHARS, masked_quote, normalise_source
+from desk.across.intervals import interval_of, kind_key, kind_of
+from desk.text.figures import Figure
+
+#: Rows (hash functions) per band and bands per quote.
+ROWS = 3
+BANDS = 16
+PERMUTATIONS = ROWS * BANDS
+_PRIME = (1 << 31) - 1
+_rng = random.Random(20261207)
+_A = [_rng.randrange(1, _PRIME) for _ in range(PERMUTATIONS)]
+_B = [_rng.randrange(0, _PRIME) for _ in range(PERMUTATIONS)]
+del _rng
+
+
+class Keys(NamedTuple):
+    """The index's row of one claim (see the module docstring)."""
+
+    claim_id: str
+    article_id: str
+    masked: str
+    source_key: str
+    unit: str | None
+    value: float
+    kind: str | None
+    lo: float | None
+    hi: float | None
+    lo_open: int
+    hi_open: int
+
+
+def keys_of(claim_id: str, article_id: str, quote: str, source: str, figure: str,
+            value: float | None, unit: str | None, qualifier: str | None) -> Keys:
+    """The keys of one claim, from its stored columns."""
+    interval = (interval_of(figure, Figure(value, unit, qualifier))
+                if value is not None else None)
+    kind = kind_key(kind_of(figure, quote)) if value else None
+    return Keys(claim_id, article_id, masked_quote(quote), normalise_source(source or ""), unit,
+                abs(value or 0.0), kind,
+                None if interval is None else _finite(interval.lo),
+                None if interval is None else _finite(interval.hi),
+                int(bool(interval and interval.lo_open)), int(bool(interval and interval.hi_open)))
+
+
+def _finite(value: float) -> float:
+    """SQLite stores no infinity portably: the largest double stands in for it."""
+    if math.isinf(value):
+        return math.copysign(1.7976931348623157e308, value)
+    return value
+
+
+def _grams(text: str) -> list[int]:
+    data = text.encode("utf-8")
+    if len(data) < 4:
+        data = data.ljust(4, b"\0")
+    return [int.from_bytes(data[i:i + 4], "big") for i in range(len(data) - 3)]
+
+
+def _band_keys(mins: Sequence[int]) -> list[int]:
+    """Each band's key: a 64-bit hash of its index and rows (stable across processes:
+    the hash of a tuple of ints does not depend on PYTHONHASHSEED)."""
+    return [hash((band,) + tuple(mins[band * ROWS:(band + 1) * ROWS]))
+            for band in range(BANDS)]
+
+
+def bands_of(masked: str) -> list[int]:
+    """The band keys of one masked quote (none for a quote too short to group by)."""
+    if len(masked) < MIN_QUOTE_CHARS:
+        return []
+    grams = set(_grams(masked))
+    mins = [min((a * g + b) % _PRIME for g in grams) for a, b in zip(_A, _B)]
+    return _band_keys(mins)
+
+
+def bands_of_many(texts: Sequence[str]) -> list[list[int]]:
+    """:func:`bands_of` for many masked quotes at once (numpy, imported here only)."""
+    import numpy as np
+
+    result: list[list[int]] = [[] for _ in texts]
+    chosen = [i for i, text in enumerate(texts) if len(text) >= MIN_QUOTE_CHARS]
+    if not chosen:
+        return result
+    grams_per_text = [_grams(texts[i]) for i in chosen]
+    lengths = np.fromiter((len(g) for g in grams_per_text), dtype=np.int64, count=len(chosen))
+    flat = np.fromiter((g for grams in grams_per_text for g in grams), dtype=np.uint64,
+                       count=int(lengths.sum()))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    mins = np.empty((len(chosen), PERMUTATIONS), dtype=np.uint64)
+    for k in range(PERMUTATIONS):
+        hashed = (flat * np.uint64(_A[k]) + np.uint64(_B[k])) % np.uint64(_PRIME)
+        mins[:, k] = np.minimum.reduceat(hashed, starts)
+    for row, index in zip(mins.tolist(), chosen):
+        result[index] = _band_keys(row)
+    return result

@@ -1,0 +1,153 @@
+"""The across-the-desk index: groups and disagreements kept up to date as claims change, the
+rebuild against the all-pairs method, and the export reading the stored disagreements."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desk import Desk, across
+from desk.across import disagreement, grouping
+from desk.across.rebuild import (
+    _Claims,
+    _rank,
+    figure_pairs,
+    quote_pairs,
+    rebuild,
+    refresh,
+    unpack_pairs,
+)
+from desk.across.signatures import bands_of, bands_of_many, keys_of
+from desk.across.stored import is_current, pending_count
+from desk.formats.csv_export import csv_text
+from desk.model import ArticleDraft
+from tests.benchdata import DeskSpec, build_desk
+from tests.desk.across.across_data import claim_in, fill
+
+
+@pytest.fixture
+def across_desk(tmp_path: Path) -> Iterator[Desk]:
+    with Desk.open(tmp_path / "across.desk", editor="tester") as desk:
+        fill(desk)
+        yield desk
+
+
+def _pair_set(found: list[across.Disagreement]) -> set[tuple[frozenset[str], str]]:
+    return {(frozenset((d.claim_a.id, d.claim_b.id)), d.why) for d in found}
+
+
+def test_every_write_marks_its_claim_pending(across_desk: Desk) -> None:
+    across.refresh_groups(across_desk)
+    assert is_current(across_desk.conn)
+    claim = claim_in(across_desk, "a19")
+    across_desk.update_claim(claim.id, note="only a note")  # not what grouping reads
+    assert pending_count(across_desk.conn) == 0
+    across_desk.update_claim(claim.id, figure="12 cafes")
+    assert pending_count(across_desk.conn) == 1 and not is_current(across_desk.conn)
+    across_desk.delete_claim(claim.id)
+    assert pending_count(across_desk.conn) == 1
+
+
+def test_one_edit_updates_its_disagreements(across_desk: Desk) -> None:
+    across.refresh_groups(across_desk)
+    before = _pair_set(across.disagreements(across_desk))
+    ledger = claim_in(across_desk, "a01")  # 249 civilians, grouped with nearly 300 killed
+    across_desk.update_claim(ledger.id, figure="about 290")
+    across.refresh_groups(across_desk)  # only the changed claim is looked at
+    after = across.disagreements(across_desk)
+    assert is_current(across_desk.conn)
+    assert _pair_set(after) == _pair_set(disagreement.disagreements(across_desk))
+    assert _pair_set(after) != before
+    across_desk.update_claim(ledger.id, figure="249 civilians")
+    across.refresh_groups(across_desk)
+    assert _pair_set(across.disagreements(across_desk)) == before
+
+
+def test_a_deleted_claim_leaves_groups_and_disagreements(across_desk: Desk) -> None:
+    across.refresh_groups(across_desk)
+    ledger = claim_in(across_desk, "a01")
+    across_desk.delete_claim(ledger.id)
+    across.refresh_groups(across_desk)
+    assert across.group_of(across_desk, ledger.id) is None
+    assert all(ledger.id not in pair for pair, _ in _pair_set(across.disagreements(across_desk)))
+    across_desk.restore_claim(ledger.id)
+    across.refresh_groups(across_desk)
+    harlow = across.group_of(across_desk, claim_in(across_desk, "a02").id)
+    assert harlow is not None and ledger.id in {c.id for c in harlow.claims}
+
+
+def test_a_new_claim_joins_its_group(across_desk: Desk) -> None:
+    across.refresh_groups(across_desk)
+    wire = claim_in(across_desk, "a03")
+    harlow = across.group_of(across_desk, wire.id)
+    assert harlow is not None
+    # the wire's sentence, carried by one more outlet and tagged there
+    result = across_desk.add_article(ArticleDraft(
+        "Copied", f"Copied\n\n{wire.quote}", "copied.txt", url="https://copier.example/1"))
+    copied = across_desk.article(result.article_id)
+    start = copied.body.index(wire.quote)
+    claim = across_desk.add_claim(copied.id, start, start + len(wire.quote),
+                                  source=wire.source, figure=wire.figure)
+    assert pending_count(across_desk.conn) == 1
+    across.refresh_groups(across_desk)
+    found = across.group_of(across_desk, claim.id)
+    assert found is not None and found.id == harlow.id
+    assert found.article_count == harlow.article_count + 1
+
+
+def test_rebuild_gives_the_all_pairs_groups(across_desk: Desk, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.desk"
+    across_desk.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(across_desk.path, copy)
+    rebuild(across_desk)
+    with Desk.open(copy, editor="tester") as other:
+        reference = grouping.regroup_all_pairs(other)
+        reference_conflicts = disagreement.conflicts_by_claim(other)
+    ours = across.groups(across_desk)
+    assert [sorted(c.id for c in g.claims) for g in ours] == \
+        [sorted(c.id for c in g.claims) for g in reference]
+    assert [g.id for g in ours]  # ids are the same too: the rows were copied
+    assert disagreement.conflicts_by_claim(across_desk) == reference_conflicts
+
+
+def test_export_reads_the_stored_disagreements(across_desk: Desk) -> None:
+    across.refresh_groups(across_desk)
+    expected = disagreement.conflicts_by_claim(across_desk)
+    across_desk.conn.execute("DELETE FROM figure_disagreements")  # what the export reads
+    assert "nearly 300 killed (northernherald.example)" not in csv_text(across_desk)
+    rebuild(across_desk)
+    text = csv_text(across_desk)
+    for cell in expected.values():
+        assert cell in text
+
+
+def test_bands_are_the_same_one_by_one_and_in_a_batch() -> None:
+    texts = ["the un human rights office said # civilians were killed",
+             "short", "officials did not respond to a request for comment.", "ünïcode # “x” —"]
+    assert bands_of_many(texts) == [bands_of(t) for t in texts]
+    assert bands_of("short") == []
+
+
+def test_indexed_pairs_against_all_pairs(tmp_path: Path) -> None:
+    """On a small synthetic desk: every pair the index finds is one all-pairs finds
+    (precision 1), and it finds nearly all of them (the benchmark reports 10,000 claims)."""
+    path = tmp_path / "synthetic.desk"
+    build_desk(path, DeskSpec(articles=60, claims=600, big_articles=0, big_size=0,
+                              claims_on_big=0))
+    with Desk.open(path, editor="t") as desk:
+        reference = {frozenset((a, b)) for _, _, a, b in grouping.candidate_pairs(desk.claims())}
+        claims = _Claims()
+        for row in desk.conn.execute("SELECT id, article_id, quote, source, figure, "
+                                     "figure_value, figure_unit, figure_qualifier FROM claims "
+                                     "WHERE deleted_at IS NULL ORDER BY id"):
+            claims.add(keys_of(*row))
+        refresh(desk)  # builds the index (bands) the pair search reads
+        _rank(desk, claims)
+        found = quote_pairs(desk, claims)
+        found.extend(figure_pairs(desk, claims))
+        ours = {frozenset((claims.ids[a], claims.ids[b])) for _, a, b in unpack_pairs(found)}
+    assert reference and ours <= reference
+    assert len(ours) / len(reference) >= 0.95
