@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from desk.anchors.anchoring import anchor_span, check_quote
+from desk.anchors.anchoring import anchor_in_article
 from desk.clock import now_iso
 from desk.errors import DeskError, NotFoundError, ReadOnlyDeskError
 from desk.model import (
@@ -38,6 +38,7 @@ from desk.store.reads import CLAIM_SORTS, PageKey, fts_query  # noqa: F401 (the 
 from desk.store.writes import (
     check_status,
     clean_tags,
+    insert_claim,
     insert_article,
     record_edits,
     without_nul,
@@ -299,28 +300,24 @@ class Desk:
         :class:`SpanError` for an empty, out-of-bounds or mismatched span.
         """
         self._check_writable()
-        body = self.article(article_id).body
-        anchor = anchor_span(body, start, end) if quote is None else check_quote(
-            body, start, end, quote)
+        # The span and its context only (a 1 MB article is not read whole for 40 characters).
+        anchor = anchor_in_article(self.conn, article_id, start, end, quote,
+                                   lambda: self.article(article_id).body)
         check_status(status)
         claim_id = claim_id or str(uuid.uuid4())
-        now = now_iso()
+        now, tags = now_iso(), clean_tags(tags)
         record = {
             "id": claim_id, "article_id": article_id, "start_char": anchor.start,
-            "end_char": anchor.end, "quote": anchor.quote, "prefix": anchor.prefix,
-            "suffix": anchor.suffix, "source": source.strip(), "status": status, "note": note,
-            "editor": self.editor, "created_at": now, "updated_at": now,
-            "anchor_status": "anchored", **figure_columns(figure),
+            "end_char": anchor.end,
+            "quote": anchor.quote, "prefix": anchor.prefix, "suffix": anchor.suffix,
+            "source": source.strip(), "status": status, "note": note, "editor": self.editor,
+            "created_at": now, "updated_at": now, "deleted_at": None,
+            "anchor_status": "anchored", "previous_quote": None, **figure_columns(figure),
         }
         with self.writing():
-            self.db["claims"].insert(record)
-            self.db["claim_edits"].insert_all(
-                {"claim_id": claim_id, "field": f, "edited_at": now, "editor": self.editor}
-                for f in ("source", "figure", "status", "note", "tags")
-            )
-            write_tags(self.db, claim_id, clean_tags(tags), now, self.editor)
+            insert_claim(self.db, record, tags, now)
         self._notify(Change("claim_added", article_id, claim_id))
-        return self.claim(claim_id)
+        return Claim(**record, tags=tags)  # as written (it is not read back)
 
     def update_claim(self, claim_id: str, *, source: str = _UNSET, figure: str = _UNSET,
                      status: str = _UNSET, note: str = _UNSET,

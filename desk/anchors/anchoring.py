@@ -7,9 +7,12 @@ Annotation ``TextQuoteSelector``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from desk.errors import SpanError
+from desk.store.reads import text_around
 
 CONTEXT_CHARS = 32
 
@@ -42,6 +45,24 @@ def anchor_span(body: str, start: int, end: int) -> Anchor:
         prefix=body[max(0, start - CONTEXT_CHARS):start],
         suffix=body[end:end + CONTEXT_CHARS],
     )
+
+
+def anchor_in_article(conn: sqlite3.Connection, article_id: str, start: int, end: int,
+                      quote: str | None, read_body: Callable[[], str]) -> Anchor:
+    """:func:`anchor_span` (or :func:`check_quote` with ``quote``) of a span of an article,
+    reading only the span and its context from the desk; ``read_body()`` gives the whole text
+    when the span does not fit (for the message) or the article is missing (it raises)."""
+    window = text_around(conn, article_id, start, end, CONTEXT_CHARS)
+    if window is not None:
+        text, offset = window
+        try:
+            anchor = (anchor_span(text, start - offset, end - offset) if quote is None
+                      else check_quote(text, start - offset, end - offset, quote))
+            return replace(anchor, start=start, end=end)
+        except SpanError:
+            pass  # again with the whole text, for the message's offsets and length
+    body = read_body()
+    return anchor_span(body, start, end) if quote is None else check_quote(body, start, end, quote)
 
 
 def check_quote(body: str, start: int, end: int, quote: str) -> Anchor:

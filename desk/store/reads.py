@@ -82,6 +82,20 @@ def article_ids_matching(conn: sqlite3.Connection, query: str) -> set[str] | Non
         "WHERE articles_fts MATCH ?", [match])
     return {row[0] for row in rows}
 
+def text_around(conn: sqlite3.Connection, article_id: str, start: int, end: int,
+                context: int) -> tuple[str, int] | None:
+    """``body[start - context:end + context]`` of an article and where it starts in the body,
+    or None when the article is missing or the span does not lie inside it (read the whole
+    body then, for the message)."""
+    if not (isinstance(start, int) and isinstance(end, int)) or start < 0 or start > end:
+        return None
+    low = max(0, start - context)
+    row = conn.execute("SELECT substr(body, ?, ?) FROM articles WHERE id = ?",
+                       [low + 1, end + context - low, article_id]).fetchone()
+    if row is None or end - low > len(row[0]):
+        return None
+    return row[0], low
+
 def claim_of(row: tuple[Any, ...]) -> Claim:
     """A claim from a row of its columns followed by its tags joined by \x1f."""
     return Claim(*row[:-1], tags=sorted(row[-1].split(TAG_SEP)) if row[-1] else [])

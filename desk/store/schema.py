@@ -172,11 +172,12 @@ def _create_guards(db: sqlite_utils.Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'claim status must be one of: {", ".join(STATUSES)}'); END"""
         )
     # A placed claim's quote is exactly the article body at its offsets (SQLite's
-    # substr() and length() count code points, as Python does).
+    # substr() and length() count code points, as Python does). A new desk has them already,
+    # from desk.store.schema_v4.span_guard_reads_once (SQLite stores them without IF NOT EXISTS).
     for event in ("INSERT", "UPDATE OF start_char, end_char, quote, anchor_status"):
         name = "claims_span_" + event.split()[0].lower()
         db.execute(
-            f"""CREATE TRIGGER {name} BEFORE {event} ON claims
+            f"""CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON claims
             WHEN NEW.anchor_status != 'orphaned' AND (
                 NEW.start_char < 0 OR NEW.end_char <= NEW.start_char
                 OR NEW.end_char > (SELECT length(body) FROM articles WHERE id = NEW.article_id)

@@ -89,6 +89,25 @@ def across_index(db: sqlite_utils.Database) -> None:
         db.execute("INSERT OR IGNORE INTO desk_meta (key, value) VALUES ('across_index', 'built')")
 
 
+def span_guard_reads_once(db: sqlite_utils.Database) -> None:
+    """The claims' span guards read the article's text once, not twice: a span past the end
+    of the text is caught by the quote's length (``substr`` returns fewer characters there)
+    instead of by ``length(body)``, which scanned the whole text again — 1 ms per claim
+    added on a 1 MB article. What they refuse is unchanged."""
+    for event in ("INSERT", "UPDATE OF start_char, end_char, quote, anchor_status"):
+        name = "claims_span_" + event.split()[0].lower()
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+        db.execute(
+            f"""CREATE TRIGGER {name} BEFORE {event} ON claims
+            WHEN NEW.anchor_status != 'orphaned' AND (
+                NEW.start_char < 0 OR NEW.end_char <= NEW.start_char
+                OR length(NEW.quote) IS NOT NEW.end_char - NEW.start_char
+                OR (SELECT substr(body, NEW.start_char + 1, NEW.end_char - NEW.start_char)
+                    FROM articles WHERE id = NEW.article_id) IS NOT NEW.quote)
+            BEGIN SELECT RAISE(ABORT, 'claim quote does not match the article text at its offsets'); END"""
+        )
+
+
 #: The steps of format 4, in order (each capability appends its own function above).
 STEPS: list[Callable[[sqlite_utils.Database], None]] = [report_index, create_team_tables,
-                                                        across_index]
+                                                        across_index, span_guard_reads_once]

@@ -6,13 +6,33 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desk.errors import DeskError
-from desk.model import STATUSES, ArticleDraft
+from desk.model import CLAIM_COLUMNS, STATUSES, ArticleDraft
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+
+#: The fields whose edits merging compares, all recorded when a claim is added.
+EDITED_FIELDS = ("source", "figure", "status", "note", "tags")
+_INSERT_CLAIM = (f"INSERT INTO claims ({', '.join(CLAIM_COLUMNS)}) "
+                 f"VALUES ({', '.join('?' * len(CLAIM_COLUMNS))})")
+
+
+def insert_claim(db: sqlite_utils.Database, record: dict[str, Any], tags: list[str],
+                 now: str) -> None:
+    """Insert a new claim (``record`` holds every column of :data:`CLAIM_COLUMNS`), its edit
+    records and its tags: two statements for a claim without tags (sqlite-utils' ``insert``
+    looks the table up first, which costs more than the insert itself)."""
+    conn = db.conn
+    conn.execute(_INSERT_CLAIM, [record[c] for c in CLAIM_COLUMNS])
+    conn.executemany("INSERT INTO claim_edits (claim_id, field, edited_at, editor) "
+                     "VALUES (?, ?, ?, ?)",
+                     [(record["id"], f, now, record["editor"]) for f in EDITED_FIELDS])
+    if tags:
+        write_tags(db, record["id"], tags, now, record["editor"])
 
 
 def record_edits(db: sqlite_utils.Database, claim_id: str, fields: list[str], now: str,
