@@ -9,9 +9,7 @@ data commits before it returns and tells the desk's listeners what changed.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -31,6 +29,7 @@ from desk.model import (
     ClaimMark,
     ImportResult,
     Progress,
+    new_id,
 )
 from desk.store import connection, reads, schema
 from desk.store.opening import login_name, open_connection
@@ -45,7 +44,6 @@ from desk.store.writes import (
     write_tags,
 )
 from desk.text.figures import figure_columns
-from desk.text.importers import collect_files, read_article
 from desk.trust import operations
 
 if TYPE_CHECKING:
@@ -231,6 +229,8 @@ class Desk:
         """Store an article read from a file; the same text a second time is skipped."""
         self._check_writable()
         draft = without_nul(draft)
+        import hashlib  # adding articles only
+
         digest = hashlib.sha256(draft.body.encode("utf-8")).hexdigest()
         existing = self.conn.execute(
             "SELECT id, title FROM articles WHERE body_sha256 = ?", [digest]
@@ -239,7 +239,7 @@ class Desk:
             return ImportResult(draft.source_file, "skipped",
                                 f"already in the desk as “{existing[1]}”", existing[0],
                                 existing[1])
-        article_id = str(uuid.uuid4())
+        article_id = new_id()
         now = now_iso()
         with self.writing():
             insert_article(self.db, article_id, draft, digest, now)
@@ -266,6 +266,8 @@ class Desk:
         self._check_writable()
         if update:
             self.backup("update")
+        from desk.text.importers import collect_files  # importing files only
+
         todo, results = collect_files(paths)
         for done, path in enumerate(todo):
             if cancelled and cancelled():
@@ -278,6 +280,8 @@ class Desk:
         return results
 
     def _import_file(self, path: Path, update: bool = False) -> ImportResult:
+        from desk.text.importers import read_article
+
         try:
             draft = read_article(path)
             result = self.update_article(draft) if update else self.add_article(draft)
@@ -304,7 +308,7 @@ class Desk:
         anchor = anchor_in_article(self.conn, article_id, start, end, quote,
                                    lambda: self.article(article_id).body)
         check_status(status)
-        claim_id = claim_id or str(uuid.uuid4())
+        claim_id = claim_id or new_id()
         now, tags = now_iso(), clean_tags(tags)
         record = {
             "id": claim_id, "article_id": article_id, "start_char": anchor.start,

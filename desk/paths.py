@@ -3,19 +3,15 @@ crash log (platformdirs' user log folder, inside the user's state folder on Linu
 
 from __future__ import annotations
 
-import platform
 import sys
-import traceback
-from datetime import datetime, timezone
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
-
-import platformdirs
 
 from desk.version import __version__
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from desk.facade import Desk
 
 APP_NAME = "claims-desk"
@@ -27,6 +23,8 @@ CRASH_LOG_LIMIT = 1_000_000
 
 def default_desk_path() -> Path:
     """The desk that ``python main.py`` opens: ``<user data dir>/claims-desk/newsroom.desk``."""
+    import platformdirs  # not on a start-up that names its desk
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DEFAULT_DESK_NAME
 
 
@@ -41,6 +39,8 @@ def seeds_dir() -> Path:
 
 def crash_log_path() -> Path:
     """Where unexpected errors are written: ``~/.local/state/claims-desk/log/crash.log``."""
+    import platformdirs
+
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / CRASH_LOG_NAME
 
 
@@ -51,6 +51,10 @@ def write_crash_log(kind: type[BaseException], error: BaseException,
     Never raises: a crash log that cannot be written (a read-only home) must not hide the
     error being reported. The log is cut back to its newest half past ``CRASH_LOG_LIMIT``.
     """
+    import platform  # only when something went wrong (``platform`` compiles 10 patterns)
+    import traceback
+    from datetime import datetime, timezone
+
     path = crash_log_path()
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
     entry = (f"=== {stamp} claims-desk {__version__} ({where or 'app'}) Python "

@@ -263,6 +263,9 @@ def bench_window(desk_path: Path, ids: dict[str, str], runs: int) -> list[Figure
                w["add_claim_baseline"], "ms", "≤ 4× (≤ 10 ms)",
                judge(w["add_claim"], w["add_claim_baseline"], 4, None),
                f"{w['add_claim']:.1f} ms" + ("" if w["add_claim"] <= 10 else " > 10 ms")),
+        Figure("add a claim in the core (desk.add_claim, durable, not painted)",
+               w["add_claim_core"], w["add_claim_baseline"], "ms", "≤ 4×",
+               judge(w["add_claim_core"], w["add_claim_baseline"], 4, None)),
         Figure("filter the article list by a word, painted", w["filter"], w["filter_baseline"],
                "ms", "≤ 1.5×, ≤ 30 ms", judge(w["filter"], w["filter_baseline"], 1.5, 30)),
         Figure(f"whole desk's claims in the table ({int(w['whole_desk_rows'])} rows loaded), "

@@ -16,10 +16,6 @@ import importlib
 import sys
 from typing import Any
 
-#: Packages whose modules are ours (their use of Qt classes is what the floor repeats).
-OURS = ("ui", "desk", "main")
-
-
 def qt_base(cls: type) -> type:
     """The nearest PySide6 class of ``cls`` (itself when it is one)."""
     return next(c for c in cls.__mro__ if c.__module__.startswith("PySide6."))
@@ -30,21 +26,20 @@ def _name(cls: type) -> list[str]:
 
 
 def qt_names() -> list[list[str]]:
-    """Every PySide6 class our loaded modules name (imported, or the class of a module-level
-    object such as a font), as ``[module, name]``."""
-    found: set[tuple[str, str]] = set()
+    """Every PySide6 class made so far in this process, as ``[module, name]``. PySide6 makes
+    a class (and a Python enum class for each of its enums) on first use, and keeps it in its
+    module's ``__dict__``; the classes not used yet are not there."""
+    found = []
     for name, module in list(sys.modules.items()):
-        if name.split(".")[0] not in OURS or module is None:
-            continue
-        for value in list(vars(module).values()):
-            cls = value if isinstance(value, type) else type(value)
-            if cls.__module__.startswith("PySide6."):
-                found.add((cls.__module__, cls.__qualname__.split(".")[0]))
-    return sorted(map(list, found))
+        if name.startswith("PySide6.Qt") and module is not None:
+            found.extend([name, attr] for attr, value in list(vars(module).items())
+                         if isinstance(value, type))
+    return sorted(found)
 
 
 def describe(window: Any) -> dict[str, Any]:
     """What ``window`` is built of, as JSON-ready data (see the module's docstring)."""
+    classes = qt_names()  # before this function uses any class of its own
     import shiboken6
     from PySide6.QtCore import QPoint
     from PySide6.QtGui import QAction
@@ -86,7 +81,7 @@ def describe(window: Any) -> dict[str, Any]:
     in_menus = sum(len(m[1]) for m in menus)
     return {
         "modules": sorted(m for m in sys.modules if m.startswith("PySide6.")),
-        "classes": qt_names(),
+        "classes": classes,
         "widgets": records,
         "menus": menus,
         "other_actions": max(0, len(window.findChildren(QAction)) - in_menus),

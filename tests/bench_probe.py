@@ -194,6 +194,19 @@ def window_figures(desk_path: str, big_id: str, runs: int) -> dict[str, float]:
 
     figures["add_claim_baseline"] = median_time(raw_insert, runs)
 
+    # 2b. the same add in the core alone (durable, nothing painted), on its own connection as
+    # the raw insert has: what the desk adds to one INSERT in one transaction.
+    from desk import Desk
+
+    with Desk.open(desk_path, editor="bench") as core:
+        core_times = []
+        for run in range(runs):
+            start_char = body.index(". ", len(body) // 2 + run * 997) + 2  # mid-text
+            start = time.perf_counter()
+            core.add_claim(big_id, start_char, start_char + 40)
+            core_times.append((time.perf_counter() - start) * 1000)
+    figures["add_claim_core"] = statistics.median(core_times)
+
     # 3. filter the article list by a word, until painted.
     pane = window.article_pane
     from desk.store.reads import fts_query

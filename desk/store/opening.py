@@ -3,8 +3,6 @@ into place, so that a crash never leaves a half-made file that would be refused 
 
 from __future__ import annotations
 
-import getpass
-import glob
 import os
 import sqlite3
 from pathlib import Path
@@ -69,6 +67,8 @@ def create_file(path: Path) -> sqlite3.Connection:
 
 def remove_stale_creations(path: Path) -> None:
     """Remove temporary files of desk creations whose process has died (a crash)."""
+    import glob  # creating a desk only
+
     for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.creating*"):
         pid = leftover.name[len(path.name) + 2:].split(".")[0]
         if not pid.isdigit() or int(pid) == os.getpid():
@@ -84,6 +84,8 @@ def remove_stale_creations(path: Path) -> None:
 
 def login_name() -> str:
     """The system's login name, the editor when no other is known."""
+    import getpass  # only for a desk and a window that know no editor's name
+
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers

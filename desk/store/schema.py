@@ -7,11 +7,10 @@ things it cannot express (triggers that guard the invariants) are plain SQL.
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
 from desk.clock import SQL_NOW
-from desk.model import STATUSES
+from desk.model import STATUSES, new_id
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -152,7 +151,7 @@ def create(db: sqlite_utils.Database) -> None:
         _create_guards(db)
         db["desk_meta"].insert_all(
             [
-                {"key": META_DESK_ID, "value": str(uuid.uuid4())},
+                {"key": META_DESK_ID, "value": new_id()},
                 {"key": META_DEFAULT_EDITOR, "value": ""},
                 {"key": META_ORGANISATION, "value": ""},
             ]

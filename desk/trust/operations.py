@@ -4,7 +4,6 @@ format upgrade. Functions of an open desk, which :class:`desk.facade.Desk` deleg
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,6 +83,8 @@ def update_article(desk: Desk, draft: ArticleDraft) -> ImportResult:
 
     desk._check_writable()
     draft = without_nul(draft)
+    import hashlib  # updating articles only
+
     digest = hashlib.sha256(draft.body.encode("utf-8")).hexdigest()
     rows = desk.conn.execute(
         "SELECT id, title, body_sha256 FROM articles WHERE (? != '' AND url = ?) "
