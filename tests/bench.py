@@ -346,7 +346,15 @@ def collect(desk_path: Path, ids: dict[str, str], tmp: Path, runs: int,
     figures.append(bench_export(desk_path, tmp, runs))
     figures.append(bench_import_pages(args.pages, tmp))
     figures.append(bench_merge(5_000 if args.quick else 50_000, tmp, 1 if args.quick else 3))
+    figures.extend(bench_team(desk_path, tmp, args.quick))
     return figures
+
+
+def bench_team(desk_path: Path, tmp: Path, quick: bool) -> list[Figure]:
+    """The team desk's figures against a throwaway PostgreSQL server (tests/bench_team.py)."""
+    from tests.bench_team import team_figures
+
+    return [Figure(*row) for row in team_figures(desk_path, tmp, quick)]
 
 
 if __name__ == "__main__":
