@@ -41,6 +41,7 @@ def setup(app: QApplication) -> None:
     app.setOrganizationName(settings.ORGANIZATION)
     app.setApplicationName(settings.APPLICATION)
     app.setApplicationDisplayName(settings.APPLICATION)
+    app.setDesktopFileName("claims-desk")  # packaging/claims-desk.desktop: its icon, its name
     app.setWindowIcon(app_icon())
     app.setStyleSheet(stylesheet())
 

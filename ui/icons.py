@@ -17,7 +17,10 @@ from PySide6.QtWidgets import QApplication
 
 def resource_text(*parts: str) -> str:
     """The text of a file under ``resources/``."""
-    return resources.files("resources").joinpath(*parts).read_text(encoding="utf-8")
+    path = resources.files("resources")
+    for part in parts:  # one part at a time: the bundle's MultiplexedPath takes one
+        path = path / part
+    return path.read_text(encoding="utf-8")
 
 
 def _text_colour() -> str:
