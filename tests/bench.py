@@ -276,6 +276,15 @@ def bench_window(desk_path: Path, ids: dict[str, str], runs: int) -> list[Figure
     ]
 
 
+def bench_dashboard(desk_path: Path, runs: int) -> Figure:
+    """The dashboard's charts painted with the numbers, in a fresh process."""
+    d = run_probe("dashboard", str(desk_path), str(runs))
+    return Figure(f"dashboard of {int(d['dashboard_claims']):,} claims, counted and painted",
+                  d["dashboard"], d["dashboard_baseline"], "ms", "≤ 300 ms",
+                  judge(d["dashboard"], None, None, 300),
+                  "baseline: one GROUP BY status on a fresh connection")
+
+
 def bench_merge(spec_claims: int, tmp: Path, runs: int) -> Figure:
     """Merge two desks of ``spec_claims`` claims each (different articles and claims)."""
     from desk.fieldwork.merge import merge_desks
@@ -342,6 +351,7 @@ def collect(desk_path: Path, ids: dict[str, str], tmp: Path, runs: int,
     # baseline, measured later, would not.
     os.sync()
     figures.extend(bench_window(probe_copy, ids, runs))
+    figures.append(bench_dashboard(desk_path, runs))
     figures.append(bench_filter(desk_path, runs))
     figures.append(bench_export(desk_path, tmp, runs))
     figures.append(bench_import_pages(args.pages, tmp))

@@ -5,6 +5,7 @@
     python tests/bench_probe.py startup-spec DESK OUT # what our window is built of, to OUT
     python tests/bench_probe.py startup-floor SPEC    # those Qt classes and widgets, no desk
     python tests/bench_probe.py window DESK BIG_ID RUNS
+    python tests/bench_probe.py dashboard DESK RUNS
 
 ``startup*`` print one line ``painted`` when the window has painted once (the parent times
 it from before it started the process). ``window`` prints one JSON line of medians in ms.
@@ -278,6 +279,47 @@ def plain_switch(desk_path: str, big_id: str, runs: int) -> float:
     return statistics.median(times)
 
 
+def dashboard_figures(desk_path: str, runs: int) -> dict[str, float]:
+    """The dashboard: from asking for a count to its charts painted with the numbers (the
+    worker's SQL aggregates included), beside the plainest count of the desk's claims by
+    status (one GROUP BY on a fresh connection) measured in the same process."""
+    from PySide6.QtTest import QSignalSpy
+    from PySide6.QtWidgets import QApplication
+
+    from desk import Desk
+    from ui.dashboard import Dashboard
+
+    app = QApplication.instance() or QApplication([])
+    desk = Desk.open(desk_path, read_only=True)
+    view = Dashboard(desk, disagreements=False)  # those come later, on their own worker
+    view.show()
+    times = []
+    for _ in range(runs + 1):  # the first run warms the file cache
+        spy = QSignalSpy(view.painted)
+        start = time.perf_counter()
+        view.refresh()
+        while spy.count() == 0:
+            app.processEvents()
+            time.sleep(0.001)
+        times.append((time.perf_counter() - start) * 1000)
+        while view.jobs:
+            app.processEvents()
+            time.sleep(0.01)
+    plain = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        conn = sqlite3.connect(desk_path)
+        conn.execute("SELECT status, count(*) FROM claims WHERE deleted_at IS NULL "
+                     "GROUP BY status").fetchall()
+        conn.close()
+        plain.append((time.perf_counter() - start) * 1000)
+    view.shutdown()
+    desk.close()
+    return {"dashboard": statistics.median(times[1:]),
+            "dashboard_baseline": statistics.median(plain[1:]),
+            "dashboard_claims": float(view.figures.total if view.figures else 0)}
+
+
 def main() -> None:
     """Dispatch on the first argument."""
     what = sys.argv[1]
@@ -292,6 +334,9 @@ def main() -> None:
     elif what == "plain":
         print(json.dumps({"switch_baseline": plain_switch(sys.argv[2], sys.argv[3],
                                                           int(sys.argv[4]))}), flush=True)
+        os._exit(0)
+    elif what == "dashboard":
+        print(json.dumps(dashboard_figures(sys.argv[2], int(sys.argv[3]))), flush=True)
         os._exit(0)
     elif what == "window":
         print(json.dumps(window_figures(sys.argv[2], sys.argv[3], int(sys.argv[4]))), flush=True)

@@ -61,9 +61,12 @@ class Dashboard(QDialog):
     #: The charts show the numbers of the latest count (tests and the benchmark wait on it).
     painted = Signal()
 
-    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None, *,
+                 disagreements: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("dashboard")
+        #: Whether to look for the figures that disagree (seconds on a big desk).
+        self.find_disagreements = disagreements
         self.setWindowTitle("Dashboard — what the desk found")
         self.desk = desk
         self.figures: DeskFigures | None = None
@@ -197,8 +200,10 @@ class Dashboard(QDialog):
             for chart in self.charts.values():
                 chart.set_message("Counting…")
         self._start(_figures(filters), lambda result: self._show(generation, result))
-        self.disagree_button.setText("Figures that disagree: counting…")
-        self._start(_disagreeing(filters), lambda ids: self._show_disagreeing(generation, ids))
+        if self.find_disagreements:
+            self.disagree_button.setText("Figures that disagree: counting…")
+            self._start(_disagreeing(filters),
+                        lambda ids: self._show_disagreeing(generation, ids))
 
     def _start(self, work: Callable[[Desk, Any, Any], Any],
                done: Callable[[Any], None]) -> None:

@@ -4,7 +4,8 @@ A controller in the house's shape: it is handed the desk, a parent for its dialo
 callables (the article shown, show a claim, tell the editor something), owns its actions,
 and never reaches into the window. Export writes the report of the article shown, or of the
 desk when none is, as PDF (Qt) or self-contained HTML; Print sends the same document to a
-printer through Qt's print dialog.
+printer through Qt's print dialog. Everything but the actions loads when first used (the
+window's first paint does not wait for the report modules, QtSvg or QtPrintSupport).
 """
 
 from __future__ import annotations
@@ -15,13 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenuBar, QWidget
 
 from desk import Desk, DeskError
-from desk.reports.aggregates import Filters
-from desk.reports.files import build_report, write_report
-
-from .report_pdf import print_document, report_document, write_pdf
 
 DASHBOARD = "Ctrl+Shift+B"
 EXPORT_REPORT = "Ctrl+Shift+E"
@@ -68,6 +65,19 @@ class ReportsController(QObject):
         """Every action of the controller (the window adds them to its menus)."""
         return [self.actionDashboard, self.actionExportReport, self.actionPrint]
 
+    def add_to_menus(self, bar: QMenuBar) -> None:
+        """Export Report and Print into File (before Quit), Dashboard into View."""
+        menus = {action.text().replace("&", ""): action.menu() for action in bar.actions()}
+        file_menu, view_menu = menus.get("File"), menus.get("View")
+        if file_menu is not None:
+            quit_action = next((a for a in file_menu.actions()
+                                if a.objectName() == "actionQuit"), None)
+            file_menu.insertActions(quit_action, [self.actionExportReport, self.actionPrint])
+            file_menu.insertSeparator(quit_action)
+        if view_menu is not None:
+            view_menu.addSeparator()
+            view_menu.addAction(self.actionDashboard)
+
     # -- the dashboard -------------------------------------------------------------------
 
     def open_dashboard(self) -> Any:
@@ -97,6 +107,11 @@ class ReportsController(QObject):
     def export_report(self, path: str | Path | None = None) -> Path | None:
         """Write the report of the article shown (or the desk's) to ``path``, asking for it
         when not given; returns the path written, or None."""
+        from desk.reports.aggregates import Filters
+        from desk.reports.files import build_report, write_report
+
+        from .report_pdf import write_pdf
+
         article_id = self.current_article()
         if path is None:
             stem = "article-report" if article_id else "desk-report"
@@ -119,12 +134,19 @@ class ReportsController(QObject):
 
     def document(self) -> Any:
         """The report of the article shown (or the desk's) as a Qt document."""
+        from desk.reports.aggregates import Filters
+        from desk.reports.files import build_report
+
+        from .report_pdf import report_document
+
         return report_document(build_report(self.desk, Filters(),
                                             article_id=self.current_article(), images=True))
 
     def print_report(self, printer: Any = None) -> bool:
         """Print the report; with no printer given, ask through Qt's print dialog."""
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from .report_pdf import print_document
 
         if printer is None:
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)

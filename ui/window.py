@@ -34,6 +34,7 @@ from desk.text.figures import find_figure
 
 from . import settings
 from .across_view import install as install_across
+from .reports_controller import ReportsController
 from .actions import Actions
 from .article_list import ArticleListPane
 from .claim_panel import ClaimPanel
@@ -173,6 +174,12 @@ class MainWindow(QMainWindow):
         self.review_menu = self.suggester.add_to_menu(self.menuBar())
         install_across(self, self.review_menu)
         install_revisions(self, self.review_menu)
+        self.reports = ReportsController(self.desk, self, current_article=lambda: self.article_id,
+                                         show_claim=self.select_claim, report=self.report)
+        self.reports.add_to_menus(self.menuBar())
+        for action in self.reports.actions():
+            self.addAction(action)
+            self.registry.add(action)
         self.addToolBar(build_toolbar(self.registry))
 
     def _build_status_bar(self) -> None:
@@ -445,6 +452,7 @@ class MainWindow(QMainWindow):
         self.files.stop_jobs()
         self.operations.stop()
         self.claims_model.wait_for_sorting()
+        self.reports.shutdown()
         self._save_settings()
         self._unsubscribe()
         self.desk.close()

@@ -141,3 +141,23 @@ def test_dashboard_action_opens_it(qtbot, sample_desk):
     view.claimChosen.emit("some-id")
     assert shown == ["some-id"]
     controller.shutdown()
+
+
+def test_window_menus_hold_the_report_actions(open_window, tmp_path, qtbot):
+    from desk import Desk
+    from tests.conftest import SEEDS
+
+    path = tmp_path / "w.desk"
+    with Desk.open(path) as desk:
+        desk.import_path(SEEDS)
+    window = open_window(path)
+    menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
+    file_names = [a.objectName() for a in menus["File"].actions()]
+    assert file_names.index("actionExportReport") < file_names.index("actionQuit")
+    assert "actionPrintReport" in file_names
+    assert "actionDashboard" in [a.objectName() for a in menus["View"].actions()]
+    assert window.registry.actionDashboard.shortcut().toString() == "Ctrl+Shift+B"
+    window.registry.actionDashboard.trigger()
+    view = window.reports.dashboard
+    qtbot.waitUntil(lambda: view.figures is not None and not view.jobs, timeout=20000)
+    assert view.figures.total == 0 and view.charts["sources"].message == "No claims match."
