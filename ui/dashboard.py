@@ -41,7 +41,7 @@ def _figures(filters: Filters) -> Callable[[Desk, Any, Any], DeskFigures]:
 
 def _disagreeing(filters: Filters) -> Callable[[Desk, Any, Any], list[str]]:
     def work(desk: Desk, _progress: Any, _cancelled: Any) -> list[str]:
-        from desk.across.disagreement import disagreements
+        from desk.across.views import disagreements
 
         wanted = set(claim_ids_for(desk, filters))
         ids: list[str] = []

@@ -148,7 +148,7 @@ def _summary(figures: DeskFigures) -> str:
 
 
 def _disagreements(desk: Desk, ids: set[str]) -> str:
-    from desk.across.disagreement import disagreements
+    from desk.across.views import disagreements
 
     found = [d for d in disagreements(desk) if d.claim_a.id in ids or d.claim_b.id in ids]
     if not found:

@@ -95,7 +95,7 @@ QUERIES: dict[str, dict[str, str]] = {
 def snapshot(desk: Desk, target: str | Path) -> Path:
     """Copy the open desk into ``target`` and add the outlets, the disagreements and the
     overview view; the copy is a plain rollback-journal file, ready to serve immutable."""
-    from desk.across.disagreement import disagreements
+    from desk.across.views import disagreements
     from desk.reports.aggregates import outlets
 
     target = Path(target)

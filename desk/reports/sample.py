@@ -26,7 +26,7 @@ SAMPLE_ARTICLES = RESOURCES / "sample"
 
 def add_sample(desk: Desk, spec_path: Path = SAMPLE_CLAIMS) -> int:
     """Import the sample articles and tag the sample claims; returns how many claims."""
-    from desk.across.grouping import refresh_groups
+    from desk.across.views import refresh_groups
 
     spec = json.loads(spec_path.read_text("utf-8"))
     for name, meta in spec["articles"].items():
