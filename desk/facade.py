@@ -177,6 +177,11 @@ class Desk:
         if self.read_only:
             raise ReadOnlyDeskError(f"{self.path.name} is open read-only: nothing can be changed.")
 
+    def mark_reviewed(self, article_id: str, reviewed: bool = True) -> None:
+        """Mark an article reviewed, or unmark it (:mod:`desk.finder.reviewed`)."""
+        from desk.finder.reviewed import mark_reviewed
+        mark_reviewed(self, article_id, reviewed)
+
     # -- articles ------------------------------------------------------------------------
 
     def articles(self) -> list[Article]:

@@ -130,6 +130,26 @@ def bench_import_pages(pages: Path | None, tmp: Path) -> Figure:
                   f"{imported}/{count} imported")
 
 
+def bench_finder(desk_path: Path, ids: dict[str, str], runs: int) -> Figure:
+    """Suggest claims in the big article with the trained model, in seconds per MB of text,
+    vs the rules-only finder on the same text (the model file is read before timing; its
+    first read is in the note)."""
+    from desk.finder.engine import suggest
+    from desk.finder.model import shipped
+
+    with Desk.open(desk_path, read_only=True) as desk:
+        text = desk.article(ids["big"]).body
+    megabytes = len(text.encode("utf-8")) / 1_000_000
+    start = time.perf_counter()
+    shipped()
+    load_ms = (time.perf_counter() - start) * 1000
+    ours = median_time(lambda: suggest(text), runs) / 1000 / megabytes
+    base = median_time(lambda: suggest(text, rules_only=True), runs) / 1000 / megabytes
+    return Figure("suggest claims with the trained model, per MB of text", ours, base, "s/MB",
+                  "≤ 1 s/MB", ours <= 1.0,
+                  f"model read in {load_ms:.0f} ms; baseline: the rules-only finder")
+
+
 def run_probe(*args: str) -> dict:
     """Run the window probe in a fresh process and return what it measured."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
@@ -357,6 +377,7 @@ def collect(desk_path: Path, ids: dict[str, str], tmp: Path, runs: int,
     figures.append(bench_import_pages(args.pages, tmp))
     figures.append(bench_merge(5_000 if args.quick else 50_000, tmp, 1 if args.quick else 3))
     figures.extend(bench_team(desk_path, tmp, args.quick))
+    figures.append(bench_finder(desk_path, ids, runs))
     return figures
 
 

@@ -36,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
 #: Modules that add their own subcommands: each has ``add_commands(commands)``, which adds
 #: parsers to argparse's subparsers (with ``set_defaults(run=...)``). Keep their imports of
 #: optional extras inside the command functions, so that parsing stays quick.
-COMMAND_MODULES: tuple[str, ...] = ("desk.cli.reports", "desk.cli.team")
+COMMAND_MODULES: tuple[str, ...] = ("desk.cli.reports", "desk.cli.team", "desk.cli.finder")
 
 
 def build_parser() -> argparse.ArgumentParser:

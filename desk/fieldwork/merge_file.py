@@ -482,7 +482,9 @@ class FileMerge:
             merge_step as carry_groups,  # claim groups travel too
         )
 
-        for step in (carry_groups, *MERGE_STEPS):
+        from desk.finder.reviewed import merge_step as carry_reviewed  # reviewed marks
+
+        for step in (carry_groups, carry_reviewed, *MERGE_STEPS):
             step(context)
 
 def _scope(claims: Collection[str], among: int) -> str | None:

@@ -2,8 +2,10 @@
 
 ``suggest(text)`` splits the text into sentences (and a sentence into clauses when each
 clause carries its own figure), finds the figure and the source of each, and scores it with
-hand-written cues (figures, statistics words, reporting verbs, factual past tense; minus
-questions, opinions, promises and small talk). Offline and rule-based: no model download.
+a trained logistic model (:mod:`desk.finder.model`, shipped in the repository: no download)
+over words, word pieces and hand-written cues (figures, statistics words, reporting verbs,
+factual past tense; minus questions, opinions, promises and small talk). Sources and figures
+are found by rules.
 
 Offsets are Python code points into ``text``; a suggestion's ``quote`` is
 ``text[start:end]``. The desk-level functions (suggestions for an article, dismiss, accept)
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from desk.finder import scoring
 from desk.finder.attribution import Attribution, SourceContext, find_attribution
@@ -89,11 +92,29 @@ _VAGUE_FIGURE = re.compile(
     r"billions|trillions|dozens)\b", re.IGNORECASE)
 
 
-def suggest(text: str, *, min_score: float = DEFAULT_MIN_SCORE) -> list[Suggestion]:
+class Scorer(Protocol):
+    """What scores a candidate: the trained model (:class:`desk.finder.model.Model`)."""
+
+    def score(self, text: str, cues: dict[str, float]) -> float: ...  # noqa: D102
+
+    def reasons(self, text: str, cues: dict[str, float]) -> list[str]: ...  # noqa: D102
+
+
+def suggest(text: str, *, min_score: float = DEFAULT_MIN_SCORE, model: Scorer | None = None,
+            rules_only: bool = False) -> list[Suggestion]:
     """Candidate claims in ``text``, in text order, each a sentence or clause (never more).
 
-    Only candidates scoring at least ``min_score`` (0–1) are returned.
+    Only candidates scoring at least ``min_score`` (0–1) are returned. They are scored by
+    ``model`` (a desk's learned model), else by the shipped trained model (read on first
+    use); ``rules_only`` scores with the hand-weighted cues alone, as before the model.
     """
+    if rules_only:
+        scorer: Scorer | None = None
+    elif model is not None:
+        scorer = model
+    else:
+        from desk.finder.model import shipped
+        scorer = shipped()
     context = SourceContext()
     found: list[Suggestion] = []
     paragraph, previous, curly, straight = -1, None, 0, 0
@@ -115,7 +136,7 @@ def suggest(text: str, *, min_score: float = DEFAULT_MIN_SCORE) -> list[Suggesti
             attribution = (find_attribution(text[part.start:part.end], context)
                            if len(parts) > 1 else whole) or whole
             item = _score(text, part, part_figures, attribution, min_score,
-                          words if part == sentence else None)
+                          words if part == sentence else None, scorer)
             if item is not None:
                 found.append(item)
         if whole is not None:
@@ -234,12 +255,12 @@ def _counted_noun(text: str, number_end: int, default_end: int) -> int:
     return number_end if not word or word in _NOT_NOUNS_ALONE else default_end
 
 
-def _score(text: str, part: Span, figures: list[FigureMatch], attribution: Attribution | None,
-           min_score: float, words: list[str] | None) -> Suggestion | None:
-    """The candidate ``part`` as a suggestion, or None when it scores below ``min_score``."""
+def _cues(text: str, part: Span, figures: list[FigureMatch],
+          attribution: Attribution | None, words: list[str] | None, min_score: float = 0.0
+          ) -> tuple[dict[str, float], tuple[FigureMatch, FigureMatch] | None, str]:
+    """The cues of the candidate ``part``, its primary figure and that figure as noted."""
     quote = text[part.start:part.end]
-    groups = _groups(text, figures)
-    primary = _primary(groups)
+    primary = _primary(_groups(text, figures))
     figure_text = _figure_phrase(text, *primary) if primary else ""
     found = scoring.cue_values(
         quote, figure=primary is not None,
@@ -248,7 +269,27 @@ def _score(text: str, part: Span, figures: list[FigureMatch], attribution: Attri
         reporting_verb=attribution.cue if attribution else "",
         figure_clause=_clause_around(text, part, primary[0].start) if primary else None,
         min_score=min_score, words=words)
-    score = scoring.score(found)
+    return found, primary, figure_text
+
+
+def sentence_cues(sentence: str) -> dict[str, float]:
+    """The cues of one sentence taken whole, as :func:`suggest` finds them (its figures and
+    source): what the training script gives the model for a labelled sentence."""
+    span = Span(0, len(sentence), 0)
+    words = scoring.tokens(sentence)
+    figures = _useful_figures(sentence, span, sentence, set(words))
+    attribution = find_attribution(sentence, SourceContext(), words=set(words))
+    return _cues(sentence, span, figures, attribution, words)[0]
+
+
+def _score(text: str, part: Span, figures: list[FigureMatch], attribution: Attribution | None,
+           min_score: float, words: list[str] | None, scorer: Scorer | None
+           ) -> Suggestion | None:
+    """The candidate ``part`` as a suggestion, or None when it scores below ``min_score``."""
+    quote = text[part.start:part.end]
+    found, primary, figure_text = _cues(text, part, figures, attribution, words,
+                                        min_score if scorer is None else 0.0)
+    score = scoring.score(found) if scorer is None else scorer.score(quote, found)
     if score < min_score:
         return None
     reasons: list[str] = []
@@ -259,7 +300,8 @@ def _score(text: str, part: Span, figures: list[FigureMatch], attribution: Attri
     if attribution is not None:
         via = f" (from '{attribution.resolved_from}')" if attribution.resolved_from else ""
         reasons.append(f"attributed ({attribution.cue}): {attribution.source}{via}")
-    reasons.extend(scoring.describe(found, quote))
+    reasons.extend(scoring.describe(found, quote) if scorer is None
+                   else scorer.reasons(quote, found))
     parsed = parse_figure(figure_text) if primary else None
     figure: Figure | None = parsed or (primary[0].figure if primary else None)
     return Suggestion(

@@ -178,7 +178,7 @@ def cue_values(quote: str, *, figure: bool, money_or_percent: bool, attributed: 
         found["small_talk"] = 1
     if len(words) < 6 and not figure:
         found["short"] = 1
-    if min_score > 0 and _raw(found) + _PATTERN_GAIN < math.log(min_score / (1 - min_score)):
+    if min_score > 0 and raw(found) + _PATTERN_GAIN < math.log(min_score / (1 - min_score)):
         return found  # even every pattern cue could not lift it to min_score
     # The patterns run only when a word they need is there (speed: a set lookup first).
     if vocabulary & _ADDRESS_WORDS and _ADDRESS.search(quote):
@@ -199,13 +199,14 @@ def cue_values(quote: str, *, figure: bool, money_or_percent: bool, attributed: 
     return found
 
 
-def _raw(found: dict[str, float]) -> float:
+def raw(found: dict[str, float]) -> float:
+    """The hand-weighted score of a set of cues before the logistic function."""
     return CUES["bias"].weight + sum(CUES[name].weight * value for name, value in found.items())
 
 
 def score(found: dict[str, float]) -> float:
     """The 0–1 score of a set of cues."""
-    return 1 / (1 + math.exp(-_raw(found)))
+    return 1 / (1 + math.exp(-raw(found)))
 
 
 #: The most the pattern cues (looked for last) can add to a score.

@@ -44,12 +44,17 @@ def suggestions_for_article(desk: Desk, article_id: str, *,
     """The finder's suggestions for one article, in text order, without the dismissed ones
     and those overlapping a live claim. Each carries ``article_id``.
 
-    ``found`` takes suggestions already computed with :func:`desk.finder.suggest` on the
-    article's body (e.g. in a worker thread, which needs no desk): only the filtering, two
-    small queries, then runs here.
+    They are scored by the desk's own model (:func:`desk.finder.learning.desk_model`: the
+    shipped model, adjusted by the editors' decisions once there are enough). ``found``
+    takes suggestions already computed with :func:`desk.finder.suggest` on the article's
+    body (e.g. in a worker thread, which needs no desk): only the filtering, two small
+    queries, then runs here.
     """
     if found is None:
-        found = suggest(desk.article(article_id).body, min_score=min_score)
+        from desk.finder.learning import desk_model
+
+        found = suggest(desk.article(article_id).body, min_score=min_score,
+                        model=desk_model(desk)[0])
     else:
         desk.article(article_id)  # NotFoundError for an unknown article
     dismissed = dismissed_quotes(desk, article_id)

@@ -22,6 +22,17 @@ def add_column(db: sqlite_utils.Database, table: str, column: str, definition: s
         db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
+def finder_learning(db: sqlite_utils.Database) -> None:
+    """The claim finder learns from the desk: articles marked reviewed (their untagged
+    sentences are negatives) and the fitted adjustment of the model (a cache, keyed by a
+    fingerprint of the decisions)."""
+    db.execute("CREATE TABLE IF NOT EXISTS reviewed_articles (article_id TEXT PRIMARY KEY "
+               "REFERENCES articles(id), reviewed_at TEXT NOT NULL, editor TEXT NOT NULL "
+               "DEFAULT '', cleared_at TEXT)")
+    db.execute("CREATE TABLE IF NOT EXISTS finder_learning (id TEXT PRIMARY KEY, "
+               "fingerprint TEXT NOT NULL, model TEXT NOT NULL, updated_at TEXT NOT NULL)")
+
+
 def report_index(db: sqlite_utils.Database) -> None:
     """Reports (:mod:`desk.reports`): a covering index of the live claims' date, status,
     source, article and editor, so that the dashboard sums 100,000 claims without reading
@@ -110,4 +121,5 @@ def span_guard_reads_once(db: sqlite_utils.Database) -> None:
 
 #: The steps of format 4, in order (each capability appends its own function above).
 STEPS: list[Callable[[sqlite_utils.Database], None]] = [report_index, create_team_tables,
-                                                        across_index, span_guard_reads_once]
+                                                        across_index, span_guard_reads_once,
+                                                        finder_learning]
