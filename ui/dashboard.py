@@ -60,6 +60,8 @@ class Dashboard(QDialog):
     claimChosen = Signal(str)
     #: The charts show the numbers of the latest count (tests and the benchmark wait on it).
     painted = Signal()
+    #: The editor asked for the desk report with the dashboard's filters.
+    exportAsked = Signal()
 
     def __init__(self, desk: Desk, parent: QWidget | None = None, *,
                  disagreements: bool = True) -> None:
@@ -95,15 +97,20 @@ class Dashboard(QDialog):
             box.activated.connect(self.refresh)
         reset = QPushButton("Reset", objectName="dashboardReset")
         reset.clicked.connect(self.reset_filters)
+        export = QPushButton("Export Report…", objectName="dashboardExport")
+        export.setToolTip("The desk report (PDF or HTML) of the claims these filters show")
+        export.clicked.connect(self.exportAsked)
         row = QHBoxLayout()
         for text, widget in (("&From", self.date_from), ("&To", self.date_to),
                              ("T&ag", self.tag_box), ("&Outlet", self.outlet_box)):
             label = QLabel(text)
             label.setBuddy(widget)
+            label.setMinimumWidth(label.sizeHint().width() + 4)
             row.addWidget(label)
             row.addWidget(widget)
         row.addWidget(reset)
         row.addStretch(1)
+        row.addWidget(export)
 
         self.summary = QLabel("Counting…", objectName="dashboardSummary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -282,6 +289,7 @@ class Dashboard(QDialog):
         self.list_label.setText(heading)
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(1, min(self.table.columnWidth(1), 420))
+        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 300))
 
     @Slot(QModelIndex)
     def _chosen(self, index: QModelIndex) -> None:

@@ -44,26 +44,32 @@ class ReportsController(QObject):
             "Charts of what the desk found: by week, source, outlet, editor; the backlog",
             self.open_dashboard)
         self.actionExportReport = self._action(
-            "actionExportReport", "Export &Report…", EXPORT_REPORT,
-            "A fact-check report (PDF or HTML) of the article shown, or of the desk",
+            "actionExportReport", "Export Article &Report…", EXPORT_REPORT,
+            "The article shown with its claims numbered, then each claim (PDF or HTML)",
             self.export_report)
+        self.actionExportDeskReport = self._action(
+            "actionExportDeskReport", "Export &Desk Report…", "",
+            "The desk's counts, charts, disagreements, backlog and claims (PDF or HTML)",
+            lambda: self.export_report(whole_desk=True))
         self.actionPrint = self._action(
-            "actionPrintReport", "&Print Report…", PRINT,
-            "Print the fact-check report of the article shown, or of the desk",
+            "actionPrintReport", "&Print Article Report…", PRINT,
+            "Print the fact-check report of the article shown (of the desk when none is)",
             self.print_report)
 
     def _action(self, name: str, text: str, keys: Any, tip: str,
                 slot: Callable[[], Any]) -> QAction:
         action = QAction(text, self.parent_widget)
         action.setObjectName(name)
-        action.setShortcut(QKeySequence(keys))
+        if keys:
+            action.setShortcut(QKeySequence(keys))
         action.setStatusTip(tip)
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
     def actions(self) -> list[QAction]:
         """Every action of the controller (the window adds them to its menus)."""
-        return [self.actionDashboard, self.actionExportReport, self.actionPrint]
+        return [self.actionDashboard, self.actionExportReport, self.actionExportDeskReport,
+                self.actionPrint]
 
     def add_to_menus(self, bar: QMenuBar) -> None:
         """Export Report and Print into File (before Quit), Dashboard into View."""
@@ -72,7 +78,8 @@ class ReportsController(QObject):
         if file_menu is not None:
             quit_action = next((a for a in file_menu.actions()
                                 if a.objectName() == "actionQuit"), None)
-            file_menu.insertActions(quit_action, [self.actionExportReport, self.actionPrint])
+            file_menu.insertActions(quit_action, [self.actionExportReport,
+                                                  self.actionExportDeskReport, self.actionPrint])
             file_menu.insertSeparator(quit_action)
         if view_menu is not None:
             view_menu.addSeparator()
@@ -87,6 +94,8 @@ class ReportsController(QObject):
         if self.dashboard is None:
             self.dashboard = Dashboard(self.desk, self.parent_widget)
             self.dashboard.claimChosen.connect(self.show_claim)
+            self.dashboard.exportAsked.connect(
+                lambda: self.export_report(whole_desk=True, filters=self.dashboard.filters()))
         self.dashboard.open_view()
         return self.dashboard
 
@@ -104,15 +113,18 @@ class ReportsController(QObject):
             "PDF (*.pdf);;Web page, self-contained (*.html)")
         return path
 
-    def export_report(self, path: str | Path | None = None) -> Path | None:
-        """Write the report of the article shown (or the desk's) to ``path``, asking for it
-        when not given; returns the path written, or None."""
+    def export_report(self, path: str | Path | None = None, *, whole_desk: bool = False,
+                      filters: Any = None) -> Path | None:
+        """Write the report of the article shown (the desk's with ``whole_desk``, or when no
+        article is shown, with ``filters``) to ``path``, asking for it when not given;
+        returns the path written, or None."""
         from desk.reports.aggregates import Filters
         from desk.reports.files import build_report, write_report
 
         from .report_pdf import write_pdf
 
-        article_id = self.current_article()
+        article_id = None if whole_desk else self.current_article()
+        filters = filters or Filters()
         if path is None:
             stem = "article-report" if article_id else "desk-report"
             path = self.ask_path(str(Path.home() / f"{stem}.pdf"))
@@ -123,10 +135,10 @@ class ReportsController(QObject):
             target = target.with_suffix(".pdf")
         try:
             if target.suffix.lower() == ".pdf":
-                write_pdf(build_report(self.desk, Filters(), article_id=article_id,
+                write_pdf(build_report(self.desk, filters, article_id=article_id,
                                        images=True), target)
             else:
-                write_report(self.desk, target, article_id=article_id)
+                write_report(self.desk, target, filters, article_id=article_id)
         except (DeskError, OSError) as exc:
             self.report(f"The report could not be written: {exc}")
             return None

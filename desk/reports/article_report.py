@@ -7,6 +7,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from desk.model import Claim
+from desk.reports.palette import VERDICTS
 from desk.reports.html_report import Report, _page, _who, checked_by, status_badge
 from desk.store.schema import META_ORGANISATION
 
@@ -32,7 +33,7 @@ def highlighted_text(body: str, claims: list[Claim]) -> str:
         html = []
         for a, b in zip(cuts, cuts[1:]):
             starting = [c for c in inside if c.start_char == a]
-            html.extend(f'<span class="num">[{numbers[c.id]}]</span>' for c in starting)
+            html.extend(f'<span class="num">[{numbers[c.id]}]</span>&#8201;' for c in starting)
             text = escape(body[a:b]).replace("\n", "<br>")
             if any(c.start_char <= a and c.end_char >= b for c in inside):
                 html.append(f'<span class="claim" style="background-color:#fff1a8">{text}</span>')
@@ -66,7 +67,8 @@ def article_report_html(desk: Desk, article_id: str) -> Report:
         items.append(f"<h3>[{number}]</h3><blockquote>“{escape(claim.quote)}”</blockquote>"
                      f"<table>{table}</table>")
     body = (f"<h1>{escape(title)}</h1><p class=\"meta\">{meta}</p>"
-            f"<p>{len(claims)} claims checked in this article.</p>"
+            f"<p>{len(claims)} claims tagged in this article, "
+            f"{sum(c.status in VERDICTS for c in claims)} with a verdict.</p>"
             f"<h2>The article</h2>{highlighted_text(article.body, claims)}"
             f"<h2>The claims</h2>{''.join(items) or '<p>No claims were tagged.</p>'}")
     return Report(title, _page(title, body), {}, len(claims))

@@ -30,7 +30,8 @@ STYLE = """
 @page { size: auto; margin: 18mm 16mm; }
 body { font-family: "DejaVu Serif", Georgia, serif; font-size: 11pt; color: #111;
        max-width: 46em; margin: 2em auto; line-height: 1.45; }
-h1 { font-family: "DejaVu Sans", Helvetica, sans-serif; font-size: 20pt; margin: 0 0 .2em; }
+h1 { font-family: "DejaVu Sans", Helvetica, sans-serif; font-size: 20pt; margin: 0 0 .2em;
+     line-height: 1.15; }
 h2 { font-family: "DejaVu Sans", Helvetica, sans-serif; font-size: 14pt; margin: 1.6em 0 .4em;
      border-bottom: 1px solid #999; page-break-after: avoid; }
 p.meta { color: #444; font-size: 9.5pt; margin: 0 0 1em; }
@@ -42,8 +43,8 @@ td.n { text-align: right; }
 .status { font-family: "DejaVu Sans", Helvetica, sans-serif; font-size: 8.5pt; padding: 0 4px;
           border: 1px solid #555; white-space: nowrap; }
 .claim { background-color: #fff1a8; }
-.num { font-family: "DejaVu Sans", Helvetica, sans-serif; font-size: 8pt; font-weight: bold;
-       vertical-align: super; color: #8a3c00; }
+.num { font-family: "DejaVu Sans", Helvetica, sans-serif; font-size: 8.5pt; font-weight: bold;
+       color: #8a3c00; }
 figure { margin: 1em 0; page-break-inside: avoid; }
 blockquote { margin: .3em 0 .3em 1em; font-style: italic; }
 p.item { margin: .5em 0; page-break-inside: avoid; }
@@ -124,14 +125,14 @@ def desk_report_html(desk: Desk, filters: Filters | None = None, *,
              f'<p class="meta">{escape(Path(str(desk.path)).name)} · {escape(filters.describe())}'
              f" · made {escape(now_iso()[:16].replace('T', ' '))} UTC</p>",
              _summary(figures)]
-    parts.append("<h2>Claims over time</h2>" + charts.add("weeks", column_bars(
+    parts.append("<h2>The desk in charts</h2>")
+    for name, title, alt in (("sources", "Claims by source (top 15)", "claims by source"),
+                             ("outlets", "Claims by outlet (top 15)", "claims by outlet"),
+                             ("editors", "Verdicts given by each editor", "verdicts by editor")):
+        parts.append(charts.add(name, horizontal_bars(name, title, getattr(figures, name)),
+                                alt))
+    parts.append(charts.add("weeks", column_bars(
         "weeks", "Claims tagged each week, by status", figures.weeks), "claims by week"))
-    parts.append("<h2>Who said it</h2>" + charts.add("sources", horizontal_bars(
-        "sources", "Claims by source (top 15)", figures.sources), "claims by source"))
-    parts.append("<h2>Where it was published</h2>" + charts.add("outlets", horizontal_bars(
-        "outlets", "Claims by outlet (top 15)", figures.outlets), "claims by outlet"))
-    parts.append("<h2>Who checked it</h2>" + charts.add("editors", horizontal_bars(
-        "editors", "Verdicts given by each editor", figures.editors), "verdicts by editor"))
     parts.append(_disagreements(desk, set(ids)))
     parts.append(_backlog(figures, titles))
     parts.append(_by_verdict(desk, claims, titles))

@@ -109,7 +109,7 @@ def _controller(qtbot, desk, article=None):
 def test_export_report_from_the_window(qtbot, sample_desk, tmp_path):
     controller, _shown, told = _controller(qtbot, sample_desk)
     controller.ask_path = lambda suggested: str(tmp_path / "desk.pdf")
-    controller.actionExportReport.trigger()
+    controller.actionExportDeskReport.trigger()
     text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "desk.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert "Fact-check report" in text and "Figures that disagree (1)" in text
@@ -154,10 +154,25 @@ def test_window_menus_hold_the_report_actions(open_window, tmp_path, qtbot):
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
     file_names = [a.objectName() for a in menus["File"].actions()]
     assert file_names.index("actionExportReport") < file_names.index("actionQuit")
-    assert "actionPrintReport" in file_names
+    assert "actionPrintReport" in file_names and "actionExportDeskReport" in file_names
     assert "actionDashboard" in [a.objectName() for a in menus["View"].actions()]
     assert window.registry.actionDashboard.shortcut().toString() == "Ctrl+Shift+B"
     window.registry.actionDashboard.trigger()
     view = window.reports.dashboard
     qtbot.waitUntil(lambda: view.figures is not None and not view.jobs, timeout=20000)
     assert view.figures.total == 0 and view.charts["sources"].message == "No claims match."
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (.ci/run)")
+def test_dashboard_exports_the_desk_report_it_shows(qtbot, sample_desk, tmp_path):
+    article = sample_desk.articles()[0]
+    controller, _shown, _told = _controller(qtbot, sample_desk, article.id)
+    controller.ask_path = lambda suggested: str(tmp_path / "harlow.pdf")
+    view = controller.open_dashboard()
+    qtbot.waitUntil(lambda: view.figures is not None and not view.jobs, timeout=20000)
+    view.tag_box.setCurrentIndex(view.tag_box.findData("harlow"))
+    view.findChild(QWidget, "dashboardExport").click()
+    text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "harlow.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "tag “harlow”" in text and "2 claims in 2 articles" in " ".join(text.split())
+    controller.shutdown()

@@ -84,7 +84,7 @@ def test_article_report_numbers_and_highlights(seeded_desk, tmp_path):
     html = (tmp_path / "a.html").read_text(encoding="utf-8")
     assert_self_contained(html)
     assert report.claims == 4
-    assert '<span class="num">[1]</span><span class="claim"' in html
+    assert '<span class="num">[1]</span>&#8201;<span class="claim"' in html
     assert "Checked by" in html and "tester" in html
     for number in range(1, 5):
         assert f"[{number}]" in html
