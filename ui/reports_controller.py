@@ -39,6 +39,8 @@ class ReportsController(QObject):
         self.dashboard: Any = None
         #: Asks where to save (tests replace it: no modal dialog in a test).
         self.ask_path: Callable[[str], str] = self._ask_path
+        #: Asks for an article's URL given the current one; None when cancelled.
+        self.ask_url: Callable[[str], str | None] = self._ask_url
         self.actionDashboard = self._action(
             "actionDashboard", "&Dashboard", DASHBOARD,
             "Charts of what the desk found: by week, source, outlet, editor; the backlog",
@@ -51,6 +53,9 @@ class ReportsController(QObject):
             "actionExportDeskReport", "Export &Desk Report…", "",
             "The desk's counts, charts, disagreements, backlog and claims (PDF or HTML)",
             lambda: self.export_report(whole_desk=True))
+        self.actionArticleUrl = self._action(
+            "actionArticleUrl", "Set Article &URL…", "",
+            "Where the article shown was published (ClaimReview names it)", self.set_article_url)
         self.actionPrint = self._action(
             "actionPrintReport", "&Print Article Report…", PRINT,
             "Print the fact-check report of the article shown (of the desk when none is)",
@@ -69,12 +74,15 @@ class ReportsController(QObject):
     def actions(self) -> list[QAction]:
         """Every action of the controller (the window adds them to its menus)."""
         return [self.actionDashboard, self.actionExportReport, self.actionExportDeskReport,
-                self.actionPrint]
+                self.actionPrint, self.actionArticleUrl]
 
     def add_to_menus(self, bar: QMenuBar) -> None:
         """Export Report and Print into File (before Quit), Dashboard into View."""
         menus = {action.text().replace("&", ""): action.menu() for action in bar.actions()}
         file_menu, view_menu = menus.get("File"), menus.get("View")
+        if menus.get("Edit") is not None:
+            menus["Edit"].addSeparator()
+            menus["Edit"].addAction(self.actionArticleUrl)
         if file_menu is not None:
             quit_action = next((a for a in file_menu.actions()
                                 if a.objectName() == "actionQuit"), None)
@@ -104,6 +112,33 @@ class ReportsController(QObject):
         if self.dashboard is not None:
             self.dashboard.shutdown()
             self.dashboard.close()
+
+    # -- ClaimReview: the article's URL ----------------------------------------------------
+
+    def _ask_url(self, current: str) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getText(self.parent_widget, "Article URL",
+                                        "Where was this article published?", text=current)
+        return text if ok else None
+
+    def set_article_url(self) -> bool:
+        """Ask for the URL of the article shown and set it; whether it was set."""
+        from desk.reports.review import set_article_url
+
+        article_id = self.current_article()
+        if not article_id:
+            self.report("Open an article first.")
+            return False
+        url = self.ask_url(self.desk.article(article_id).url)
+        if url is None:
+            return False
+        try:
+            set_article_url(self.desk, article_id, url)
+        except DeskError as exc:
+            self.report(str(exc))
+            return False
+        return True
 
     # -- reports -------------------------------------------------------------------------
 

@@ -298,9 +298,11 @@ def cmd_export_json(args: argparse.Namespace) -> int:
 
     with _open(args, read_only=True) as desk:
         count = write_json(desk, args.output or sys.stdout, args.format)
-        if args.format == "claimreview" and not desk.setting("organisation"):
-            print(f"note: no organisation is set, so the reviews name no author "
-                  f"(set one with: {PROG} settings DESK --organisation NAME)", file=sys.stderr)
+        if args.format == "claimreview":
+            from desk.reports.review import gap_summary, review_gaps
+
+            for line in gap_summary(review_gaps(desk), count):
+                print(f"note: {line}", file=sys.stderr)
     if args.output:
         print(f"exported {count} claims to {args.output}", file=sys.stderr)
     return 0

@@ -34,6 +34,13 @@ def add_commands(commands: Any) -> None:
                    help="page size of a PDF (default a4)")
     p.set_defaults(run=cmd_report)
 
+    p = commands.add_parser("article-url", help="set the published URL of an article "
+                            "(ClaimReview names it as where the claim appeared)")
+    p.add_argument("desk", metavar="DESK")
+    p.add_argument("article", metavar="ID", help="the article's id (see 'claims-desk list')")
+    p.add_argument("url", metavar="URL", help="http(s) address; empty to clear it")
+    p.set_defaults(run=cmd_article_url)
+
     p = commands.add_parser("serve", help="publish a read-only snapshot of the desk with "
                             "Datasette (pip install -e '.[serve]')")
     p.add_argument("desk", metavar="DESK")
@@ -96,3 +103,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"serving a read-only snapshot of {args.desk} on http://{args.host}:{args.port}/"
               " (Ctrl+C stops)", file=sys.stderr, flush=True)
         return run_datasette(db_path, meta_path, host=args.host, port=args.port)
+
+
+def cmd_article_url(args: argparse.Namespace) -> int:
+    """Set an article's URL."""
+    from desk.facade import Desk
+    from desk.reports.review import set_article_url
+
+    if not Path(args.desk).is_file():
+        raise DeskError(f"{args.desk} does not exist.")
+    with Desk.open(args.desk) as desk:
+        set_article_url(desk, args.article, args.url)
+        print(f"{desk.article(args.article).title}: {args.url or '(no URL)'}")
+    return 0

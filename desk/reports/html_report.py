@@ -136,6 +136,7 @@ def desk_report_html(desk: Desk, filters: Filters | None = None, *,
     parts.append(_disagreements(desk, set(ids)))
     parts.append(_backlog(figures, titles))
     parts.append(_by_verdict(desk, claims, titles))
+    parts.append(_review_gaps(desk, set(ids)))
     return Report(title, _page(title, "\n".join(parts)), charts.svgs, len(claims))
 
 
@@ -171,6 +172,23 @@ def _item(quote: str, status: str, facts: list[tuple[str, str]], note: str = "")
             f'<br><span class="facts">{known}</span>'
             + (f"<br><span class=\"facts\">Note: {escape(note)}</span>" if note else "")
             + "</p>")
+
+
+def _review_gaps(desk: Desk, ids: set[str]) -> str:
+    """The ClaimReviews of these claims that a search engine would refuse or rank lower."""
+    from desk.formats.interchange import claim_reviews
+    from desk.reports.review import gap_summary, review_gaps
+
+    reviews = [r for r in claim_reviews(desk) if str(r.get("@id", ""))[9:] in ids]
+    gaps = review_gaps(desk, reviews)
+    heading = "<h2>ClaimReview: what search engines need</h2>"
+    if not reviews:
+        return heading + "<p>No claim has a verdict yet.</p>"
+    lines = "".join(f"<li>{escape(line)}</li>" for line in gap_summary(gaps, len(reviews)))
+    items = "".join(f"<li>{escape(gap.message())}</li>" for gap in gaps[:100])
+    more = f"<p>… and {len(gaps) - 100:,} more.</p>" if len(gaps) > 100 else ""
+    return f"{heading}<ul>{lines}</ul>" + (f"<p>Reviews that lack a field:</p><ul>{items}</ul>"
+                                          f"{more}" if gaps else "")
 
 
 def _backlog(figures: DeskFigures, titles: dict[str, str]) -> str:

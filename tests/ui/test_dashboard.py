@@ -176,3 +176,14 @@ def test_dashboard_exports_the_desk_report_it_shows(qtbot, sample_desk, tmp_path
                           capture_output=True, text=True, check=True).stdout
     assert "tag “harlow”" in text and "2 claims in 2 articles" in " ".join(text.split())
     controller.shutdown()
+
+
+def test_set_article_url_from_the_window(qtbot, sample_desk):
+    article = next(a for a in sample_desk.articles() if not a.url)
+    controller, _shown, told = _controller(qtbot, sample_desk, article.id)
+    controller.ask_url = lambda current: "https://herald.example/story"
+    controller.actionArticleUrl.trigger()
+    assert sample_desk.article(article.id).url == "https://herald.example/story"
+    controller.ask_url = lambda current: "nonsense"
+    assert not controller.set_article_url()
+    assert told and "web address" in told[-1]
