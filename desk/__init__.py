@@ -29,9 +29,11 @@ from desk.model import (
     Claim,
     ImportResult,
 )
+from desk.store.schema import META_DEFAULT_EDITOR, META_ORGANISATION
 
 __all__ = [
-    "STATUSES", "Article", "ArticleDraft", "ArticleSummary", "Change", "Claim", "Desk",
+    "META_DEFAULT_EDITOR", "META_ORGANISATION", "STATUSES", "Article", "ArticleDraft",
+    "ArticleSummary", "Change", "Claim", "Desk",
     "DeskError", "ExportError", "ImportFailed", "ImportResult", "NewerDeskError",
     "NotADeskError", "NotFoundError", "ReadOnlyDeskError", "SpanError",
 ]

@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+#: What SQLite raises when a page of a desk file turns out damaged as it is read (the file and
+#: its schema opened fine): the window catches it by this name, never importing sqlite3 itself.
+StorageError = sqlite3.DatabaseError
+
+
+def readable(exc: BaseException) -> str:
+    """An SQLite error for people. A damaged schema can make SQLite quote bytes that are not
+    UTF-8 in its message, which Python's sqlite3 then fails to decode."""
+    if isinstance(exc, UnicodeDecodeError) and isinstance(exc.object, bytes):
+        text = exc.object.decode("utf-8", "replace")
+    else:
+        text = str(exc)
+    return " ".join(text.split())
+
 
 class DeskError(Exception):
     """Base class: anything the user should be told about in one sentence."""

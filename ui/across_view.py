@@ -37,7 +37,7 @@ from .workers import DeskJob, start_job
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .window import MainWindow
+    from .controller import WindowContext
 
 
 ACROSS = "Ctrl+Shift+G"
@@ -83,10 +83,10 @@ def _tree(model: Any, name: str) -> QTreeView:
 class AcrossView(QDialog):
     """Groups and disagreements of the window's desk; rows jump to their claims."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
-        self.desk = window.desk
+    def __init__(self, context: WindowContext, reader: QWidget) -> None:
+        super().__init__(context.parent)
+        self.context, self.reader = context, reader
+        self.desk = context.desk
         self.job: Any = None  # the regrouping or reading running on a worker thread
         self._reload_pending = False  # a change came while reading: read again after
         self.setObjectName("acrossView")
@@ -114,8 +114,8 @@ class AcrossView(QDialog):
         self._reload_soon.timeout.connect(self._reload_if_idle)
         self._unsubscribe = self.desk.subscribe(self._on_change)
         for name in ("actionUndo", "actionRedo"):  # Ctrl+Z works here too
-            self.addAction(window.registry[name])
-        self._closer = CloseWith(window, self._window_closing, self)
+            self.addAction(context.registry[name])
+        self._closer = CloseWith(context.parent, self._window_closing, self)
 
     def _window_closing(self) -> None:
         """The window is closing: stop regrouping, stop following the desk, close."""
@@ -188,18 +188,18 @@ class AcrossView(QDialog):
         self._show(result)
 
     def _not_regrouped(self, message: str) -> None:
-        if self.window_.desk_closed:
+        if self.context.closed():
             return
         self.reload()
         if self.job is not None and self.job.cancelled:
             self.status.setText("Grouping cancelled: showing the groups found before.")
         else:
-            self.window_.report(message)
+            self.context.report(message)
 
     def reload(self) -> None:
         """Read the stored groups and the disagreements again, on a worker thread (working
         out the disagreements of 100,000 claims takes seconds)."""
-        if self.window_.desk_closed:
+        if self.context.closed():
             return
         if self._busy():
             self._reload_pending = True
@@ -215,7 +215,7 @@ class AcrossView(QDialog):
     @Slot()
     def _after_job(self) -> None:
         """A worker is done: read again if a change came meanwhile."""
-        if self._reload_pending and not self.window_.desk_closed:
+        if self._reload_pending and not self.context.closed():
             self.reload()
 
     @Slot(object)
@@ -224,13 +224,13 @@ class AcrossView(QDialog):
 
     @Slot(str)
     def _read_failed(self, message: str) -> None:
-        if not self.window_.desk_closed:
+        if not self.context.closed():
             self.status.setText("")
-            self.window_.report(message)
+            self.context.report(message)
 
     def _show(self, result: tuple[list[Any], list[Any]]) -> None:
         """Show groups and disagreements read on a worker (then read again if asked)."""
-        if self.window_.desk_closed:
+        if self.context.closed():
             return
         found, conflicts = result
         self.groups_model.set_groups(found)
@@ -258,14 +258,14 @@ class AcrossView(QDialog):
     def _open_in_window(self, index: QModelIndex) -> None:
         """Enter (or a double-click) on a row: its claim, in the window, the reader focused."""
         self._jump(index, QModelIndex())
-        self.window_.raise_()
-        self.window_.activateWindow()
-        self.window_.reader.setFocus()
+        self.context.parent.raise_()
+        self.context.parent.activateWindow()
+        self.reader.setFocus()
 
     def _jump(self, current: QModelIndex, _previous: QModelIndex) -> None:
         claim_id = current.data(CLAIM_ID) if current.isValid() else None
         if claim_id:
-            self.window_.select_claim(claim_id)
+            self.context.selection.show_claim(claim_id)
 
     def _selected_claims(self) -> list[tuple[str, str]]:
         """(group id, claim id) of the selected claim rows."""
@@ -293,8 +293,8 @@ class AcrossView(QDialog):
             self.status.setText("Select claims of one group to split them off.")
             return
         gid = groups.pop()
-        self._edit(lambda: push(self.window_.undo_stack, SplitGroupCommand(
-            self.desk, gid, [cid for _, cid in chosen], self.window_.report)), gid)
+        self._edit(lambda: push(self.context.undo_stack, SplitGroupCommand(
+            self.desk, gid, [cid for _, cid in chosen], self.context.report)), gid)
 
     def merge(self) -> None:
         """Join the selected groups into one."""
@@ -304,14 +304,14 @@ class AcrossView(QDialog):
         if len(ids) < 2:
             self.status.setText("Select two or more groups to merge them.")
             return
-        self._edit(lambda: push(self.window_.undo_stack, MergeGroupsCommand(
-            self.desk, ids, self.window_.report)), ids[0])
+        self._edit(lambda: push(self.context.undo_stack, MergeGroupsCommand(
+            self.desk, ids, self.context.report)), ids[0])
 
     def _edit(self, change: Any, group_id: str) -> None:
         try:
             change()
         except DeskError as exc:
-            self.window_.report(str(exc))
+            self.context.report(str(exc))
             return
         self.reload()
         row = self.groups_model.row_of(group_id)
@@ -330,29 +330,32 @@ def _read(desk: Any, _progress: Any, _cancelled: Any) -> tuple[list[Any], list[A
     return _across().groups(desk), _across().disagreements(desk)
 
 
-def install(window: MainWindow, menu: QMenu) -> None:
-    """Add "Across the Desk" and "Figures that Disagree" to the window and ``menu``; the
-    dialog is made when first asked for (``window.across_view``)."""
-    window.across_view = None  # type: ignore[attr-defined]
+class AcrossController:
+    """"Across the Desk" and "Figures that Disagree": the actions (in ``menu``) and the
+    dialog, made when first asked for (:attr:`view`)."""
 
-    def show(tab: int) -> None:
+    def __init__(self, context: WindowContext, reader: QWidget, menu: QMenu) -> None:
+        self.context, self.reader = context, reader
+        self.view: AcrossView | None = None
+        menu.addSeparator()
+        for tab, (name, text, keys, tip) in enumerate((
+            ("actionAcrossDesk", "Across the &Desk…", ACROSS,
+             "The same claim in several articles: groups, first appearance, "
+             "confirm/split/merge"),
+            ("actionDisagreements", "Figures that &Disagree…", DISAGREEMENTS,
+             "Claims whose figures cannot both be true"),
+        )):
+            action = QAction(text, context.parent)
+            action.setObjectName(name)
+            action.setShortcut(QKeySequence(keys))
+            action.setStatusTip(tip)
+            action.triggered.connect(lambda _=False, tab=tab: self.show(tab))
+            context.add_action(action)
+            menu.addAction(action)
+
+    def show(self, tab: int) -> AcrossView:
         """Open the dialog (made once) on a tab."""
-        if window.across_view is None:  # type: ignore[attr-defined]
-            window.across_view = AcrossView(window)  # type: ignore[attr-defined]
-        window.across_view.open_view(tab)  # type: ignore[attr-defined]
-
-    menu.addSeparator()
-    for tab, (name, text, keys, tip) in enumerate((
-        ("actionAcrossDesk", "Across the &Desk…", ACROSS,
-         "The same claim in several articles: groups, first appearance, confirm/split/merge"),
-        ("actionDisagreements", "Figures that &Disagree…", DISAGREEMENTS,
-         "Claims whose figures cannot both be true"),
-    )):
-        action = QAction(text, window)
-        action.setObjectName(name)
-        action.setShortcut(QKeySequence(keys))
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _=False, tab=tab: show(tab))
-        window.addAction(action)
-        window.registry.add(action)
-        menu.addAction(action)
+        if self.view is None:
+            self.view = AcrossView(self.context, self.reader)
+        self.view.open_view(tab)
+        return self.view

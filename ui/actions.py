@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from .icons import icon
@@ -133,6 +133,20 @@ class Actions:
         for action in self._by_name.values():
             if action.property("edits"):
                 action.setEnabled(not read_only)
+
+
+def add_undo_actions(registry: Actions, stack: QUndoStack, parent: QWidget) -> None:
+    """Undo and Redo, made by the undo stack (their text names the command), registered."""
+    for action, name, keys, icon_name in (
+        (stack.createUndoAction(parent, "&Undo"), "actionUndo", UNDO, "undo"),
+        (stack.createRedoAction(parent, "&Redo"), "actionRedo", REDO, "redo"),
+    ):
+        action.setObjectName(name)
+        action.setShortcuts(keys)
+        action.setIcon(icon(icon_name))
+        action.setProperty("edits", True)
+        parent.addAction(action)
+        registry.add(action)
 
 
 def _tooltip(spec: Spec) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -13,8 +12,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desk import Desk, DeskError, NotADeskError
+from desk.errors import StorageError, readable
 from desk.paths import open_desk
-from desk.store.connection import readable
 
 from . import settings
 from .crash import report_unexpected
@@ -77,7 +76,7 @@ def build_window(desk: Desk) -> MainWindow:
 
     try:
         return MainWindow(desk)
-    except sqlite3.DatabaseError as exc:
+    except StorageError as exc:
         desk.close()
         raise NotADeskError(f"{desk.path.name} is damaged ({readable(exc)}).") from exc
     except BaseException:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .models import COUNT_ROLE, DATE_ROLE, ID_ROLE, ArticleListModel
+from .article_model import COUNT_ROLE, DATE_ROLE, ID_ROLE, ArticleListModel
 
 FILTER_DELAY_MS = 150
 NO_MATCH = "No article matches the filter."

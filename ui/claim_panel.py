@@ -27,7 +27,7 @@ from desk import STATUSES, Claim
 from desk.text.figures import parse_figure
 
 from . import status as status_look
-from .models import figure_summary
+from .claims_model import figure_summary
 
 EMPTY_HINT = ("No claim selected.\n\nSelect a sentence in the article and press "
               "Ctrl+Enter to tag it as a claim, or click a highlight.")

@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
 from desk import STATUSES
 
 from . import status as status_look
-from .models import (
+from .article_model import ID_ROLE
+from .claims_model import (
     ARTICLE,
     FIGURE,
-    ID_ROLE,
     QUOTE,
     SOURCE,
     STATUS,

@@ -7,7 +7,6 @@ app); never a raw traceback. A developer running from a terminal still gets it o
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import traceback
 from pathlib import Path
@@ -16,8 +15,8 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desk import DeskError
+from desk.errors import StorageError, readable
 from desk.paths import crash_log_path, write_crash_log
-from desk.store.connection import readable
 
 
 def crash_message(error: BaseException, log: Path | None) -> str:
@@ -38,7 +37,7 @@ def report_unexpected(kind: type[BaseException], error: BaseException,
         return
     if isinstance(error, DeskError):  # a person's error that escaped a slot: no crash
         message = str(error)
-    elif isinstance(error, sqlite3.DatabaseError):
+    elif isinstance(error, StorageError):
         write_crash_log(kind, error, trace, where="window")
         message = (f"The desk file could not be read: {readable(error)}.\n\nWhat was saved "
                    "before is in the file and its backups: File › Restore from Backup… brings one "

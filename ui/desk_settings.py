@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import Desk, DeskError
-from desk.store.schema import META_DEFAULT_EDITOR, META_ORGANISATION
+from desk import META_DEFAULT_EDITOR, META_ORGANISATION, Desk, DeskError
 
 from . import settings
 

@@ -1,9 +1,10 @@
 """Trust and fieldwork in the window: backups, article updates, merges, interchange exports.
 
-:class:`DeskOperations` adds its actions to the window's registry and menus, and runs the long
-work (merge, update, exports, the on-open backup) on worker threads with their own desk
-connection (:mod:`ui.workers`). It also keeps the "another window has this desk open" notice
-and the "Needs Attention" dock.
+:class:`DeskOperations` is a controller handed the window's context (not the window) and the
+reader (re-attaching anchors a claim to its selection). It builds its own actions and menu
+entries, and runs the long work (merge, update, exports, the on-open backup) on worker threads
+with their own desk connection (:mod:`ui.workers`). It also keeps the "another window has this
+desk open" notice and the "Needs Attention" dock.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox
 
-from desk import Change, Desk, DeskError, ImportResult
-from desk.store.schema import META_ORGANISATION
+from desk import META_ORGANISATION, Change, Desk, DeskError, ImportResult
 from desk.trust.backup import backup_dir
 
 from .attention import AttentionDock, ReattachCommand
@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from desk.fieldwork.merge import MergeSummary
 
     from .conflicts_dialog import ConflictsDialog
+    from .controller import WindowContext
     from .desk_settings import SettingsDialog
-    from .window import MainWindow
+    from .reader import Reader
 
 JSON_FILTER = "JSON (*.json *.jsonld)"
 #: (object name, text, status tip, shortcut, edits the desk)
@@ -60,26 +61,27 @@ INSTANCE_POLL_MS = 5000
 class DeskOperations(QObject):
     """The window's backups, updates, merges, interchange exports and attention list."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.desk: Desk = window.desk
+    def __init__(self, context: WindowContext, reader: Reader) -> None:
+        super().__init__(context.parent)
+        self.context, self.reader = context, reader
+        self.parent_ = context.parent
+        self.desk: Desk = context.desk
         self.backup_job: DeskJob | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
         self.last_summary: MergeSummary | None = None
         self._add_actions()
-        self.attention = AttentionDock(self.desk, window)
+        self.attention = AttentionDock(self.desk, self.parent_)
         self.attention.hide()
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.attention)
+        self.parent_.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.attention)
         self._add_menus()
-        self.attention.claimChosen.connect(lambda cid: window.select_claim(cid))
+        self.attention.claimChosen.connect(context.selection.show_claim)
         self.attention.reattachRequested.connect(self.reattach)
         self.attention.acceptRequested.connect(self.accept_anchor)
         self._unsubscribe = self.desk.subscribe(self._on_change)
 
         self.others_label = QLabel(objectName="otherInstancesLabel")
         self.others_label.hide()
-        window.statusBar().addPermanentWidget(self.others_label)
+        self.parent_.statusBar().addPermanentWidget(self.others_label)
         self.desk.announce()
         self.check_other_instances()
         self.instance_timer = QTimer(self, interval=INSTANCE_POLL_MS)
@@ -91,17 +93,16 @@ class DeskOperations(QObject):
     # -- actions and menus ---------------------------------------------------------------
 
     def _add_actions(self) -> None:
-        registry, read_only = self.window.registry, self.desk.read_only
+        registry, read_only = self.context.registry, self.desk.read_only
         for name, text, tip, keys, edits in SPECS:
-            action = QAction(text, self.window)
+            action = QAction(text, self.parent_)
             action.setObjectName(name)
             action.setStatusTip(tip)
             if keys:
                 action.setShortcut(QKeySequence(keys))
             action.setProperty("edits", edits)
             action.setEnabled(not (edits and read_only))
-            self.window.addAction(action)
-            registry.add(action)
+            self.context.add_action(action)
         a = registry
         a.actionUpdateArticle.triggered.connect(self.update_articles)
         a.actionMergeDesk.triggered.connect(self.merge_desks)
@@ -115,7 +116,7 @@ class DeskOperations(QObject):
             lambda: self.accept_anchor(self.attention.current_id()))
 
     def _add_menus(self) -> None:
-        a = self.window.registry
+        a = self.context.registry
         file_menu, edit_menu, view_menu = (self._menu(t) for t in ("File", "Edit", "View"))
         if file_menu is not None:
             file_menu.insertActions(a.actionExportCsv, [a.actionUpdateArticle,
@@ -136,15 +137,15 @@ class DeskOperations(QObject):
             toggle.setStatusTip("Claims an article update could not place exactly")
             view_menu.addSeparator()
             view_menu.addAction(toggle)
-            self.window.registry.add(toggle)
+            self.context.registry.add(toggle)
 
     def show_attention(self) -> None:
         """Show the Needs Attention dock at a modest height."""
         self.attention.show()
-        self.window.resizeDocks([self.attention], [ATTENTION_HEIGHT], Qt.Orientation.Vertical)
+        self.parent_.resizeDocks([self.attention], [ATTENTION_HEIGHT], Qt.Orientation.Vertical)
 
     def _menu(self, title: str) -> QMenu | None:
-        for action in self.window.menuBar().actions():
+        for action in self.parent_.menuBar().actions():
             if action.text().replace("&", "") == title and action.menu() is not None:
                 return action.menu()  # type: ignore[return-value]
         return None
@@ -158,23 +159,12 @@ class DeskOperations(QObject):
 
     def reload_all(self) -> None:
         """Re-read everything (after a restore or a merge) and show the same article again."""
-        window = self.window
-        window.undo_stack.clear()  # its commands describe the desk as it was
-        current = window.article_id
-        window.article_id = None
-        window.desk_changed_elsewhere()
+        self.context.reload_all()
         self.attention.model.reload()
-        listed = window.articles_model.rowCount() > 0
-        if current and window.articles_model.row_of(current, fetch=True) >= 0:
-            window.show_article(current)
-        elif window.article_id is None and listed:
-            window.article_pane.choose(window.articles_model.summary(0).id)
-        else:
-            window.show_article(None)
 
     def check_other_instances(self) -> int:
         """Show (or hide) the notice that another window has this desk open; how many."""
-        if self.window.desk_closed:
+        if self.context.closed():
             return 0
         others = self.desk.other_instances()
         if others:
@@ -198,7 +188,7 @@ class DeskOperations(QObject):
 
     def start_open_backup(self) -> DeskJob | None:
         """Back the desk up on a worker thread (after the window shows, never delaying it)."""
-        if self.window.desk_closed or self.desk.read_only or self.backup_job is not None:
+        if self.context.closed() or self.desk.read_only or self.backup_job is not None:
             return None
         job = DeskJob(self.desk.path, self.desk.editor, lambda d, p, c: d.backup("open"), self)
         job.succeeded.connect(self._backed_up)
@@ -209,42 +199,42 @@ class DeskOperations(QObject):
 
     @Slot(object)
     def _backed_up(self, path: Any) -> None:
-        bar = self.window.statusBar()
-        if not self.window.desk_closed and not bar.currentMessage():  # never over news
+        bar = self.parent_.statusBar()
+        if not self.context.closed() and not bar.currentMessage():  # never over news
             bar.showMessage(f"Backed up to {Path(path).name}", 5000)
 
     @Slot(str)
     def _backup_failed(self, message: str) -> None:
-        if not self.window.desk_closed:
-            self.window.statusBar().showMessage(f"No backup was made: {message}", 15000)
+        if not self.context.closed():
+            self.context.status(f"No backup was made: {message}", 15000)
 
     def restore_backup(self) -> None:
         """Offer the desk's backups; restore the chosen one and reload everything."""
         backups = self.desk.backups()
         if not backups:
-            self.window.report(f"{self.desk.path.name} has no backups yet (they are made in "
+            self.context.report(f"{self.desk.path.name} has no backups yet (they are made in "
                                f"{backup_dir(self.desk.path)}).", "Restore from Backup")
             return
         from .backups_dialog import BackupsDialog  # dialogs load when first opened
 
         dialog = BackupsDialog(backups, self.desk.path.name, backup_dir(self.desk.path),
-                               self.window)
+                               self.parent_)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.restore_from(dialog.chosen))
-        self.window.last_dialog = dialog  # type: ignore[attr-defined]
+        self.context.keep_dialog(dialog)
         dialog.open()
 
     def restore_from(self, path: Path | None) -> bool:
         """Replace the desk's content with the backup at ``path``; False (and a message) if not."""
         if path is None:
             return False
-        self.window.claim_panel.commit_pending()
+        self.context.commit_pending()
         try:
             safety = self.desk.restore_backup(path)
         except DeskError as exc:
-            self.window.report(str(exc), "Cannot restore")
+            self.context.report(str(exc), "Cannot restore")
             return False
-        self.window.statusBar().showMessage(
+        self.context.status(
             f"Restored {Path(path).name}; the desk as it was is in {Path(safety).name}", 15000)
         return True
 
@@ -252,7 +242,7 @@ class DeskOperations(QObject):
 
     def update_articles(self) -> None:
         """Ask for changed article files and update the desk's articles from them."""
-        names, _ = QFileDialog.getOpenFileNames(self.window, "Update Articles",
+        names, _ = QFileDialog.getOpenFileNames(self.parent_, "Update Articles",
                                                 str(self.desk.path.parent), ARTICLE_FILTER)
         if names:
             self.update_from(names)
@@ -260,9 +250,9 @@ class DeskOperations(QObject):
     def update_from(self, paths: list[str]) -> DeskJob | None:
         """Update articles from files on a worker thread; then say what changed."""
         if self.desk.read_only:
-            self.window.report("This desk is open read-only: nothing can be updated.")
+            self.context.report("This desk is open read-only: nothing can be updated.")
             return None
-        self.window.claim_panel.commit_pending()
+        self.context.commit_pending()
 
         def work(desk: Desk, progress: Any, cancelled: Any) -> tuple[list[ImportResult],
                                                                       dict[str, list[str]]]:
@@ -273,8 +263,7 @@ class DeskOperations(QObject):
                      for r in results if r.status == "updated" and r.article_id}
             return results, lines
 
-        return self.window.files._start("Updating articles…", work,  # noqa: SLF001
-                                        self._updated)
+        return self.context.run_job("Updating articles…", work, self._updated)
 
     def _updated(self, outcome: tuple[list[ImportResult], dict[str, list[str]]]) -> None:
         results, stealth = outcome
@@ -290,7 +279,7 @@ class DeskOperations(QObject):
             name = Path(r.path).name
             details.append(f"• {name}: {r.status}" + (f" — {r.message}" if r.message else ""))
             details.extend(f"    ⚠ {line}" for line in stealth.get(r.article_id or "", []))
-        self.window.statusBar().showMessage(summary, 10000)
+        self.context.status(summary, 10000)
         if self.desk.needs_attention():
             self.show_attention()
         self.inform("Update Articles", f"{summary}\n\n" + "\n".join(details[:40]),
@@ -300,7 +289,7 @@ class DeskOperations(QObject):
 
     def merge_desks(self) -> None:
         """Ask for other desk files and merge them into this desk."""
-        names, _ = QFileDialog.getOpenFileNames(self.window, "Merge Desks",
+        names, _ = QFileDialog.getOpenFileNames(self.parent_, "Merge Desks",
                                                 str(self.desk.path.parent), DESK_FILTER)
         if names:
             self.merge_from(names)
@@ -312,10 +301,10 @@ class DeskOperations(QObject):
         )
 
         if self.desk.read_only:
-            self.window.report("This desk is open read-only: nothing can be merged into it.")
+            self.context.report("This desk is open read-only: nothing can be merged into it.")
             return None
-        self.window.claim_panel.commit_pending()
-        return self.window.files._start(  # noqa: SLF001
+        self.context.commit_pending()
+        return self.context.run_job(
             "Merging desks…",
             lambda desk, progress, cancelled:
             merge_desks(desk, paths, progress=progress, cancelled=cancelled),
@@ -332,7 +321,7 @@ class DeskOperations(QObject):
             text += "\n\nReview the overruled values under Edit ▸ Merge Conflicts…"
         if summary.orphaned:
             self.show_attention()
-        self.window.statusBar().showMessage(
+        self.context.status(
             f"Merged: {summary.claims_added} claims added, {summary.claims_updated} updated, "
             f"{summary.conflicts} conflict{'' if summary.conflicts == 1 else 's'}", 10000)
         box = self.inform("Merge Desks", text)
@@ -345,8 +334,8 @@ class DeskOperations(QObject):
         if self.conflicts_dialog is None:
             from .conflicts_dialog import ConflictsDialog
 
-            self.conflicts_dialog = ConflictsDialog(self.desk, self.window)
-            self.conflicts_dialog.claimChosen.connect(lambda cid: self.window.select_claim(cid))
+            self.conflicts_dialog = ConflictsDialog(self.desk, self.parent_)
+            self.conflicts_dialog.claimChosen.connect(self.context.selection.show_claim)
         else:
             self.conflicts_dialog.model.reload()
             self.conflicts_dialog._update()  # noqa: SLF001
@@ -361,7 +350,7 @@ class DeskOperations(QObject):
         suffix = "annotations" if fmt == "json" else "claimreview"
         default = self.desk.path.parent / f"{self.desk.path.stem}-{suffix}.json"
         title = "Export Web Annotations" if fmt == "json" else "Export ClaimReview"
-        name, _ = QFileDialog.getSaveFileName(self.window, title, str(default), JSON_FILTER)
+        name, _ = QFileDialog.getSaveFileName(self.parent_, title, str(default), JSON_FILTER)
         if name:
             self.export_to(Path(name), fmt)
 
@@ -381,7 +370,7 @@ class DeskOperations(QObject):
 
         def done(count: int) -> None:
             """Say what was written; a ClaimReview without its author gets a hint."""
-            self.window.statusBar().showMessage(
+            self.context.status(
                 f"Exported {count} {what}{'' if count == 1 else 's'} to {path}", 10000)
             if fmt == "claimreview" and not self.desk.setting(META_ORGANISATION):
                 self.inform("Export ClaimReview", f"Exported {count} {what}"
@@ -390,27 +379,26 @@ class DeskOperations(QObject):
                             "that reviewed the claims. Set it under File ▸ Settings… and "
                             "export again.", warning=True)
 
-        return self.window.files._start("Exporting claims…", work, done)  # noqa: SLF001
+        return self.context.run_job("Exporting claims…", work, done)
 
     # -- needs attention -----------------------------------------------------------------
 
     def reattach(self, claim_id: str | None) -> bool:
         """Anchor a claim to the reader's selection (undoable); False with a hint if not."""
-        window = self.window
+        selection = self.context.selection
         if not claim_id or self.desk.read_only:
             return False
         claim = self.desk.claim(claim_id)
-        span = window.reader.selected_span()
-        if window.article_id != claim.article_id or span is None or span[0] >= span[1]:
-            if window.article_id != claim.article_id:
-                window.select_claim(claim_id)
-            window.statusBar().showMessage(
-                "Select the claim's new text in the article, then Re-attach.", 6000)
+        span = self.reader.selected_span()
+        if selection.article_id != claim.article_id or span is None or span[0] >= span[1]:
+            if selection.article_id != claim.article_id:
+                selection.show_claim(claim_id)
+            self.context.status("Select the claim's new text in the article, then Re-attach.",
+                                6000)
             return False
-        command = ReattachCommand(self.desk, claim, *span, window.report)
-        if not window._push(command):  # noqa: SLF001 - the window's undo stack and messages
+        if not self.context.push(ReattachCommand(self.desk, claim, *span, self.context.report)):
             return False
-        window.select_claim(claim_id, scroll=False)
+        selection.show_claim(claim_id, scroll=False)
         return True
 
     def accept_anchor(self, claim_id: str | None) -> bool:
@@ -420,7 +408,7 @@ class DeskOperations(QObject):
         try:
             self.desk.accept_anchor(claim_id)
         except DeskError as exc:
-            self.window.report(str(exc))
+            self.context.report(str(exc))
             return False
         return True
 
@@ -430,28 +418,22 @@ class DeskOperations(QObject):
         """Show the Settings dialog (your name; the desk's organisation and default editor)."""
         from .desk_settings import SettingsDialog
 
-        dialog = SettingsDialog(self.desk, self.window)
+        dialog = SettingsDialog(self.desk, self.parent_)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def save() -> None:
             problem = dialog.save()
             if problem:
-                self.window.report(problem, "Settings")
+                self.context.report(problem, "Settings")
 
         dialog.accepted.connect(save)
-        self.window.last_dialog = dialog  # type: ignore[attr-defined]
+        self.context.keep_dialog(dialog)
         dialog.open()
         return dialog
 
     def inform(self, title: str, text: str, *, warning: bool = False) -> QMessageBox:
         """A window-modal message that does not block (kept as ``window.last_message``)."""
-        box = QMessageBox(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information,
-                          title, text, QMessageBox.StandardButton.Ok, self.window)
-        box.setObjectName("resultMessage")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.window.last_message = box
-        return box
+        return self.context.inform(title, text, warning=warning)
 
 
 def _next_action(menu: QMenu, action: QAction) -> QAction | None:

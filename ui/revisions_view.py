@@ -48,7 +48,7 @@ from .reader import READER_FONT
 if TYPE_CHECKING:
     from desk import across
 
-    from .window import MainWindow
+    from .controller import WindowContext
 
 
 NEXT_CHANGE = "F8"
@@ -114,10 +114,10 @@ def _pane(name: str, title: str) -> tuple[QWidget, QLabel, QPlainTextEdit]:
 class RevisionsView(QDialog):
     """Two texts of one article side by side, and the update's stealth-edit messages."""
 
-    def __init__(self, window: MainWindow, article_id: str) -> None:
-        super().__init__(window)
-        self.window_ = window
-        self.desk = window.desk
+    def __init__(self, context: WindowContext, article_id: str) -> None:
+        super().__init__(context.parent)
+        self.context = context
+        self.desk = context.desk
         self.article_id = article_id
         self.texts = _across().revisions(self.desk, article_id)
         self.diff: across.RevisionDiff | None = None
@@ -166,7 +166,7 @@ class RevisionsView(QDialog):
         layout.addWidget(self.changes_label)
         layout.addWidget(self.changes_view)
         self.choice.currentIndexChanged.connect(self.compare)
-        self._closer = CloseWith(window, self.close, self)
+        self._closer = CloseWith(context.parent, self.close, self)
         self.choice.setCurrentIndex(self.choice.count() - 1)  # the latest earlier text
         self.compare()
 
@@ -177,7 +177,7 @@ class RevisionsView(QDialog):
             self.diff = _across().revision_diff(self.desk, self.article_id, revision_id)
             changes = _across().changes(self.desk, self.article_id, revision_id=revision_id)
         except DeskError as exc:
-            self.window_.report(str(exc))
+            self.context.report(str(exc))
             return
         old, new = self.diff.old.body, self.diff.new.body
         old_map, new_map = OffsetMap(old), OffsetMap(new)
@@ -220,36 +220,39 @@ class RevisionsView(QDialog):
     def _jump(self, index) -> None:  # noqa: ANN001 - a QModelIndex
         claim_id = index.data(CLAIM_ID) if index.isValid() else None
         if claim_id:
-            self.window_.select_claim(claim_id)
+            self.context.selection.show_claim(claim_id)
 
 
 def _count(n: int) -> str:
     return f"{n} stretch{'' if n == 1 else 'es'}"
 
 
-def install(window: MainWindow, menu: QMenu) -> QAction:
-    """Add "Compare Revisions" (for the article shown) to the window and ``menu``."""
-    action = QAction("Compare &Revisions…", window)
-    action.setObjectName("actionCompareRevisions")
-    action.setShortcut(QKeySequence(COMPARE_REVISIONS))
-    action.setStatusTip("This article's earlier text and its current text side by side")
-    window.addAction(action)
-    window.registry.add(action)
-    menu.addAction(action)
+class RevisionsController:
+    """"Compare Revisions" for the article shown: the action (in ``menu``) and the dialog
+    (:attr:`view`, the last one opened)."""
 
-    def open_view() -> None:
+    def __init__(self, context: WindowContext, menu: QMenu) -> None:
+        self.context = context
+        self.view: RevisionsView | None = None
+        self.action = QAction("Compare &Revisions…", context.parent)
+        self.action.setObjectName("actionCompareRevisions")
+        self.action.setShortcut(QKeySequence(COMPARE_REVISIONS))
+        self.action.setStatusTip("This article's earlier text and its current text side by side")
+        self.action.triggered.connect(self.open_view)
+        context.add_action(self.action)
+        menu.addAction(self.action)
+
+    def open_view(self) -> RevisionsView | None:
         """The dialog for the article shown, or a message when it has only one text."""
-        if not window.article_id:
-            window.statusBar().showMessage("Open an article first.", 4000)
-            return
-        if len(_across().revisions(window.desk, window.article_id)) < 2:
-            window.statusBar().showMessage(
-                "This article has only one text: it was never updated.", 5000)
-            return
-        view = RevisionsView(window, window.article_id)
+        article_id = self.context.selection.article_id
+        if not article_id:
+            self.context.status("Open an article first.", 4000)
+            return None
+        if len(_across().revisions(self.context.desk, article_id)) < 2:
+            self.context.status("This article has only one text: it was never updated.", 5000)
+            return None
+        view = RevisionsView(self.context, article_id)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.revisions_view = view  # type: ignore[attr-defined]
+        self.view = view
         view.show()
-
-    action.triggered.connect(open_view)
-    return action
+        return view

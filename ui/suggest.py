@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
     from desk.finder.engine import Suggestion
 
-    from .window import MainWindow
+    from .controller import WindowContext
+    from .reader import Reader
 
 SUGGEST = "Ctrl+Shift+S"
 NEXT_SUGGESTION = "F8"
@@ -162,12 +163,15 @@ def describe(item: Suggestion, at: int, count: int) -> str:
 
 
 class Suggester(QObject):
-    """The window's suggestion flow: actions, the finder job, the reader's marks, the bar."""
+    """The window's suggestion flow: actions, the finder job, the reader's marks, the bar.
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.desk = window.desk
+    A controller: handed the window's context and the reader it marks suggestions in.
+    """
+
+    def __init__(self, context: WindowContext, reader: Reader) -> None:
+        super().__init__(context.parent)
+        self.context, self.reader = context, reader
+        self.desk = context.desk
         self.article_id: str | None = None
         self.found: list[Suggestion] | None = None  # the finder's output for article_id
         self.items: list[Suggestion] = []  # what is shown: found, filtered
@@ -204,16 +208,14 @@ class Suggester(QObject):
 
     def _action(self, name: str, text: str, keys: str, tip: str, *, edits: bool = False,
                 checkable: bool = False) -> QAction:
-        action = QAction(text, self.window)
+        action = QAction(text, self.context.parent)
         action.setObjectName(name)
         action.setShortcut(QKeySequence(keys))
         action.setStatusTip(tip)
         action.setToolTip(f"{text.replace('&', '')} ({QKeySequence(keys).toString()})")
         action.setCheckable(checkable)
         action.setProperty("edits", edits)
-        self.window.addAction(action)
-        self.window.registry.add(action)
-        return action
+        return self.context.add_action(action)
 
     def add_to_menu(self, bar: QMenuBar) -> QMenu:
         """The Review menu, with the suggestion actions first; returns it."""
@@ -234,7 +236,7 @@ class Suggester(QObject):
 
     def _toggled(self, on: bool) -> None:
         if on:
-            self.article_shown(self.window.article_id)
+            self.article_shown(self.context.selection.article_id)
         else:
             self._show([])
             self.bar.hide()
@@ -245,7 +247,7 @@ class Suggester(QObject):
         self._update_actions()
         if not self.active:
             return
-        article = self.window.reader.article
+        article = self.reader.article
         if article is None or article.id != article_id:
             self.bar.show_text("Open an article to see its suggested claims.")
             return
@@ -258,7 +260,7 @@ class Suggester(QObject):
 
     @Slot(str, object)
     def _found(self, article_id: str, found: list[Suggestion]) -> None:
-        if article_id != self.article_id or not self.active or self.window.desk_closed:
+        if article_id != self.article_id or not self.active or self.context.closed():
             return
         self.found = found
         self.refilter()
@@ -287,9 +289,9 @@ class Suggester(QObject):
 
     def _show(self, items: list[Suggestion], at: int = -1) -> None:
         self.items, self.current = items, at
-        offsets = self.window.reader.offsets
+        offsets = self.reader.offsets
         spans = [(offsets.to_utf16(s.start), offsets.to_utf16(s.end)) for s in items]
-        self.window.reader.highlighter.set_suggestions(spans, spans[at] if at >= 0 else None)
+        self.reader.highlighter.set_suggestions(spans, spans[at] if at >= 0 else None)
         self._update_actions()
         if not self.active:
             return
@@ -307,7 +309,7 @@ class Suggester(QObject):
             return
         at = (self.current + delta) % len(self.items) if self.current >= 0 else 0
         self._show(self.items, at)
-        reader = self.window.reader
+        reader = self.reader
         cursor = reader.textCursor()
         cursor.setPosition(reader.offsets.to_utf16(self.items[at].start))
         reader.setTextCursor(cursor)
@@ -324,8 +326,8 @@ class Suggester(QObject):
         item = self.selected()
         if item is None or self.desk.read_only:
             return None
-        command = AcceptSuggestionCommand(self.desk, item, self.window.report)
-        if not self.window._push(command):  # noqa: SLF001 - the window's one push path
+        command = AcceptSuggestionCommand(self.desk, item, self.context.report)
+        if not self.context.push(command):
             return None
         return command.claim
 
@@ -334,8 +336,8 @@ class Suggester(QObject):
         item = self.selected()
         if item is None or self.desk.read_only:
             return
-        self.window._push(DismissSuggestionCommand(  # noqa: SLF001
-            self.desk, item, self.window.report, self.refilter))
+        self.context.push(DismissSuggestionCommand(self.desk, item, self.context.report,
+                                                   self.refilter))
 
     def _on_change(self, change: Change) -> None:
         if change.article_id == self.article_id and change.kind.startswith("claim"):

@@ -1,64 +1,53 @@
-"""The main window: composes the panes, wires them in one place, follows the desk.
+"""The main window: composes the panes and the controllers, and wires them in one place.
 
-Panes live in their own modules (article list, reader, claim panel, claims table); desk-file
-work (open, import, export, clipboard) lives in :mod:`ui.files`. This module only composes,
-connects, and turns the user's intentions into undoable commands.
+Panes live in their own modules (article list, reader, claim panel, claims table). The work is
+done by controllers, each handed a :class:`~ui.controller.WindowContext` (the desk, the undo
+stack, ``report``, the selection, …) and the panes it needs, never the window: editing claims
+(:mod:`ui.editing`), desk files (:mod:`ui.files`), backups, updates and merges
+(:mod:`ui.operations`), suggestions (:mod:`ui.suggest`), across the desk
+(:mod:`ui.across_view`), revisions (:mod:`ui.revisions_view`), worker jobs (:mod:`ui.jobs`),
+messages (:mod:`ui.messages`). This module builds them, connects their signals, shows the
+selected article and claim everywhere, and follows the desk's changes.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
     QPaintEvent,
     QUndoStack,
 )
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from desk import Change, Claim, Desk, DeskError
-from desk.anchors.anchoring import trim_span
-from desk.text.figures import find_figure
 
 from . import settings
-from .across_view import install as install_across
-from .reports_controller import ReportsController
-from .actions import Actions
+from .across_view import AcrossController
+from .actions import Actions, add_undo_actions
 from .article_list import ArticleListPane
+from .article_model import ArticleListModel
 from .claim_panel import ClaimPanel
+from .claims_model import ClaimsTableModel
 from .claims_table import ClaimsTablePane
-from .commands import (
-    AddClaimCommand,
-    DeleteClaimCommand,
-    DeskCommand,
-    EditClaimCommand,
-    push,
-)
+from .controller import WindowContext
+from .editing import Editing
 from .files import DeskFiles
 from .find_bar import FindBar
-from .icons import app_icon, icon
+from .icons import app_icon
+from .jobs import Jobs
 from .menus import build_menus, build_toolbar
-from .models import ArticleListModel, ClaimsTableModel
+from .messages import Messages
+from .navigation import Navigation
 from .operations import DeskOperations
 from .reader import Reader
-from .revisions_view import install as install_revisions
+from .reports_controller import ReportsController
+from .revisions_view import RevisionsController
+from .selection import Selection
+from .status_bar import StatusLabels
 from .suggest import Suggester
-
-#: How a desk change moves the live-claim count (other changes re-read the counts).
-_COUNT_STEP = {"claim_added": 1, "claim_restored": 1, "claim_deleted": -1,
-               "claim_updated": 0}
 
 #: Windows that are open (a window opened on another desk must outlive its opener).
 OPEN_WINDOWS: list[MainWindow] = []
@@ -70,11 +59,7 @@ class MainWindow(QMainWindow):
     def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
-        self.article_id: str | None = None
-        self.claim_id: str | None = None
-        self.last_message: QMessageBox | None = None
         self.desk_closed = False
-        self._counts: tuple[int, int] | None = None  # articles, live claims
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
         self.setWindowTitle(f"{desk.path.name} — Claims Desk"
@@ -83,20 +68,46 @@ class MainWindow(QMainWindow):
 
         self.undo_stack = QUndoStack(self)
         self.registry = Actions(self)
-        self._add_undo_actions()
-        self.files = DeskFiles(self)
-        self.suggester = Suggester(self)
+        add_undo_actions(self.registry, self.undo_stack, self)
+        self.selection = Selection(self)
+        self.messages = Messages(self)
+        self.report = self.messages.report
+        self.jobs = Jobs(self, desk, self._closed, self.report, self.desk_changed_elsewhere)
+        self.context = WindowContext(
+            desk=desk, undo_stack=self.undo_stack, registry=self.registry,
+            selection=self.selection, report=self.report, inform=self.messages.inform,
+            run_job=self.jobs.run, parent=self, closed=self._closed,
+            commit_pending=lambda: self.claim_panel.commit_pending(),
+            refresh=self.desk_changed_elsewhere, reload_all=self.reload_all,
+            keep_dialog=self.messages.keep_dialog)
 
-        self.articles_model = ArticleListModel(desk, self)
-        self.claims_model = ClaimsTableModel(desk, self.edit_claim, self)
-        self.article_pane = ArticleListPane(self.articles_model)
         self.reader = Reader()
         self.find_bar = FindBar(self.reader)
         self.claim_panel = ClaimPanel()
+        self.editing = Editing(self.context, self.reader, self.claim_panel)
+        self.suggester = Suggester(self.context, self.reader)
+        self.articles_model = ArticleListModel(desk, self)
+        self.claims_model = ClaimsTableModel(desk, self.editing.edit_claim, self)
+        self.article_pane = ArticleListPane(self.articles_model)
         self.claims_pane = ClaimsTablePane(self.claims_model)
         self._compose()
-        self._build_menus()
-        self._build_status_bar()
+        self.recent_menu = build_menus(self.menuBar(), self.registry)
+        self.files = DeskFiles(self.context, self.article_pane, self.recent_menu)
+        self.review_menu = self.suggester.add_to_menu(self.menuBar())
+        self.across = AcrossController(self.context, self.reader, self.review_menu)
+        self.revisions = RevisionsController(self.context, self.review_menu)
+        self.reports = ReportsController(desk, self, current_article=lambda: self.article_id,
+                                         show_claim=self.selection.show_claim, report=self.report)
+        self.reports.add_to_menus(self.menuBar())
+        for action in self.reports.actions():
+            self.context.add_action(action)
+        self.addToolBar(build_toolbar(self.registry))
+        self.status_labels = StatusLabels(self.statusBar(), desk)
+        self.counts_label = self.status_labels.counts_label
+        self.path_label = self.status_labels.path_label
+        self.read_only_label = self.status_labels.read_only_label
+        self.navigation = Navigation(self.registry, self.article_pane, self.reader,
+                                     self.find_bar, self.claims_pane)
         self._connect_signals()
         self._unsubscribe = desk.subscribe(self._on_change)
 
@@ -106,9 +117,35 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         if self.articles_model.rowCount():
             self.article_pane.choose(self.articles_model.summary(0).id)
-        self._update_actions()
-        self.operations = DeskOperations(self)  # backups, updates, merges, attention list
+        self.editing.update_actions()
+        # backups, updates, merges, the attention list (its menu entries go in after the rest)
+        self.operations = DeskOperations(self.context, self.reader)
         OPEN_WINDOWS.append(self)
+
+    # -- what the controllers and the tests read -------------------------------------------
+
+    @property
+    def article_id(self) -> str | None:
+        """The article the reader shows."""
+        return self.selection.article_id
+
+    @property
+    def claim_id(self) -> str | None:
+        """The selected claim."""
+        return self.selection.claim_id
+
+    @property
+    def last_message(self) -> QMessageBox | None:
+        """The last message box shown."""
+        return self.messages.last_message
+
+    @property
+    def last_dialog(self) -> QWidget | None:
+        """The last dialog opened (backups, settings)."""
+        return self.messages.last_dialog
+
+    def _closed(self) -> bool:
+        return self.desk_closed
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         """Paint; after the first paint, start what the first sight of the window does not
@@ -121,27 +158,13 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         if self.desk_closed:
             return
-        if self._counts is None:
-            self._refresh_counts()  # counting 100,000 claims takes a few milliseconds
+        if self.status_labels.counts is None:
+            self.status_labels.refresh_counts()  # counting 100,000 claims takes a few milliseconds
         self._refresh_completions()  # completion lists scan the sources and tags in use
         self.operations.start_open_backup()  # a worker copies the desk
         self.desk.db  # noqa: B018 - load sqlite-utils now, not on the first edit
 
     # -- composition ---------------------------------------------------------------------
-
-    def _add_undo_actions(self) -> None:
-        for action, name, keys, icon_name in (
-            (self.undo_stack.createUndoAction(self, "&Undo"), "actionUndo",
-             QKeySequence.StandardKey.Undo, "undo"),
-            (self.undo_stack.createRedoAction(self, "&Redo"), "actionRedo",
-             QKeySequence.StandardKey.Redo, "redo"),
-        ):
-            action.setObjectName(name)
-            action.setShortcuts(keys)
-            action.setIcon(icon(icon_name))
-            action.setProperty("edits", True)
-            self.addAction(action)
-            self.registry.add(action)
 
     def _compose(self) -> None:
         reader_box = QWidget(objectName="readerPane")
@@ -169,65 +192,20 @@ class MainWindow(QMainWindow):
         self.centre_splitter.setSizes([600, 230])
         self.setCentralWidget(self.main_splitter)
 
-    def _build_menus(self) -> None:
-        self.recent_menu = build_menus(self.menuBar(), self.registry)
-        self.review_menu = self.suggester.add_to_menu(self.menuBar())
-        install_across(self, self.review_menu)
-        install_revisions(self, self.review_menu)
-        self.reports = ReportsController(self.desk, self, current_article=lambda: self.article_id,
-                                         show_claim=self.select_claim, report=self.report)
-        self.reports.add_to_menus(self.menuBar())
-        for action in self.reports.actions():
-            self.addAction(action)
-            self.registry.add(action)
-        self.addToolBar(build_toolbar(self.registry))
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.path_label = QLabel(_display_path(self.desk.path), objectName="deskPathLabel")
-        self.path_label.setToolTip(str(self.desk.path.resolve()))
-        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.counts_label = QLabel(objectName="countsLabel")
-        self.read_only_label = QLabel("Read-only: nothing can be changed",
-                                      objectName="readOnlyLabel")
-        self.read_only_label.setVisible(self.desk.read_only)
-        bar.addPermanentWidget(self.read_only_label)
-        bar.addPermanentWidget(self.counts_label)
-        bar.addPermanentWidget(self.path_label)
-
     def _connect_signals(self) -> None:
-        a = self.registry
+        selection, editing = self.selection, self.editing
+        selection.articleRequested.connect(self.show_article)
+        selection.claimRequested.connect(self.select_claim)
+        selection.articleChanged.connect(self.suggester.article_shown)
+        selection.claimChanged.connect(editing.update_actions)
         self.article_pane.articleChosen.connect(self.show_article)
         self.reader.claimClicked.connect(lambda cid: self.select_claim(cid, scroll=False))
-        self.reader.selectionChanged.connect(self._update_actions)
+        self.reader.selectionChanged.connect(editing.update_actions)
         self.claims_pane.claimChosen.connect(self.select_claim)
-        self.claims_pane.wholeDesk.toggled.connect(a.actionWholeDesk.setChecked)
-        self.claim_panel.edited.connect(self.edit_claim)
+        self.claim_panel.edited.connect(editing.edit_claim)
         self.claim_panel.finished.connect(self.reader.setFocus)
-        self.undo_stack.cleanChanged.connect(self._update_actions)
-
-        a.actionAddClaim.triggered.connect(self.add_claim_from_selection)
-        a.actionDeleteClaim.triggered.connect(self.delete_claim)
-        a.actionNextClaim.triggered.connect(lambda: self.step_claim(1))
-        a.actionPreviousClaim.triggered.connect(lambda: self.step_claim(-1))
-        a.actionNextArticle.triggered.connect(lambda: self.article_pane.step(1))
-        a.actionPreviousArticle.triggered.connect(lambda: self.article_pane.step(-1))
-        a.actionFind.triggered.connect(self.find_bar.open_bar)
-        a.actionFindNext.triggered.connect(lambda: self.find_bar.find(False))
-        a.actionFocusFilter.triggered.connect(self._focus_filter)
-        a.actionFocusReader.triggered.connect(self.reader.setFocus)
-        a.actionFocusTable.triggered.connect(self.claims_pane.table.setFocus)
-        a.actionZoomIn.triggered.connect(lambda: self.reader.zoom_by(1))
-        a.actionZoomOut.triggered.connect(lambda: self.reader.zoom_by(-1))
-        a.actionWholeDesk.toggled.connect(self.claims_pane.set_whole_desk)
-        a.actionQuit.triggered.connect(self.close)
-        a.actionNewDesk.triggered.connect(self.files.new_desk)
-        a.actionOpenDesk.triggered.connect(self.files.open_desk)
-        a.actionImport.triggered.connect(self.files.import_files)
-        a.actionImportFolder.triggered.connect(self.files.import_folder)
-        a.actionNewFromClipboard.triggered.connect(self.files.new_from_clipboard)
-        a.actionExportCsv.triggered.connect(self.files.export_csv)
-        self.recent_menu.aboutToShow.connect(self.files.fill_recent_menu)
+        self.undo_stack.cleanChanged.connect(editing.update_actions)
+        self.registry.actionQuit.triggered.connect(self.close)
 
     # -- showing -------------------------------------------------------------------------
 
@@ -236,14 +214,13 @@ class MainWindow(QMainWindow):
         if article_id == self.article_id:
             return
         self.claim_panel.commit_pending()
-        self.article_id = article_id
         try:
             article = self.desk.article(article_id) if article_id else None
         except DeskError as exc:
             self.report(str(exc))
             return
         self.reader.show_article(article, self.desk.claim_marks(article_id) if article_id else [])
-        self.suggester.article_shown(article_id)
+        self.selection.set_article(article_id)  # the suggestions follow
         self.claims_model.show_article(article_id)
         if article_id and self.article_pane.current_id() != article_id:
             self.article_pane.choose(article_id)
@@ -264,87 +241,12 @@ class MainWindow(QMainWindow):
             claim = None
         if claim is not None and claim.article_id != self.article_id:
             self.show_article(claim.article_id)
-        self.claim_id = claim.id if claim else None
-        self.reader.select_claim(self.claim_id, scroll=scroll)
-        if self.claims_pane.current_id() != self.claim_id:
-            self.claims_pane.select_claim(self.claim_id)
+        claim_id = claim.id if claim else None
+        self.reader.select_claim(claim_id, scroll=scroll)
+        if self.claims_pane.current_id() != claim_id:
+            self.claims_pane.select_claim(claim_id)
         self.claim_panel.show_claim(claim)
-        self._update_actions()
-
-    def step_claim(self, delta: int) -> None:
-        """Select the next (1) or previous (-1) claim of the article, in text order."""
-        if not self.article_id:
-            return
-        ids = self.desk.claim_ids_sorted("position", article_id=self.article_id)
-        if not ids:
-            return
-        if self.claim_id in ids:
-            at = (ids.index(self.claim_id) + delta) % len(ids)
-        else:
-            at = 0 if delta > 0 else len(ids) - 1
-        self.select_claim(ids[at])
-
-    # -- editing -------------------------------------------------------------------------
-
-    def add_claim_from_selection(self) -> Claim | None:
-        """Tag the reader's selection as a claim (unchecked, figure pre-filled); focus source."""
-        span = self.reader.selected_span()
-        article = self.reader.article
-        if span is None or article is None or self.desk.read_only:
-            self.statusBar().showMessage("Select some text in the article first.", 4000)
-            return None
-        start, end = trim_span(article.body, *span)
-        if start >= end:
-            self.statusBar().showMessage("Select some words, not just spaces.", 4000)
-            return None
-        match = find_figure(article.body[start:end])
-        command = AddClaimCommand(self.desk, article.id, start, end, self.report,
-                                  figure=match.text if match else "", status="unchecked")
-        if not self._push(command) or command.claim is None:
-            return None
-        self.select_claim(command.claim.id, scroll=False)
-        self.claim_panel.sourceEdit.setFocus(Qt.FocusReason.OtherFocusReason)
-        return command.claim
-
-    def edit_claim(self, claim_id: str, field: str, value: Any) -> bool:
-        """Change one field of a claim (undoable); False when the desk refused."""
-        if self.desk_closed:  # an editor losing focus while the window closes
-            return False
-        try:
-            old = getattr(self.desk.claim(claim_id), field)
-        except DeskError as exc:
-            self.report(str(exc))
-            return False
-        return self._push(EditClaimCommand(self.desk, claim_id, field, old, value, self.report))
-
-    def delete_claim(self) -> None:
-        """Delete the selected claim (undoable) and select its neighbour."""
-        if not self.claim_id:
-            return
-        ids = (self.desk.claim_ids_sorted("position", article_id=self.article_id)
-               if self.article_id else [])
-        at = ids.index(self.claim_id) if self.claim_id in ids else -1
-        if self._push(DeleteClaimCommand(self.desk, self.claim_id, self.report)):
-            rest = [cid for cid in ids if cid != self.claim_id]
-            self.select_claim(rest[min(at, len(rest) - 1)] if rest and at >= 0 else None)
-
-    def _push(self, command: DeskCommand) -> bool:
-        try:
-            push(self.undo_stack, command)
-        except DeskError as exc:
-            self.report(str(exc))
-            return False
-        return True
-
-    def report(self, message: str, title: str = "Claims Desk") -> QMessageBox:
-        """Tell the user about a problem in a window-modal message box (never a traceback)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, title, message,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("problemMessage")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.last_message = box
-        return box
+        self.selection.set_claim(claim_id)  # the actions follow
 
     # -- following the desk --------------------------------------------------------------
 
@@ -366,45 +268,39 @@ class MainWindow(QMainWindow):
                 self.claim_panel.show_claim(claim)
         elif change.kind in ("claim_added", "claim_restored") and claim is not None:
             self.select_claim(change.claim_id, scroll=True, claim=claim)
-        step = _COUNT_STEP.get(change.kind)
-        self._refresh_counts(None if step is None else (0, step))
+        self.status_labels.on_change(change)
         if claim is not None:
             self.claim_panel.add_completions([claim.source] if claim.source else [], claim.tags)
         elif change.kind in ("articles_changed", "desk_restored"):
             self._refresh_completions()
 
+    def reload_all(self) -> None:
+        """Re-read everything (after a restore, an update or a merge) and show the same
+        article again; the undo stack is cleared (its commands describe the desk as it was)."""
+        self.undo_stack.clear()
+        current = self.article_id
+        self.selection.set_article(None)
+        self.desk_changed_elsewhere()
+        listed = self.articles_model.rowCount() > 0
+        if current and self.articles_model.row_of(current, fetch=True) >= 0:
+            self.show_article(current)
+        elif self.article_id is None and listed:
+            self.article_pane.choose(self.articles_model.summary(0).id)
+        else:
+            self.show_article(None)
+
     def desk_changed_elsewhere(self) -> None:
         """Re-read everything after a worker changed the desk through its own connection."""
         self.articles_model.reload()
         self.claims_model.reload()
-        self._refresh_counts()
+        self.status_labels.refresh_counts()
         if self.article_id is None and self.articles_model.rowCount():
             self.article_pane.choose(self.articles_model.summary(0).id)
-
-    def _refresh_counts(self, step: tuple[int, int] | None = None) -> None:
-        """Show the desk's counts: read them, or (after one claim's change) step them."""
-        if step is None or self._counts is None:
-            self._counts = self.desk.counts()
-        else:
-            self._counts = (self._counts[0] + step[0], self._counts[1] + step[1])
-        articles, claims = self._counts
-        self.counts_label.setText(f"{articles} article{'' if articles == 1 else 's'} · "
-                                  f"{claims} claim{'' if claims == 1 else 's'}")
 
     def _refresh_completions(self) -> None:
         if self.desk_closed:  # a deferred call after the window closed its desk
             return
         self.claim_panel.set_completions(self.desk.sources(), self.desk.tag_names())
-
-    def _update_actions(self) -> None:
-        writable = not self.desk.read_only
-        self.registry.actionAddClaim.setEnabled(
-            writable and self.reader.textCursor().hasSelection())
-        self.registry.actionDeleteClaim.setEnabled(writable and self.claim_id is not None)
-
-    def _focus_filter(self) -> None:
-        self.article_pane.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.article_pane.filter.selectAll()
 
     # -- drag and drop, settings, closing ------------------------------------------------
 
@@ -449,7 +345,7 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self.claim_panel.commit_pending()
-        self.files.stop_jobs()
+        self.jobs.stop()
         self.operations.stop()
         self.claims_model.wait_for_sorting()
         self.reports.shutdown()
@@ -461,11 +357,3 @@ class MainWindow(QMainWindow):
             OPEN_WINDOWS.remove(self)
         super().closeEvent(event)
 
-
-def _display_path(path: Path) -> str:
-    """A desk's path as people read it: ``~/…`` inside the home folder."""
-    path = path.resolve()
-    try:
-        return str(Path("~") / path.relative_to(Path.home().resolve()))
-    except ValueError:
-        return str(path)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-from desk.errors import DeskError, NewerDeskError, NotADeskError
+from desk.errors import DeskError, NewerDeskError, NotADeskError, readable
 from desk.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -137,16 +137,6 @@ def read_failure_message(path: Path | str, exc: BaseException) -> str:
         return f"{name} could not be read: {readable(exc)}."
     return (f"{name} is damaged ({readable(exc)}). `claims-desk check` tells more, and "
             "`claims-desk backups` lists the copies that can be restored.")
-
-
-def readable(exc: BaseException) -> str:
-    """An SQLite error for people. A damaged schema can make SQLite quote bytes that are not
-    UTF-8 in its message, which Python's sqlite3 then fails to decode."""
-    if isinstance(exc, UnicodeDecodeError) and isinstance(exc.object, bytes):
-        text = exc.object.decode("utf-8", "replace")
-    else:
-        text = str(exc)
-    return " ".join(text.split())
 
 
 def connect_read_write(path: Path) -> sqlite3.Connection:

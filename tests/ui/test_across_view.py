@@ -30,7 +30,7 @@ def open_across(qtbot, window, key: Qt.Key):
     """Open the Across the Desk dialog by its shortcut and wait for the regrouping."""
     window.reader.setFocus()
     qtbot.keyClick(window.reader, key, CTRL_SHIFT)
-    view = window.across_view
+    view = window.across.view
     assert view is not None and view.isVisible()
     qtbot.waitUntil(lambda: view.job is not None and view.job.isFinished()
                     and view.groups_model.rowCount() > 0, timeout=20000)
@@ -173,13 +173,13 @@ def test_revisions_view_marks_a_changed_figure_after_an_update(
     window.show_article(unchanged)
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL_SHIFT)
-    assert getattr(window, "revisions_view", None) is None  # never updated: a message
+    assert window.revisions.view is None  # never updated: a message
     assert "never updated" in window.statusBar().currentMessage()
 
     window.show_article(article_id)
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL_SHIFT)
-    view = window.revisions_view
+    view = window.revisions.view
     assert view.isVisible()
     old, new = view.old_text.toPlainText(), view.new_text.toPlainText()
     assert "Nearly 300 people were killed" in old and "About 250 people were killed" in new
@@ -225,7 +225,7 @@ def test_groups_follow_claim_edits_made_in_the_window(qtbot, open_window,
     before = view.disagreements_model.rowCount()
     claim = claim_in(window.desk, "a01")
     window.select_claim(claim.id)
-    window.delete_claim()  # the Daily Ledger's 249 civilians is gone: fewer disagreements
+    window.editing.delete_claim()  # the Daily Ledger's 249 civilians is gone: fewer disagreements
     qtbot.waitUntil(lambda: view.disagreements_model.rowCount() < before)
     assert all(claim.id not in (d.claim_a.id, d.claim_b.id) for d in view.disagreements_model.items)
     window.undo_stack.undo()
@@ -240,11 +240,11 @@ def test_closing_the_window_closes_its_review_dialogs(qtbot, open_window,
     view = open_across(qtbot, window, Qt.Key.Key_G)
     window.show_article(article_id)
     window.registry["actionCompareRevisions"].trigger()
-    first = window.revisions_view
+    first = window.revisions.view
     first.close()  # deleted on close; a second one opens
     assert not first.isVisible()
     window.registry["actionCompareRevisions"].trigger()
-    revisions = window.revisions_view
+    revisions = window.revisions.view
     assert revisions.isVisible() and view.isVisible()
     window.close()
     assert window.desk_closed

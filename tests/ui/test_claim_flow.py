@@ -79,7 +79,7 @@ def test_undo_and_redo_across_add_and_field_edits(qtbot, open_window, seeded_des
     window = open_window(seeded_desk.path)
     open_article(window, "Vaccination")
     select_with_qt(window, PHRASE)
-    claim = window.add_claim_from_selection()
+    claim = window.editing.add_claim_from_selection()
     assert claim is not None
     panel = window.claim_panel
     panel.sourceEdit.setText("National Health Agency")
@@ -113,7 +113,7 @@ def test_undo_with_the_keyboard_from_the_reader(qtbot, open_window, seeded_desk:
     window = open_window(seeded_desk.path)
     article_id = open_article(window, "Vaccination")
     select_with_qt(window, "1,342 confirmed measles cases")
-    claim = window.add_claim_from_selection()
+    claim = window.editing.add_claim_from_selection()
     assert claim is not None and claim.figure == find_figure(claim.quote).text
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -124,7 +124,7 @@ def test_close_and_reopen_shows_the_highlight(qtbot, open_window, seeded_desk: D
     window = open_window(seeded_desk.path)
     article_id = open_article(window, "Vaccination")
     select_with_qt(window, PHRASE)
-    claim = window.add_claim_from_selection()
+    claim = window.editing.add_claim_from_selection()
     assert claim is not None
     window.close()
     assert window.desk_closed
@@ -167,7 +167,7 @@ def test_delete_claim_and_undo(qtbot, open_window, seeded_desk: Desk) -> None:
     window = open_window(seeded_desk.path)
     open_article(window, "Vaccination")
     select_with_qt(window, PHRASE)
-    claim = window.add_claim_from_selection()
+    claim = window.editing.add_claim_from_selection()
     window.reader.setFocus()
     window.registry.actionDeleteClaim.trigger()
     assert seeded_desk.claim(claim.id).deleted_at is not None
@@ -175,6 +175,33 @@ def test_delete_claim_and_undo(qtbot, open_window, seeded_desk: Desk) -> None:
     window.registry.actionUndo.trigger()
     assert seeded_desk.claim(claim.id).deleted_at is None
     assert window.claims_model.rowCount() == 1
+
+
+def test_delete_claim_selects_its_neighbour(qtbot, open_window, seeded_desk: Desk) -> None:
+    """Deleting a claim selects the next one in text order (the previous one at the end), in
+    the reader, the table and the panel; the last claim's deletion leaves none selected."""
+    window = open_window(seeded_desk.path)
+    open_article(window, "Vaccination")
+    claims = []
+    for phrase in ("1,342 confirmed measles cases", "£45 million", "7 in 10 parents"):
+        select_with_qt(window, phrase)
+        claims.append(window.editing.add_claim_from_selection())
+    first, middle, last = sorted(claims, key=lambda c: c.start_char)
+    window.select_claim(middle.id)
+    window.reader.setFocus()
+    window.registry.actionDeleteClaim.trigger()
+    assert seeded_desk.claim(middle.id).deleted_at is not None
+    assert window.claim_id == last.id  # the next one
+    assert window.claims_pane.current_id() == last.id
+    assert window.claim_panel.claim is not None and window.claim_panel.claim.id == last.id
+    assert window.registry.actionDeleteClaim.isEnabled()
+    window.registry.actionDeleteClaim.trigger()
+    assert window.claim_id == first.id  # none after it: the previous one
+    window.registry.actionDeleteClaim.trigger()
+    assert window.claim_id is None and window.claims_model.rowCount() == 0
+    assert not window.registry.actionDeleteClaim.isEnabled()
+    window.registry.actionUndo.trigger()
+    assert seeded_desk.claim(first.id).deleted_at is None
 
 
 def test_whitespace_round_a_selection_is_trimmed(qtbot, open_window, seeded_desk: Desk) -> None:
@@ -185,7 +212,7 @@ def test_whitespace_round_a_selection_is_trimmed(qtbot, open_window, seeded_desk
     cursor.setPosition(cursor.position() + len(PHRASE) + 2,
                        QTextCursor.MoveMode.KeepAnchor)
     window.reader.setTextCursor(cursor)
-    claim = window.add_claim_from_selection()
+    claim = window.editing.add_claim_from_selection()
     assert claim is not None and claim.quote.startswith("Only") and claim.quote == claim.quote.strip()
 
 
@@ -194,7 +221,7 @@ def test_enter_in_source_moves_to_figure_and_escape_returns_to_reader(
     window = open_window(seeded_desk.path)
     open_article(window, "Vaccination")
     select_with_qt(window, "£45 million")
-    claim = window.add_claim_from_selection()
+    claim = window.editing.add_claim_from_selection()
     panel = window.claim_panel
     qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.sourceEdit)
     qtbot.keyClicks(panel.sourceEdit, "Health minister")

@@ -17,7 +17,7 @@ PROBE = """
 import json, os, sys
 from PySide6.QtCore import QEvent, QObject
 from ui.app import application, create_window
-from ui.models import PAGE_SIZE
+from ui.article_model import PAGE_SIZE
 
 app = application()
 window = create_window(sys.argv[1])

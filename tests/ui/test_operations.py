@@ -135,7 +135,7 @@ def test_update_article_reanchors_and_names_the_changes(qtbot, open_window,
     assert ids[AID] not in [c.id for c in dock.model.claims]
 
     # unchanged text is skipped the second time
-    window.last_message = None
+    window.messages.last_message = None
     window.operations.update_from([str(story)])
     assert "1 unchanged" in wait_message(qtbot, window, "Update Articles").text()
 
@@ -268,7 +268,7 @@ def test_export_json_and_claimreview_through_the_window(qtbot, open_window,
     assert "without an author" in hint.text() and "Settings" in hint.text()
     assert all("author" not in review for review in json.loads(bare.read_text()))
     hint.close()
-    window.last_message = None
+    window.messages.last_message = None
 
     dialog = window.operations.edit_settings()
     dialog.organisationEdit.setText("Desk Fact Check")

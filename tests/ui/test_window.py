@@ -133,7 +133,7 @@ def test_read_only_desk_disables_every_edit(qtbot, open_window, seeded_desk: Des
     add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
     window = open_window(seeded_desk.path, read_only=True)
     open_article(window, "Vaccination")
-    window.step_claim(1)
+    window.editing.step_claim(1)
     assert window.claim_id is not None
     for action in window.registry.all():
         if action.property("edits"):
@@ -147,7 +147,7 @@ def test_read_only_desk_disables_every_edit(qtbot, open_window, seeded_desk: Des
     assert window.read_only_label.isVisible()
     assert "read-only" in window.windowTitle()
     window.reader.select_text(0, 5)
-    assert window.add_claim_from_selection() is None
+    assert window.editing.add_claim_from_selection() is None
     assert len(seeded_desk.claims()) == 1
 
 
@@ -179,7 +179,7 @@ def test_a_file_that_is_not_a_desk_gives_a_message_not_a_traceback(
 def test_a_refused_edit_becomes_a_message(qtbot, open_window, seeded_desk: Desk) -> None:
     claim = add(seeded_desk, "Vaccination", "1,342 confirmed measles cases")
     window = open_window(seeded_desk.path)
-    assert window.edit_claim(claim.id, "status", "maybe") is False
+    assert window.editing.edit_claim(claim.id, "status", "maybe") is False
     assert "maybe" in window.last_message.text()
     assert window.undo_stack.count() == 0
 
@@ -196,7 +196,7 @@ def test_import_by_drag_and_drop_in_a_worker(qtbot, open_window, desk_path: Path
     event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
-    assert window.files.jobs  # on a worker thread
+    assert window.jobs.jobs  # on a worker thread
     qtbot.waitUntil(lambda: window.articles_model.rowCount() == 1, timeout=20000)
     qtbot.waitUntil(lambda: window.last_message is not None)
     assert window.articles_model.summary(0).title == "Council budget"
