@@ -61,6 +61,18 @@ class ReportsController(QObject):
             "Print the fact-check report of the article shown (of the desk when none is)",
             self.print_report)
 
+    @classmethod
+    def from_context(cls, context: Any) -> ReportsController:
+        """The controller of a window (a :class:`ui.controller.WindowContext`), its actions in
+        the window's File, Edit and View menus and its registry."""
+        controller = cls(context.desk, context.parent,
+                         current_article=lambda: context.selection.article_id,
+                         show_claim=context.selection.show_claim, report=context.report)
+        controller.add_to_menus(context.parent.menuBar())
+        for action in controller.actions():
+            context.add_action(action)
+        return controller
+
     def _action(self, name: str, text: str, keys: Any, tip: str,
                 slot: Callable[[], Any]) -> QAction:
         action = QAction(text, self.parent_widget)

@@ -96,11 +96,7 @@ class MainWindow(QMainWindow):
         self.review_menu = self.suggester.add_to_menu(self.menuBar())
         self.across = AcrossController(self.context, self.reader, self.review_menu)
         self.revisions = RevisionsController(self.context, self.review_menu)
-        self.reports = ReportsController(desk, self, current_article=lambda: self.article_id,
-                                         show_claim=self.selection.show_claim, report=self.report)
-        self.reports.add_to_menus(self.menuBar())
-        for action in self.reports.actions():
-            self.context.add_action(action)
+        self.reports = ReportsController.from_context(self.context)
         self.addToolBar(build_toolbar(self.registry))
         self.status_labels = StatusLabels(self.statusBar(), desk)
         self.counts_label = self.status_labels.counts_label
