@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,9 @@ from .claims_model import figure_summary
 EMPTY_HINT = ("No claim selected.\n\nSelect a sentence in the article and press "
               "Ctrl+Enter to tag it as a claim, or click a highlight.")
 
+
+#: Lines of the quote shown before it scrolls.
+QUOTE_LINES = 4
 
 class TagCompleter(QCompleter):
     """Completes the tag being typed after the last comma."""
@@ -74,6 +78,18 @@ class ClaimPanel(QWidget):
         self.quoteView.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.quoteView.setFrameShape(QFrame.Shape.StyledPanel)
         self.quoteView.setAccessibleName("Quote")
+        # The quote sits in a box of QUOTE_LINES lines (longer ones scroll): a quote of
+        # another length then moves none of the fields below, which the window would repaint.
+        self.quoteBox = QScrollArea(objectName="quoteBox")
+        self.quoteBox.setWidget(self.quoteView)
+        self.quoteBox.setWidgetResizable(True)
+        self.quoteBox.setFrameShape(QFrame.Shape.NoFrame)
+        self.quoteBox.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.quoteView.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.quoteView.ensurePolished()  # the stylesheet's font and padding
+        self.quoteView.setText("\n".join("Quote" for _ in range(QUOTE_LINES)))
+        self.quoteBox.setFixedHeight(self.quoteView.sizeHint().height())
+        self.quoteView.setText("")
 
         self.sourceEdit = QLineEdit(objectName="sourceEdit",
                                     placeholderText="Who says so? e.g. UN human rights office")
@@ -111,7 +127,7 @@ class ClaimPanel(QWidget):
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.addRow("&Quote", self.quoteView)
+        self.form.addRow("&Quote", self.quoteBox)
         self.form.addRow("&Source", self.sourceEdit)
         self.form.addRow("&Figure", self.figureEdit)
         self.form.addRow("", self.figureParsed)
