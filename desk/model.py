@@ -132,7 +132,7 @@ class Change:
 
     ``kind`` is one of ``claim_added``, ``claim_updated``, ``claim_deleted``,
     ``claim_restored``, ``articles_changed``, ``groups_changed`` (claim groups, see
-    :mod:`desk.groups`).
+    :mod:`desk.groups`), ``article_reviewed`` (an article marked or unmarked reviewed).
     """
 
     kind: str

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python scripts/simulate_learning.py /work/shared/benchmarks [--chunk 40]
+    python scripts/simulate_learning.py /work/shared/benchmarks [--chunk 40] [--data claimbuster]
 
 CLEF 2018 task 1 (three 2016 debates, 4,064 sentences, 94 check-worthy) is cut into
 "articles" of ``--chunk`` consecutive sentences, one sentence a paragraph. In each debate
@@ -17,11 +17,16 @@ each article reviewed (so its other sentences are negatives). Reported, on the h
   desk (below the minimum of decisions it is the shipped model);
 - the noise: the standard deviation of the shipped model's F1 over 200 bootstrap resamples
   of the held-out sentences.
+
+``--data claimbuster`` runs the same on the quarter of ClaimBuster that the shipped model
+was not trained on (in ``sentence_id`` order: first half to the editor, second half held
+out), where the labels are as consistent as the ones the model learned from.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import tempfile
@@ -41,12 +46,25 @@ from scripts.eval_finder import _clef_rows, contains_number, line, scores  # noq
 Article = list[tuple[str, bool]]
 
 
-def articles(folder: Path, chunk: int) -> tuple[list[Article], list[Article]]:
+def _sources(folder: Path, data: str) -> list[list[tuple[str, bool]]]:
+    if data == "claimbuster":  # the model's held-out test quarter, in sentence_id order
+        from scripts.train_finder import claimbuster_split
+
+        raw = json.loads((folder / "checkworthy-claimbuster" / "train.json").read_text("utf-8"))
+        rows = sorted((d["sentence_id"], d["text"].strip(), d["label"] == 1) for d in raw
+                      if d["sentence_id"] % 4 == 1 and d["text"].strip())
+        assert len(rows) == len(claimbuster_split(folder)[1])
+        return [[(text, gold) for _, text, gold in rows]]
+    return [[(text.strip(), gold) for _, text, gold in _clef_rows(path) if text.strip()]
+            for path in sorted((folder / "checkworthy").glob("*.txt"))]
+
+
+def articles(folder: Path, chunk: int, data: str = "clef"
+             ) -> tuple[list[Article], list[Article]]:
     """(the editor's articles, the held-out articles): each debate's first half, second."""
     editor: list[Article] = []
     held_out: list[Article] = []
-    for path in sorted((folder / "checkworthy").glob("*.txt")):
-        rows = [(text.strip(), gold) for _, text, gold in _clef_rows(path) if text.strip()]
+    for rows in _sources(folder, data):
         parts = [rows[i:i + chunk] for i in range(0, len(rows), chunk)]
         half = len(parts) // 2
         editor += parts[:half]
@@ -88,10 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("benchmarks", type=Path)
     parser.add_argument("--chunk", type=int, default=40, help="sentences per article")
+    parser.add_argument("--data", choices=("clef", "claimbuster"), default="clef",
+                        help="CLEF 2018 debates (default), or ClaimBuster's held-out quarter")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    editor, held_out = articles(args.benchmarks, args.chunk)
-    print(f"CLEF 2018: {len(editor)} articles for the editor "
+    editor, held_out = articles(args.benchmarks, args.chunk, args.data)
+    print(f"{args.data}: {len(editor)} articles for the editor "
           f"({sum(len(a) for a in editor)} sentences, {sum(g for a in editor for _, g in a)} "
           f"check-worthy), {len(held_out)} held out ({sum(len(a) for a in held_out)} "
           f"sentences, {sum(g for a in held_out for _, g in a)} check-worthy)")

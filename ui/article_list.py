@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .article_model import COUNT_ROLE, DATE_ROLE, ID_ROLE, ArticleListModel
+from .article_model import COUNT_ROLE, DATE_ROLE, ID_ROLE, REVIEWED_ROLE, ArticleListModel
 
 FILTER_DELAY_MS = 150
 NO_MATCH = "No article matches the filter."
@@ -72,6 +72,8 @@ class ArticleDelegate(QStyledItemDelegate):
                          | Qt.AlignmentFlag.AlignTop, elided)
         count = index.data(COUNT_ROLE) or 0
         details = f"{index.data(DATE_ROLE)}  ·  {count} claim{'' if count == 1 else 's'}"
+        if index.data(REVIEWED_ROLE):
+            details += "  ·  ✓ reviewed"
         painter.setFont(option.font)
         if not selected:
             colour = option.palette.color(group, QPalette.ColorRole.PlaceholderText)

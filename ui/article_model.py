@@ -17,6 +17,7 @@ from desk import ArticleSummary, Change, Desk
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 DATE_ROLE = Qt.ItemDataRole.UserRole + 2
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 3
+REVIEWED_ROLE = Qt.ItemDataRole.UserRole + 4  # the article is marked reviewed
 #: Articles read at a time (the list fetches more as it scrolls).
 PAGE_SIZE = 100
 
@@ -49,6 +50,7 @@ class ArticleListModel(QAbstractListModel):
         self._rows: list[ArticleSummary] = []
         self._next_page: Any = None
         self._row_of: dict[str, int] = {}
+        self.reviewed: set[str] = set()  # ids of the articles marked reviewed
         self._read_first_page()
 
     def rowCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008 - Qt's API
@@ -70,9 +72,19 @@ class ArticleListModel(QAbstractListModel):
             return display_date(row)
         if role == COUNT_ROLE:
             return row.claim_count
+        if role == REVIEWED_ROLE:
+            return row.id in self.reviewed
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
-            return f"{display_date(row)}, {_claims_text(row.claim_count)}"
+            return (f"{display_date(row)}, {_claims_text(row.claim_count)}"
+                    + (", reviewed" if row.id in self.reviewed else ""))
         return None
+
+    def set_reviewed(self, ids: set[str]) -> None:
+        """The ids of the articles marked reviewed (a tick in the list)."""
+        self.reviewed = set(ids)
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1),
+                                  [REVIEWED_ROLE, Qt.ItemDataRole.AccessibleDescriptionRole])
 
     def summary(self, row: int) -> ArticleSummary:
         """The article shown in ``row``."""

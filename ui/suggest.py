@@ -58,21 +58,32 @@ _RUNNING: set[QThread] = set()
 class FinderJob(QThread):
     """Runs the finder on one article's text, off the UI thread; emits :attr:`found`."""
 
-    found = Signal(str, object)  # article id, list[Suggestion]
+    found = Signal(str, object, str)  # article id, list[Suggestion], what it learned from
 
-    def __init__(self, article_id: str, body: str) -> None:
+    def __init__(self, article_id: str, body: str, desk: Desk | None = None) -> None:
         super().__init__()
         self.article_id, self.body = article_id, body
+        # the desk's file, for the model it learned (read through a connection of its own)
+        self.desk_file = (desk.path, desk.read_only) if desk is not None else None
 
     def run(self) -> None:
-        """On the worker thread: the finder needs only the text."""
+        """On the worker thread: the desk's model (the shipped one, adjusted by the
+        editors' decisions), then the finder on the text."""
+        learned = ""
         try:
             from desk.finder.engine import suggest
 
-            result = suggest(self.body)
+            model = None
+            if self.desk_file is not None:  # a connection of its own, for this thread
+                from desk.finder.learning import desk_model
+
+                with Desk.open(self.desk_file[0], read_only=self.desk_file[1]) as desk:
+                    model, what = desk_model(desk)
+                learned = what.describe()
+            result = suggest(self.body, model=model)
         except Exception:  # a finder bug must not kill the window: no suggestions then
             result = []
-        self.found.emit(self.article_id, result)
+        self.found.emit(self.article_id, result, learned)
 
 
 class AcceptSuggestionCommand(DeskCommand):
@@ -151,13 +162,15 @@ class SuggestBar(QFrame):
         self.show()
 
 
-def describe(item: Suggestion, at: int, count: int) -> str:
-    """The bar's text for one suggestion (rich text, escaped)."""
+def describe(item: Suggestion, at: int, count: int, learned: str = "") -> str:
+    """The bar's text for one suggestion (rich text, escaped); ``learned`` says what the
+    finder learned from ("learned from 240 decisions in this desk")."""
     esc = html.escape
     source = esc(item.source) if item.source else "<i>none named</i>"
     figure = esc(item.figure) if item.figure else "<i>none</i>"
     reasons = esc("; ".join(item.reasons)) or "—"
-    return (f"<b>Suggestion {at + 1} of {count}</b> · score {item.score:.2f}"
+    finder = f" · finder: {esc(learned)}" if learned else ""
+    return (f"<b>Suggestion {at + 1} of {count}</b> · score {item.score:.2f}{finder}"
             f"<br>Source: <b>{source}</b> · Figure: <b>{figure}</b>"
             f"<br>Why: {reasons}")
 
@@ -175,6 +188,7 @@ class Suggester(QObject):
         self.article_id: str | None = None
         self.found: list[Suggestion] | None = None  # the finder's output for article_id
         self.items: list[Suggestion] = []  # what is shown: found, filtered
+        self.learned = ""  # what the finder learned from, for the bar
         self.current = -1
         self.bar = SuggestBar()
         self.actionSuggest = self._action(  # noqa: N815 - like the registry's names
@@ -252,17 +266,19 @@ class Suggester(QObject):
             self.bar.show_text("Open an article to see its suggested claims.")
             return
         self.bar.show_text("Looking for claims worth checking…")
-        job = FinderJob(article.id, article.body)
+        job = FinderJob(article.id, article.body, self.desk)
         job.found.connect(self._found)
         job.finished.connect(self._job_done)
         _RUNNING.add(job)
         job.start()
 
-    @Slot(str, object)
-    def _found(self, article_id: str, found: list[Suggestion]) -> None:
+    @Slot(str, object, str)
+    def _found(self, article_id: str, found: list[Suggestion],
+               learned: str) -> None:
         if article_id != self.article_id or not self.active or self.context.closed():
             return
         self.found = found
+        self.learned = learned
         self.refilter()
 
     @Slot()
@@ -298,7 +314,7 @@ class Suggester(QObject):
         if not items:
             self.bar.show_text("No (more) claims to suggest in this article.")
         else:
-            self.bar.show_text(describe(items[at], at, len(items)))
+            self.bar.show_text(describe(items[at], at, len(items), self.learned))
 
     def step(self, delta: int) -> None:
         """Select the next (1) or previous (-1) suggestion; turns suggestions on if off."""

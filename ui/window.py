@@ -44,6 +44,7 @@ from .navigation import Navigation
 from .operations import DeskOperations
 from .reader import Reader
 from .reports_controller import ReportsController
+from .review_marks import ReviewMarksController
 from .revisions_view import RevisionsController
 from .selection import Selection
 from .status_bar import StatusLabels
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self.review_menu = self.suggester.add_to_menu(self.menuBar())
         self.across = AcrossController(self.context, self.reader, self.review_menu)
         self.revisions = RevisionsController(self.context, self.review_menu)
+        self.review_marks = ReviewMarksController(self.context, self.review_menu,
+                                                  self.articles_model.set_reviewed)
         self.reports = ReportsController.from_context(self.context)
         self.addToolBar(build_toolbar(self.registry))
         self.status_labels = StatusLabels(self.statusBar(), desk)
@@ -157,6 +160,7 @@ class MainWindow(QMainWindow):
         if self.status_labels.counts is None:
             self.status_labels.refresh_counts()  # counting 100,000 claims takes a few milliseconds
         self._refresh_completions()  # completion lists scan the sources and tags in use
+        self.review_marks.load()  # the reviewed ticks and the learning switch
         self.operations.start_open_backup()  # a worker copies the desk
         self.desk.db  # noqa: B018 - load sqlite-utils now, not on the first edit
 
@@ -347,6 +351,7 @@ class MainWindow(QMainWindow):
         self.reports.shutdown()
         self._save_settings()
         self._unsubscribe()
+        self.review_marks.close()
         self.desk.close()
         self.desk_closed = True
         if self in OPEN_WINDOWS:

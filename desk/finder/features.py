@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 
-_TOKEN = re.compile(r"[$£€]?\d[\d,.]*%?|[A-Za-z]+(?:['’][a-z]+)?|[?!]")
+TOKEN = re.compile(r"[$£€]?\d[\d,.]*%?|[A-Za-z]+(?:['’][a-z]+)?|[?!]")
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _HEDGES = frozenset("""may might could perhaps possibly probably maybe seems seem appears
     appear likely unlikely allegedly reportedly apparently roughly""".split())
@@ -53,7 +53,7 @@ def words(text: str) -> list[str]:
     """The shaped tokens of a sentence."""
     shapes = _SHAPES
     out = []
-    for token in _TOKEN.findall(text):
+    for token in TOKEN.findall(text):
         shaped = shapes.get(token)
         if shaped is None:
             if len(shapes) > 100_000:
@@ -82,26 +82,39 @@ def char_pieces(token: str) -> list[str]:
 
 def extra_cues(text: str, tokens: list[str]) -> dict[str, float]:
     """Cues beyond :mod:`desk.finder.scoring`: names, numbers, hedges, person, tense."""
-    raw = text.split()
     found: dict[str, float] = {}
-    names = sum(1 for word in raw[1:] if word[:1].isupper())
+    names = 0
+    for word in text.split()[1:]:
+        if word[:1].isupper():
+            names += 1
     if names:
         found["names"] = min(names, 4) / 4
-    numbers = sum(1 for t in tokens if t[0] == "<")
+    numbers = first = second = past = 0
+    hedge = attribution = False
+    for token in tokens:  # one pass (this runs on every sentence of an article)
+        if token[0] == "<":
+            numbers += 1
+        elif token in _FIRST:
+            first += 1
+        elif token in _SECOND:
+            second += 1
+        else:
+            if len(token) > 4 and token.endswith("ed"):
+                past += 1
+            if token in _HEDGES:
+                hedge = True
+            elif token in _ATTRIBUTION:
+                attribution = True
     if numbers:
         found["numbers"] = min(numbers, 3) / 3
-    vocabulary = set(tokens)
-    if vocabulary & _HEDGES:
+    if hedge:
         found["hedge"] = 1.0
-    if vocabulary & _ATTRIBUTION:
+    if attribution:
         found["attribution_verb"] = 1.0
-    first = sum(1 for t in tokens if t in _FIRST)
     if first:
         found["first_person"] = min(first, 3) / 3
-    second = sum(1 for t in tokens if t in _SECOND)
     if second:
         found["second_person"] = min(second, 3) / 3
-    past = sum(1 for t in tokens if len(t) > 4 and t.endswith("ed"))
     if past:
         found["past_tense"] = min(past, 3) / 3
     found["length"] = min(len(tokens), 60) / 60

@@ -67,10 +67,11 @@ class Model:
     threshold: float = 0.5
     rules_share: float = 0.0
     info: dict[str, object] = field(default_factory=dict)
-    _token_cache: dict[str, tuple[float, float, int]] = field(default_factory=dict,
-                                                              repr=False)
+    _token_cache: dict[str, tuple[str, float, float, int]] = field(default_factory=dict,
+                                                                   repr=False)
     _pairs: dict[tuple[str, str], float] | None = field(default=None, repr=False)
-    _last: tuple[str, list[str], dict[str, float]] | None = field(default=None, repr=False)
+    _last: tuple[str, list[str], float, dict[str, float]] | None = field(default=None,
+                                                                         repr=False)
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Model:
@@ -98,16 +99,19 @@ class Model:
 
     # -- scoring -------------------------------------------------------------------------
 
-    def _token_entry(self, token: str) -> tuple[float, float, int]:
-        """(word weight, sum of its pieces' weights, number of pieces) of one token."""
-        entry = self._token_cache.get(token)
+    def _token_entry(self, raw: str) -> tuple[str, float, float, int]:
+        """(shaped token, word weight, sum of its pieces' weights, number of pieces) of
+        one token as written."""
+        entry = self._token_cache.get(raw)
         if entry is None:
             get = self.weights.get
+            token = feats.shape(raw)
             pieces = feats.char_pieces(token)
-            entry = (get("w:" + token, 0.0), sum(get(p, 0.0) for p in pieces), len(pieces))
+            entry = (token, get("w:" + token, 0.0), sum(get(p, 0.0) for p in pieces),
+                     len(pieces))
             if len(self._token_cache) > 200_000:
                 self._token_cache.clear()
-            self._token_cache[token] = entry
+            self._token_cache[raw] = entry
         return entry
 
     def _pair_weights(self) -> dict[tuple[str, str], float]:
@@ -117,34 +121,38 @@ class Model:
                            if name.startswith("w:") and " " in name}
         return self._pairs
 
-    def _tokens(self, text: str) -> tuple[list[str], dict[str, float]]:
-        """The shaped words and extra cues of ``text`` (the last one asked is remembered:
-        scoring and then explaining a suggestion reads its sentence once)."""
+    def _read(self, text: str) -> tuple[list[str], float, dict[str, float]]:
+        """The shaped words of ``text``, the sum of its word and word-piece weights (each
+        block scaled) and its extra cues; the last text asked is remembered (scoring and
+        then explaining a suggestion reads its sentence once)."""
         last = self._last
         if last is not None and last[0] == text:
-            return last[1], last[2]
-        tokens = feats.words(text)
+            return last[1], last[2], last[3]
+        cache, pairs = self._token_cache, self._pair_weights()
+        tokens: list[str] = []
+        word_sum = char_sum = 0.0
+        count = 0
+        previous = "<s>"
+        for raw in feats.TOKEN.findall(text):
+            entry = cache.get(raw) or self._token_entry(raw)
+            token = entry[0]
+            tokens.append(token)
+            word_sum += entry[1] + pairs.get((previous, token), 0.0)
+            char_sum += entry[2]
+            count += entry[3]
+            previous = token
+        total = 0.0
+        if tokens:
+            total = word_sum / math.sqrt(2 * len(tokens)) + char_sum / math.sqrt(count)
         extra = feats.extra_cues(text, tokens)
-        self._last = (text, tokens, extra)
-        return tokens, extra
+        self._last = (text, tokens, total, extra)
+        return tokens, total, extra
 
     def logit(self, text: str, cues: dict[str, float]) -> float:
         """The raw score (before the threshold shift) of a sentence with these cues."""
         get = self.weights.get
-        tokens, extra = self._tokens(text)
-        total = self.bias
-        if tokens:
-            cache, pairs = self._token_cache, self._pair_weights()
-            word_sum = char_sum = 0.0
-            count = 0
-            previous = "<s>"
-            for token in tokens:
-                entry = cache.get(token) or self._token_entry(token)
-                word_sum += entry[0] + pairs.get((previous, token), 0.0)
-                char_sum += entry[1]
-                count += entry[2]
-                previous = token
-            total += word_sum / math.sqrt(2 * len(tokens)) + char_sum / math.sqrt(count)
+        _, words_total, extra = self._read(text)
+        total = self.bias + words_total
         for name, value in cues.items():
             total += get("k:" + name, 0.0) * value
         for name, value in extra.items():
@@ -165,7 +173,7 @@ class Model:
 
     def reasons(self, text: str, cues: dict[str, float], limit: int = 3) -> list[str]:
         """The cues that moved this sentence's score most, in words, strongest first."""
-        tokens, extra = self._tokens(text)
+        tokens, _, extra = self._read(text)
         values = {**cues, **extra}
         moved = sorted(((self.weights.get("k:" + n, 0.0) * v, n) for n, v in values.items()),
                        key=lambda item: -abs(item[0]))

@@ -37,7 +37,7 @@ def mark_reviewed(desk: Desk, article_id: str, reviewed: bool = True) -> None:
             "reviewed_at = CASE WHEN ? THEN excluded.reviewed_at ELSE reviewed_at END, "
             "editor = excluded.editor, cleared_at = excluded.cleared_at",
             [article_id, now, desk.editor, None if reviewed else now, reviewed])
-    desk._notify(Change("articles_changed", article_id))  # noqa: SLF001
+    desk._notify(Change("article_reviewed", article_id))  # noqa: SLF001
 
 
 def is_reviewed(desk: Desk, article_id: str) -> bool:

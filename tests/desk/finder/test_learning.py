@@ -66,7 +66,7 @@ def test_mark_reviewed_and_clear(seeded_desk: Desk) -> None:
     seeded_desk.mark_reviewed(article.id)
     assert is_reviewed(seeded_desk, article.id)
     assert reviewed_ids(seeded_desk) == {article.id}
-    assert changes[-1].kind == "articles_changed" and changes[-1].article_id == article.id
+    assert changes[-1].kind == "article_reviewed" and changes[-1].article_id == article.id
     seeded_desk.mark_reviewed(article.id, reviewed=False)
     assert not is_reviewed(seeded_desk, article.id)
     with pytest.raises(NotFoundError):
