@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import gzip
 import json
 import os
@@ -203,8 +204,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=Path, default=None,
                         help="the article-extraction benchmark folder (optional)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the built desk here")
+    parser.add_argument("--claims", type=int, default=None,
+                        help="claims on the benchmark desk (default 100,000; --quick 3,000)")
     args = parser.parse_args(argv)
     spec = QUICK if args.quick else FULL
+    if args.claims:  # the same shape, scaled: ten claims an article
+        spec = dataclasses.replace(spec, claims=args.claims,
+                                   articles=max(spec.articles, args.claims // 10))
     runs = 3 if args.quick else 7
     tmp = Path(tempfile.mkdtemp(prefix="claims-bench-"))
     try:
@@ -373,7 +379,11 @@ def collect(desk_path: Path, ids: dict[str, str], tmp: Path, runs: int,
     figures.extend(bench_window(probe_copy, ids, runs))
     figures.append(bench_dashboard(desk_path, runs))
     figures.append(bench_filter(desk_path, runs))
-    figures.append(bench_export(desk_path, tmp, runs))
+    from tests.bench_across import bench_across
+
+    across_figures = bench_across(desk_path, tmp, runs, args.quick)  # rebuilds the index
+    figures.append(bench_export(desk_path, tmp, runs))  # which the export reads
+    figures.extend(across_figures)
     figures.append(bench_import_pages(args.pages, tmp))
     figures.append(bench_merge(5_000 if args.quick else 50_000, tmp, 1 if args.quick else 3))
     figures.extend(bench_team(desk_path, tmp, args.quick))

@@ -162,6 +162,41 @@ def groups(desk: Desk, *, min_articles: int = 2) -> list[ClaimGroup]:
     return found
 
 
+def groups_page(desk: Desk, offset: int = 0, limit: int = 100, *,
+                min_articles: int = 2) -> list[ClaimGroup]:
+    """One page of :func:`groups`, in the same order, reading only that page's claims
+    (the views show the first rows of a big desk at once and page the rest)."""
+    return groups_by_id(desk, group_ids(desk, min_articles=min_articles)[offset:offset + limit])
+
+
+def group_ids(desk: Desk, *, min_articles: int = 2) -> list[str]:
+    """The ids of :func:`groups`, in its order (most articles first, then the earliest)."""
+    return [row[0] for row in desk.conn.execute(
+        """SELECT g.group_id FROM claim_groups g JOIN claims c ON c.id = g.claim_id
+           JOIN articles a ON a.id = c.article_id WHERE c.deleted_at IS NULL
+           GROUP BY g.group_id HAVING count(DISTINCT c.article_id) >= ?
+           ORDER BY count(DISTINCT c.article_id) DESC,
+                    min(substr(coalesce(nullif(a.published_at, ''),
+                                        substr(a.imported_at, 1, 10)), 1, 10)), g.group_id""",
+        [min_articles])]
+
+
+def groups_by_id(desk: Desk, ids: list[str]) -> list[ClaimGroup]:
+    """These groups, in this order (ids of no live group left out)."""
+    if not ids:
+        return []
+    loaded = _load_groups(desk, f"g.group_id IN ({', '.join('?' * len(ids))})", ids)
+    return [loaded[group_id] for group_id in ids if group_id in loaded]
+
+
+def group_count(desk: Desk, *, min_articles: int = 2) -> int:
+    """How many groups :func:`groups` lists."""
+    return desk.conn.execute(
+        """SELECT count(*) FROM (SELECT 1 FROM claim_groups g JOIN claims c
+           ON c.id = g.claim_id WHERE c.deleted_at IS NULL GROUP BY g.group_id
+           HAVING count(DISTINCT c.article_id) >= ?)""", [min_articles]).fetchone()[0]
+
+
 def group(desk: Desk, group_id: str) -> ClaimGroup:
     """One stored group by id (:class:`NotFoundError` if it has no live claim)."""
     found = _load_groups(desk, "g.group_id = ?", [group_id]).get(group_id)

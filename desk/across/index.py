@@ -31,7 +31,7 @@ from desk.across.grouping import (
     GroupingCancelled,
 )
 from desk.across.intervals import same_kind
-from desk.across.signatures import Keys, bands_of, keys_of
+from desk.across.signatures import Keys, bands_of, is_prefix_key, keys_of
 from desk.across.stored import refresh_disagreements
 from desk.clock import now_iso
 from desk.model import Change
@@ -46,6 +46,10 @@ BAND_CAP = 400
 #: Each claim's figure candidates: at most this many of its source's figures of its unit and
 #: kind, the nearest in size first.
 FIGURE_NEIGHBOURS = 40
+#: In a bucket of quotes, each is compared with at most this many of like length.
+LENGTH_WINDOW = 512
+# a ratio of QUOTE_THRESHOLD needs the shorter quote to be this share of the longer at least
+_MIN_SHARE = QUOTE_THRESHOLD / (200 - QUOTE_THRESHOLD)
 #: More pending claims than this (or than a tenth of the desk) are done by a rebuild.
 INCREMENTAL_LIMIT = 2_000
 
@@ -134,21 +138,25 @@ def candidates(conn: sqlite3.Connection, keys: Keys) -> list[tuple[float, str, K
     found: dict[str, tuple[float, str, Keys, str | None]] = {}
     bands = bands_of(keys.masked)
     if bands:
-        marks = ", ".join("?" * len(bands))
-        common = [band for band, count in conn.execute(
-            f"SELECT band, count(*) FROM claim_bands WHERE band IN ({marks}) GROUP BY band",
-            bands) if count <= BAND_CAP]
-        if common:
-            rows = conn.execute(
-                f"{_MATCH_SQL} WHERE k.n IN (SELECT n FROM claim_bands WHERE band IN "
-                f"({', '.join('?' * len(common))}))", common).fetchall()
-            for row in rows:
-                other = Keys(*row[1:12])
-                if other.article_id == keys.article_id or other.claim_id == keys.claim_id:
-                    continue
-                score = quote_score(keys, other)
-                if score is not None:
-                    found[other.claim_id] = (score, "quote", other, row[12])
+        minhash = [band for band in bands if not is_prefix_key(band)]
+        usable = [band for band, count in conn.execute(
+            f"SELECT band, count(*) FROM claim_bands WHERE band IN ({_marks(minhash)}) "
+            "GROUP BY band", minhash) if count <= BAND_CAP]
+        usable += [band for band in bands if is_prefix_key(band)]
+        size = len(keys.masked)
+        rows = conn.execute(
+            f"{_MATCH_SQL} WHERE k.n IN (SELECT n FROM claim_bands WHERE band IN "
+            f"({_marks(usable)})) AND length(k.masked) BETWEEN ? AND ? "
+            "ORDER BY abs(length(k.masked) - ?), k.n LIMIT ?",
+            [*usable, int(size * _MIN_SHARE), int(size / _MIN_SHARE) + 1, size,
+             2 * LENGTH_WINDOW]).fetchall()
+        for row in rows:
+            other = Keys(*row[1:12])
+            if other.article_id == keys.article_id or other.claim_id == keys.claim_id:
+                continue
+            score = quote_score(keys, other)
+            if score is not None:
+                found[other.claim_id] = (score, "quote", other, row[12])
     if keys.value and keys.source_key:
         rows = conn.execute(
             f"{_MATCH_SQL} WHERE k.source_key = ? AND k.unit IS ? AND k.value BETWEEN ? AND ? "
@@ -164,6 +172,10 @@ def candidates(conn: sqlite3.Connection, keys: Keys) -> list[tuple[float, str, K
             if score is not None:
                 found[other.claim_id] = (score, "figure", other, row[12])
     return sorted(found.values(), key=lambda item: (-item[0], item[2].claim_id))
+
+
+def _marks(values: list) -> str:
+    return ", ".join("?" * len(values))
 
 
 def quote_score(a: Keys, b: Keys) -> float | None:

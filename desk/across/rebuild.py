@@ -27,11 +27,13 @@ from desk.across.index import (
     FIGURE_NEIGHBOURS,
     INCREMENTAL_LIMIT,
     INSERT_KEYS,
+    LENGTH_WINDOW,
+    _MIN_SHARE,
     cancel_check,
     refresh_claims,
 )
 from desk.across.intervals import same_kind
-from desk.across.signatures import bands_of_many, keys_of
+from desk.across.signatures import bands_of_many, is_prefix_key, keys_of
 from desk.across.stored import (
     META_KEY,
     is_built,
@@ -160,14 +162,25 @@ def rebuild(desk: Desk, progress: Progress | None = None,
     if progress:
         progress(0, total, "indexing quotes")
     claims = _index(desk, total, progress, cancelled)
+
+    def phase(label: str) -> None:
+        cancel_check(cancelled)
+        if progress:
+            progress(total, total, label)
+
+    phase("ordering claims")
     _rank(desk, claims)
+    phase("comparing quotes")
     pairs = quote_pairs(desk, claims, cancelled)
+    phase("comparing figures")
     pairs.extend(figure_pairs(desk, claims, cancelled))
-    cancel_check(cancelled)
+    phase("grouping")
     with desk.writing():
         assigned = _cluster(conn, claims, pairs)
         del pairs
         _write_groups(desk, claims, assigned)
+        if progress:
+            progress(total, total, "finding disagreements")
         rebuild_disagreements(conn)
         conn.execute("INSERT OR REPLACE INTO desk_meta (key, value) VALUES (?, 'built')",
                      [META_KEY])
@@ -231,49 +244,67 @@ def _pack(score: float, a: int, b: int) -> int:
 
 
 def quote_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None) -> array:
-    """Pairs of claims of different articles with near-identical quotes, found through
-    shared bands (packed, see :func:`_pack`)."""
-    conn = desk.conn
-    with desk.writing():  # (a temporary table, but a write all the same)
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS across_big (band INTEGER PRIMARY KEY)")
-        conn.execute("DELETE FROM temp.across_big")
-        conn.execute("INSERT INTO temp.across_big SELECT band FROM claim_bands GROUP BY band "
-                     "HAVING count(*) > ?", [BAND_CAP])
+    """Pairs of claims of different articles with near-identical quotes, found within the
+    claims sharing a band or a prefix key (packed, see :func:`_pack`; a pair may come more
+    than once). MinHash bands shared by more than :data:`BAND_CAP` claims are boilerplate
+    and skipped; within a bucket, quotes are compared (in rapidfuzz, a block at a time)
+    only with those of a length a ratio of 85 allows, at most :data:`LENGTH_WINDOW` of them."""
+    import numpy as np
+
     found = array("q")
-    rows = conn.execute(
-        """SELECT x.n, y.n FROM claim_bands x JOIN claim_bands y
-                  ON y.band = x.band AND y.n > x.n
-           WHERE x.band NOT IN (SELECT band FROM temp.across_big) ORDER BY x.n""")
-    current, near = 0, set()
-    for x, y in rows:
-        if x != current:
-            if near:
-                _check_quotes(claims, current, near, found)
-                near = set()
-            current = x
-            if x % 20_000 == 0:
-                cancel_check(cancelled)
-        near.add(y)
-    if near:
-        _check_quotes(claims, current, near, found)
+    lengths = np.fromiter((len(t) for t in claims.masked), dtype=np.int64,
+                          count=len(claims.masked))
+    article = np.frombuffer(claims.article, dtype=np.int32)
+    rank = np.frombuffer(claims.rank, dtype=np.int32)
+    members: list[int] = []
+    current = None
+    buckets = 0
+    for band, n in desk.conn.execute("SELECT band, n FROM claim_bands ORDER BY band, n"):
+        if band != current:
+            if len(members) > 1 and (is_prefix_key(current) or len(members) <= BAND_CAP):
+                _bucket_pairs(claims, np.array(members, dtype=np.int64), lengths, article,
+                              rank, found)
+                buckets += 1
+                if buckets % 2000 == 0:
+                    cancel_check(cancelled)
+            members, current = [], band
+        members.append(n)
+    if len(members) > 1 and (is_prefix_key(current) or len(members) <= BAND_CAP):
+        _bucket_pairs(claims, np.array(members, dtype=np.int64), lengths, article, rank, found)
     return found
 
 
-def _check_quotes(claims: _Claims, x: int, near: set[int], found: array) -> None:
-    """Add the pairs of ``x`` with those of ``near`` whose quotes are near-identical (one
-    call into rapidfuzz for them all)."""
-    text = claims.masked[x]
-    if len(text) < MIN_QUOTE_CHARS:
-        return
-    article, rank, masked = claims.article, claims.rank, claims.masked
-    others = [y for y in near if article[y] != article[x]]
-    for _, score, i in process.extract(text, [masked[y] for y in others], scorer=fuzz.ratio,
-                                       processor=None, score_cutoff=QUOTE_THRESHOLD,
-                                       limit=None):
-        y = others[i]
-        if len(masked[y]) >= MIN_QUOTE_CHARS:
-            score = score + 100.0
-            found.append(_pack(score, x, y) if rank[x] < rank[y] else _pack(score, y, x))
+_BLOCK = 256
+
+
+def _bucket_pairs(claims: _Claims, members, lengths, article, rank, found: array) -> None:  # noqa: ANN001
+    import numpy as np
+
+    order = np.argsort(lengths[members], kind="stable")
+    members = members[order]
+    sizes = lengths[members]
+    texts = [claims.masked[n] for n in members.tolist()]
+    total = len(texts)
+    for start in range(0, total, _BLOCK):
+        stop = min(start + _BLOCK, total)
+        reach = int(np.searchsorted(sizes, sizes[stop - 1] / _MIN_SHARE, side="right"))
+        end = min(reach, stop + LENGTH_WINDOW)
+        scores = process.cdist(texts[start:stop], texts[start:end], scorer=fuzz.ratio,
+                               processor=None, score_cutoff=QUOTE_THRESHOLD, dtype=np.float32)
+        rows, cols = np.nonzero(scores)
+        keep = cols > rows  # each pair once, never a quote with itself
+        rows, cols = rows[keep], cols[keep]
+        if not len(rows):
+            continue
+        a, b = members[start + rows], members[start + cols]
+        different = article[a] != article[b]
+        a, b = a[different], b[different]
+        values = scores[rows[different], cols[different]].astype(np.float64) + 100.0
+        first = rank[a] < rank[b]
+        x, y = np.where(first, a, b), np.where(first, b, a)
+        packed = (((_TOP - np.rint(values * _SCORE_SCALE).astype(np.int64)) << (2 * _SHIFT))
+                  | (x << _SHIFT) | y)
+        found.frombytes(packed.astype(np.int64).tobytes())
 
 
 def figure_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None) -> array:

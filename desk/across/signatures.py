@@ -4,7 +4,7 @@ A claim's *keys* are what the grouping and disagreement rules compare (the maske
 normalised source, the figure's unit, size, counted kind and the interval it allows); its
 *bands* are locality-sensitive hashes of the masked quote, so that quotes that are
 near-identical (rapidfuzz ``ratio`` ≥ 85) share a band with high probability and unrelated
-quotes rarely do: candidates are found by looking a claim's bands up, not by comparing it
+quotes rarely do, plus keys of how the quote begins (:func:`prefix_keys`): candidates are found by looking a claim's bands up, not by comparing it
 with every other claim.
 
 The MinHash is over the quote's overlapping 4-byte UTF-8 grams, with :data:`PERMUTATIONS`
@@ -15,6 +15,7 @@ universal hash functions ``(a·g + b) mod (2³¹ − 1)`` cut into :data:`BANDS`
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 from collections.abc import Sequence
@@ -28,6 +29,8 @@ from desk.text.figures import Figure
 ROWS = 3
 BANDS = 16
 PERMUTATIONS = ROWS * BANDS
+#: How many characters of a quote's beginning make a :func:`prefix_keys` key.
+PREFIX_CHARS = 24
 _PRIME = (1 << 31) - 1
 _rng = random.Random(20261207)
 _A = [_rng.randrange(1, _PRIME) for _ in range(PERMUTATIONS)]
@@ -79,19 +82,44 @@ def _grams(text: str) -> list[int]:
 
 
 def _band_keys(mins: Sequence[int]) -> list[int]:
-    """Each band's key: a 64-bit hash of its index and rows (stable across processes:
+    """Each band's key: an even 64-bit hash of its index and rows (stable across processes:
     the hash of a tuple of ints does not depend on PYTHONHASHSEED)."""
-    return [hash((band,) + tuple(mins[band * ROWS:(band + 1) * ROWS]))
+    return [hash((band,) + tuple(mins[band * ROWS:(band + 1) * ROWS])) & ~1
             for band in range(BANDS)]
 
 
 def bands_of(masked: str) -> list[int]:
-    """The band keys of one masked quote (none for a quote too short to group by)."""
+    """The band keys of one masked quote (none for a quote too short to group by): its
+    MinHash bands, then its :func:`prefix_keys`."""
     if len(masked) < MIN_QUOTE_CHARS:
         return []
     grams = set(_grams(masked))
     mins = [min((a * g + b) % _PRIME for g in grams) for a, b in zip(_A, _B)]
-    return _band_keys(mins)
+    return _band_keys(mins) + prefix_keys(masked)
+
+
+def prefix_keys(masked: str) -> list[int]:
+    """Keys of how the quote begins: its first :data:`PREFIX_CHARS` characters from each of
+    its first three words (a quote cut a few letters later still shares one). Quotes of one
+    sentence cut at different lengths share their beginning but few MinHash bands. Odd
+    numbers (band keys are even), stable across processes."""
+    keys = []
+    start = 0
+    for _ in range(3):
+        piece = masked[start:start + PREFIX_CHARS]
+        if len(piece) == PREFIX_CHARS:
+            digest = hashlib.blake2b(piece.encode("utf-8"), digest_size=8).digest()
+            keys.append(int.from_bytes(digest, "big", signed=True) | 1)
+        space = masked.find(" ", start)
+        if space < 0:
+            break
+        start = space + 1
+    return list(dict.fromkeys(keys))
+
+
+def is_prefix_key(key: int) -> bool:
+    """Whether a key of :func:`bands_of` is a :func:`prefix_key` (else a MinHash band)."""
+    return bool(key & 1)
 
 
 def bands_of_many(texts: Sequence[str]) -> list[list[int]]:
@@ -112,5 +140,5 @@ def bands_of_many(texts: Sequence[str]) -> list[list[int]]:
         hashed = (flat * np.uint64(_A[k]) + np.uint64(_B[k])) % np.uint64(_PRIME)
         mins[:, k] = np.minimum.reduceat(hashed, starts)
     for row, index in zip(mins.tolist(), chosen):
-        result[index] = _band_keys(row)
+        result[index] = _band_keys(row) + prefix_keys(texts[index])
     return result

@@ -217,10 +217,27 @@ def stored_pairs(conn: sqlite3.Connection, where: str = "1", params: Iterable = 
                         f"ORDER BY id{page}", list(params)).fetchall()
 
 
+def stored_disagreement_pages(desk, size: int) -> Iterator[list[Disagreement]]:  # noqa: ANN001
+    """Every stored disagreement, ``size`` at a time (keyset paging)."""
+    last = 0
+    while True:
+        rows = desk.conn.execute("SELECT id FROM figure_disagreements WHERE id > ? ORDER BY id "
+                                 "LIMIT ?", [last, size]).fetchall()
+        if not rows:
+            return
+        yield _disagreements(desk, stored_pairs(desk.conn, "id BETWEEN ? AND ?",
+                                                [rows[0][0], rows[-1][0]]))
+        last = rows[-1][0]
+
+
 def stored_disagreements(desk, limit: int | None = None, offset: int = 0,  # noqa: ANN001
                          ) -> list[Disagreement]:
     """The stored disagreements as :class:`Disagreement` (a page of them, with ``limit``)."""
-    pairs = stored_pairs(desk.conn, limit=limit, offset=offset)
+    return _disagreements(desk, stored_pairs(desk.conn, limit=limit, offset=offset))
+
+
+def _disagreements(desk, pairs: list[tuple[str, str, str, str | None]]  # noqa: ANN001
+                   ) -> list[Disagreement]:
     if not pairs:
         return []
     claims = {c.id: c for c in _claims_by_id(desk, sorted({p[0] for p in pairs}
@@ -246,16 +263,30 @@ def stored_disagreements(desk, limit: int | None = None, offset: int = 0,  # noq
     return found
 
 
-def stored_conflicts(conn: sqlite3.Connection) -> dict[str, str]:
+def stored_conflicts(conn: sqlite3.Connection, claim_ids: list[str] | None = None,
+                     ) -> dict[str, str]:
     """The CSV's ``figure_conflict`` cells from the stored pairs (as
-    :func:`desk.across.disagreement.conflicts_by_claim`)."""
+    :func:`desk.across.disagreement.conflicts_by_claim`); of these claims only, if given."""
     outlets = {row[0]: outlet_of(row[1], row[2], row[3]) for row in conn.execute(
         "SELECT id, url, byline, source_file FROM articles")}
+    sql = """SELECT f.id, f.a, ca.figure, ca.article_id, f.b, cb.figure, cb.article_id
+             FROM figure_disagreements f JOIN claims ca ON ca.id = f.a
+             JOIN claims cb ON cb.id = f.b"""
+    if claim_ids is None:
+        rows: Iterable[tuple] = conn.execute(f"{sql} ORDER BY f.id")
+    else:
+        wanted = set(claim_ids)
+        found: set[tuple] = set()
+        for start in range(0, len(claim_ids), 400):
+            chunk = claim_ids[start:start + 400]
+            marks = ", ".join("?" * len(chunk))
+            found.update(conn.execute(f"{sql} WHERE f.a IN ({marks}) OR f.b IN ({marks})",
+                                      chunk + chunk))
+        rows = sorted(found)
     entries: dict[str, dict[str, None]] = {}
-    for id_a, fig_a, art_a, id_b, fig_b, art_b in conn.execute(
-            """SELECT f.a, ca.figure, ca.article_id, f.b, cb.figure, cb.article_id
-               FROM figure_disagreements f JOIN claims ca ON ca.id = f.a
-               JOIN claims cb ON cb.id = f.b ORDER BY f.id"""):
+    for _, id_a, fig_a, art_a, id_b, fig_b, art_b in rows:
         entries.setdefault(id_a, {})[f"{fig_b} ({outlets.get(art_b, '')})"] = None
         entries.setdefault(id_b, {})[f"{fig_a} ({outlets.get(art_a, '')})"] = None
+    if claim_ids is not None:
+        entries = {k: v for k, v in entries.items() if k in wanted}
     return {claim_id: "; ".join(texts) for claim_id, texts in entries.items()}

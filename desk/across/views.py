@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from desk.across import disagreement as _computed
@@ -37,8 +38,12 @@ from desk.across.grouping import (
     ClaimGroup,
     GroupingCancelled,
     group,
+    group_count,
+    group_ids,
     group_of,
     groups,
+    groups_by_id,
+    groups_page,
     outlet_of,
 )
 from desk.across.intervals import Interval, compatible, interval_of
@@ -53,7 +58,12 @@ from desk.across.history import (
 )
 from desk.across.stealth import ClaimChange, changes, latest_changes, mark_reviewed
 from desk.across.rebuild import refresh
-from desk.across.stored import is_current, stored_disagreements
+from desk.across.stored import (
+    is_current,
+    stored_conflicts,
+    stored_disagreement_pages,
+    stored_disagreements,
+)
 from desk.formats.csv_export import neutralise
 
 if TYPE_CHECKING:
@@ -64,7 +74,8 @@ __all__ = [
     "Appearance", "ClaimChange", "ClaimGroup", "DiffOp", "Disagreement", "GroupingCancelled",
     "Interval", "Revision",
     "RevisionDiff", "add_to_group", "appearance_map", "appearances_of", "changes", "compatible", "confirm_group",
-    "conflicts_by_claim", "disagreements", "group", "group_of", "groups", "groups_report",
+    "conflicts_by_claim", "disagreements", "group", "group_count", "group_of", "groups", "groups_page",
+    "groups_report", "disagreements_page", "report_chunks",
     "interval_of", "latest_changes", "mark_reviewed", "merge_groups", "merge_step", "outlet_of",
     "refresh", "refresh_groups", "remove_from_group", "revision", "revision_diff", "revisions",
     "side_by_side", "split_group",
@@ -95,6 +106,14 @@ def disagreements(desk: Desk) -> list[Disagreement]:
     return _computed.disagreements(desk)
 
 
+def disagreements_page(desk: Desk, offset: int = 0, limit: int = 100) -> list[Disagreement]:
+    """One page of :func:`disagreements` (stored ones; on a desk whose index is behind, a
+    slice of those worked out)."""
+    if is_current(desk.conn):
+        return stored_disagreements(desk, limit=limit, offset=offset)
+    return _computed.disagreements(desk)[offset:offset + limit]
+
+
 def appearances_of(desk: Desk, claim_id: str) -> list[Appearance]:
     """Where a claim was seen, earliest first (its group's appearances, else its own article).
 
@@ -118,72 +137,127 @@ def appearance_map(desk: Desk) -> dict[str, list[Appearance]]:
 
 
 def groups_report(desk: Desk, fmt: str = "text", *, refresh: bool = True) -> str:
-    """The desk's groups as ``text``, ``csv`` or ``json`` (regrouped first when ``refresh``
-    and the desk is writable)."""
-    found = refresh_groups(desk) if refresh and not desk.read_only else groups(desk)
-    conflicts = disagreements(desk)
+    """The desk's groups as ``text``, ``csv`` or ``json`` (brought up to date first when
+    ``refresh`` and the desk is writable); see :func:`report_chunks`."""
+    return "".join(report_chunks(desk, fmt, refresh=refresh))
+
+
+def report_chunks(desk: Desk, fmt: str = "text", *, refresh: bool = True) -> Iterator[str]:
+    """:func:`groups_report` a piece at a time, reading the groups and the disagreements a
+    page at a time (``claims-desk groups`` streams them)."""
+    if refresh and not desk.read_only:
+        globals()["refresh"](desk)
     if fmt == "json":
-        return json.dumps(_as_json(found, conflicts), ensure_ascii=False, indent=2) + "\n"
+        return _json_chunks(desk)
     if fmt == "csv":
-        return _as_csv(desk, found, conflicts)
-    return _as_text(found, conflicts)
+        return _csv_chunks(desk)
+    return _text_chunks(desk)
 
 
-def _as_text(found: list[ClaimGroup], conflicts: list[Disagreement]) -> str:
-    lines = []
-    for item in found:
-        mark = " (confirmed)" if item.confirmed else ""
-        lines.append(f"group {item.id}{mark}: {item.summary()}")
-        outlets = {a.article_id: a.outlet for a in item.appearances}
-        for claim in item.claims:
-            figure = f" [{claim.figure}]" if claim.figure else ""
-            lines.append(f"  {outlets.get(claim.article_id, '')}: “{claim.quote}”{figure}")
-    lines.append(f"{len(found)} groups")
-    for conflict in conflicts:
-        lines.append(f"disagreement: {conflict.message()}")
-    lines.append(f"{len(conflicts)} disagreements")
-    return "\n".join(lines) + "\n"
+_PAGE = 200
 
 
-def _as_csv(desk: Desk, found: list[ClaimGroup], conflicts: list[Disagreement]) -> str:
-    by_claim = conflicts_by_claim(desk, conflicts)
+def _group_pages(desk: Desk) -> Iterator[list[ClaimGroup]]:
+    ids = group_ids(desk)
+    for start in range(0, len(ids), _PAGE):
+        yield groups_by_id(desk, ids[start:start + _PAGE])
+
+
+def _conflict_pages(desk: Desk) -> Iterator[list[Disagreement]]:
+    if is_current(desk.conn):
+        yield from stored_disagreement_pages(desk, _PAGE)
+    else:
+        yield _computed.disagreements(desk)
+
+
+def _text_chunks(desk: Desk) -> Iterator[str]:
+    count = 0
+    for page in _group_pages(desk):
+        lines = []
+        for item in page:
+            mark = " (confirmed)" if item.confirmed else ""
+            lines.append(f"group {item.id}{mark}: {item.summary()}")
+            outlets = {a.article_id: a.outlet for a in item.appearances}
+            for claim in item.claims:
+                figure = f" [{claim.figure}]" if claim.figure else ""
+                lines.append(f"  {outlets.get(claim.article_id, '')}: “{claim.quote}”{figure}")
+        count += len(page)
+        yield "".join(line + "\n" for line in lines)
+    yield f"{count} groups\n"
+    count = 0
+    for page in _conflict_pages(desk):
+        count += len(page)
+        yield "".join(f"disagreement: {conflict.message()}\n" for conflict in page)
+    yield f"{count} disagreements\n"
+
+
+def _csv_chunks(desk: Desk) -> Iterator[str]:
+    current = is_current(desk.conn)
+    everything = None if current else conflicts_by_claim(desk)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(GROUPS_CSV_HEADER)
-    for item in found:
-        seen = {a.article_id: a for a in item.appearances}
-        for claim in item.claims:
-            where = seen[claim.article_id]
-            writer.writerow([
-                item.id, "yes" if item.confirmed else "no", item.article_count,
-                item.first.date, neutralise(item.first.outlet), claim.id, claim.article_id,
-                neutralise(where.title), neutralise(where.outlet), where.date,
-                neutralise(claim.quote), neutralise(claim.source), neutralise(claim.figure),
-                neutralise(by_claim.get(claim.id, "")),
-            ])
-    return buffer.getvalue()
+    for page in _group_pages(desk):
+        by_claim = everything if everything is not None else stored_conflicts(
+            desk.conn, [c.id for item in page for c in item.claims])
+        for item in page:
+            seen = {a.article_id: a for a in item.appearances}
+            for claim in item.claims:
+                where = seen[claim.article_id]
+                writer.writerow([
+                    item.id, "yes" if item.confirmed else "no", item.article_count,
+                    item.first.date, neutralise(item.first.outlet), claim.id, claim.article_id,
+                    neutralise(where.title), neutralise(where.outlet), where.date,
+                    neutralise(claim.quote), neutralise(claim.source), neutralise(claim.figure),
+                    neutralise(by_claim.get(claim.id, "")),
+                ])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
-def _as_json(found: list[ClaimGroup], conflicts: list[Disagreement]) -> dict[str, Any]:
+def _json_chunks(desk: Desk) -> Iterator[str]:
+    yield '{\n  "groups": ['
+    first = True
+    for page in _group_pages(desk):
+        for item in page:
+            yield ("" if first else ",") + "\n    " + _dumps(_group_json(item))
+            first = False
+    yield '\n  ],\n  "disagreements": ['
+    first = True
+    for page in _conflict_pages(desk):
+        for conflict in page:
+            yield ("" if first else ",") + "\n    " + _dumps(_disagreement_json(conflict))
+            first = False
+    yield "\n  ]\n}\n"
+
+
+def _dumps(item: dict[str, Any]) -> str:
+    return json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+
+def _group_json(item: ClaimGroup) -> dict[str, Any]:
     return {
-        "groups": [{
-            "id": item.id, "confirmed": item.confirmed, "how": item.how,
-            "articles": item.article_count, "summary": item.summary(),
-            "first_appearance": _appearance_json(item.first),
-            "appearances": [_appearance_json(a) for a in item.appearances],
-            "claims": [{"id": c.id, "article_id": c.article_id, "quote": c.quote,
-                        "source": c.source, "figure": c.figure,
-                        "figure_value": c.figure_value, "figure_unit": c.figure_unit,
-                        "figure_qualifier": c.figure_qualifier, "status": c.status,
-                        "grouped_by": item.claim_how.get(c.id, "")}
-                       for c in item.claims],
-        } for item in found],
-        "disagreements": [{
-            "claims": [d.claim_a.id, d.claim_b.id], "figures": [d.claim_a.figure, d.claim_b.figure],
-            "allowed": [d.interval_a.describe(), d.interval_b.describe()],
-            "outlets": [d.outlet_a, d.outlet_b], "why": d.why, "group_id": d.group_id,
-            "message": d.message(),
-        } for d in conflicts],
+        "id": item.id, "confirmed": item.confirmed, "how": item.how,
+        "articles": item.article_count, "summary": item.summary(),
+        "first_appearance": _appearance_json(item.first),
+        "appearances": [_appearance_json(a) for a in item.appearances],
+        "claims": [{"id": c.id, "article_id": c.article_id, "quote": c.quote,
+                    "source": c.source, "figure": c.figure,
+                    "figure_value": c.figure_value, "figure_unit": c.figure_unit,
+                    "figure_qualifier": c.figure_qualifier, "status": c.status,
+                    "grouped_by": item.claim_how.get(c.id, "")}
+                   for c in item.claims],
+    }
+
+
+def _disagreement_json(d: Disagreement) -> dict[str, Any]:
+    return {
+        "claims": [d.claim_a.id, d.claim_b.id], "figures": [d.claim_a.figure, d.claim_b.figure],
+        "allowed": [d.interval_a.describe(), d.interval_b.describe()],
+        "outlets": [d.outlet_a, d.outlet_b], "why": d.why, "group_id": d.group_id,
+        "message": d.message(),
     }
 
 

@@ -363,13 +363,14 @@ def cmd_groups(args: argparse.Namespace) -> int:
     """Print the groups of claims seen in several articles, with their disagreements."""
     from pathlib import Path
 
-    from desk.across.views import groups_report
+    from desk.across.views import report_chunks
 
     if not Path(args.desk).is_file():
         raise DeskError(f"{args.desk} does not exist.")
     with _open(args, read_only=args.no_refresh) as desk:
         sys.stdout.reconfigure(newline="")  # type: ignore[union-attr]
-        sys.stdout.write(groups_report(desk, args.format, refresh=not args.no_refresh))
+        for chunk in report_chunks(desk, args.format, refresh=not args.no_refresh):
+            sys.stdout.write(chunk)  # a page of groups at a time
     return 0
 
 

@@ -151,3 +151,16 @@ def test_indexed_pairs_against_all_pairs(tmp_path: Path) -> None:
         ours = {frozenset((claims.ids[a], claims.ids[b])) for _, a, b in unpack_pairs(found)}
     assert reference and ours <= reference
     assert len(ours) / len(reference) >= 0.95
+
+
+def test_views_read_a_page_at_a_time(across_desk: Desk) -> None:
+    every = across.refresh_groups(across_desk)
+    assert across.group_count(across_desk) == len(every) == 5
+    pages = across.groups_page(across_desk, 0, 2) + across.groups_page(across_desk, 2, 2) \
+        + across.groups_page(across_desk, 4, 2)
+    assert [g.id for g in pages] == [g.id for g in every]
+    conflicts = across.disagreements(across_desk)
+    assert across.disagreements_page(across_desk, 3, 4) == conflicts[3:7]
+    report = across.groups_report(across_desk, "text", refresh=False)
+    assert report.count("\ngroup ") + report.startswith("group ") == 5
+    assert report.endswith(f"{len(conflicts)} disagreements\n")
