@@ -33,6 +33,7 @@ from desk.across.index import (
     refresh_claims,
 )
 from desk.across.intervals import same_kind
+from desk.across import signatures
 from desk.across.signatures import bands_of_many, is_prefix_key, keys_of
 from desk.across.stored import (
     META_KEY,
@@ -249,9 +250,10 @@ def quote_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None)
     than once). MinHash bands shared by more than :data:`BAND_CAP` claims are boilerplate
     and skipped; within a bucket, quotes are compared (in rapidfuzz, a block at a time)
     only with those of a length a ratio of 85 allows, at most :data:`LENGTH_WINDOW` of them."""
-    import numpy as np
-
+    np = signatures.numpy()
     found = array("q")
+    if np is None:
+        return _quote_pairs_plain(desk, claims)
     lengths = np.fromiter((len(t) for t in claims.masked), dtype=np.int64,
                           count=len(claims.masked))
     article = np.frombuffer(claims.article, dtype=np.int32)
@@ -277,8 +279,40 @@ def quote_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None)
 _BLOCK = 256
 
 
+def _quote_pairs_plain(desk: Desk, claims: _Claims) -> array:
+    """:func:`quote_pairs` without numpy (the standalone build): the same buckets and
+    comparisons, one quote at a time."""
+    found = array("q")
+    masked, article, rank = claims.masked, claims.article, claims.rank
+    buckets: list[list[int]] = []
+    members: list[int] = []
+    current = None
+    for band, n in desk.conn.execute("SELECT band, n FROM claim_bands ORDER BY band, n"):
+        if band != current:
+            if len(members) > 1 and (is_prefix_key(current) or len(members) <= BAND_CAP):
+                buckets.append(members)
+            members, current = [], band
+        members.append(n)
+    if len(members) > 1 and (is_prefix_key(current) or len(members) <= BAND_CAP):
+        buckets.append(members)
+    for bucket in buckets:
+        bucket.sort(key=lambda n: len(masked[n]))
+        for i, x in enumerate(bucket):
+            text = masked[x]
+            longest = len(text) / _MIN_SHARE
+            window = [y for y in bucket[i + 1:i + 1 + LENGTH_WINDOW] if len(masked[y]) <= longest]
+            for _, score, j in process.extract(text, [masked[y] for y in window],
+                                               scorer=fuzz.ratio, processor=None,
+                                               score_cutoff=QUOTE_THRESHOLD, limit=None):
+                y = window[j]
+                if article[x] != article[y]:
+                    found.append(_pack(score + 100.0, x, y) if rank[x] < rank[y]
+                                 else _pack(score + 100.0, y, x))
+    return found
+
+
 def _bucket_pairs(claims: _Claims, members, lengths, article, rank, found: array) -> None:  # noqa: ANN001
-    import numpy as np
+    np = signatures.numpy()
 
     order = np.argsort(lengths[members], kind="stable")
     members = members[order]
@@ -351,11 +385,11 @@ def unpack_pairs(pairs: array) -> list[tuple[float, int, int]]:
 
 
 def _sorted_chunks(pairs: array):  # noqa: ANN202
-    import numpy as np
-
-    ordered = np.unique(np.frombuffer(pairs, dtype=np.int64))
+    np = signatures.numpy()
+    ordered = sorted(set(pairs)) if np is None else np.unique(np.frombuffer(pairs, np.int64))
     for start in range(0, len(ordered), 100_000):
-        yield ordered[start:start + 100_000].tolist()
+        chunk = ordered[start:start + 100_000]
+        yield chunk if np is None else chunk.tolist()
 
 
 def _cluster(conn, claims: _Claims, pairs: array) -> dict[int, tuple[str, str]]:  # noqa: ANN001

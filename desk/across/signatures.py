@@ -122,9 +122,21 @@ def is_prefix_key(key: int) -> bool:
     return bool(key & 1)
 
 
+def numpy():  # noqa: ANN201
+    """numpy when it is installed (the rebuild's quick path), else None."""
+    try:
+        import numpy as np
+    except ImportError:
+        return None
+    return np
+
+
 def bands_of_many(texts: Sequence[str]) -> list[list[int]]:
-    """:func:`bands_of` for many masked quotes at once (numpy, imported here only)."""
-    import numpy as np
+    """:func:`bands_of` for many masked quotes at once (numpy, imported here only; one by
+    one without it: the standalone build leaves numpy out)."""
+    np = numpy()
+    if np is None:
+        return [bands_of(text) for text in texts]
 
     result: list[list[int]] = [[] for _ in texts]
     chosen = [i for i, text in enumerate(texts) if len(text) >= MIN_QUOTE_CHARS]

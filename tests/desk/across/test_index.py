@@ -164,3 +164,16 @@ def test_views_read_a_page_at_a_time(across_desk: Desk) -> None:
     report = across.groups_report(across_desk, "text", refresh=False)
     assert report.count("\ngroup ") + report.startswith("group ") == 5
     assert report.endswith(f"{len(conflicts)} disagreements\n")
+
+
+def test_the_rebuild_without_numpy_gives_the_same_groups(across_desk: Desk,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The standalone build leaves numpy out: the plain path finds the same groups."""
+    with_numpy = [sorted(c.id for c in g.claims) for g in across.refresh_groups(across_desk)]
+    conflicts = disagreement.conflicts_by_claim(across_desk)
+    from desk.across import signatures
+
+    monkeypatch.setattr(signatures, "numpy", lambda: None)
+    rebuild(across_desk)
+    assert [sorted(c.id for c in g.claims) for g in across.groups(across_desk)] == with_numpy
+    assert disagreement.conflicts_by_claim(across_desk) == conflicts
