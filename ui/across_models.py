@@ -7,6 +7,7 @@ disagreement's message) over the claims it is made of. :data:`CLAIM_ID` gives a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,44 @@ class _TwoLevelModel(QAbstractItemModel):
         super().__init__(parent)
         self._children: list[list[Claim]] = []
         self._outlets: list[list[str]] = []
+        self.total = 0  # top rows there are, loaded or not
+        self._fetch: Callable[[int], list[Any]] | None = None
+
+    def canFetchMore(self, parent: Index = Index()) -> bool:  # noqa: N802, B008 - Qt's API
+        """More top rows to read (the view asks as it scrolls near the end)."""
+        return not parent.isValid() and self._fetch is not None \
+            and len(self._children) < self.total
+
+    def fetchMore(self, parent: Index = Index()) -> None:  # noqa: N802, B008 - Qt's API
+        """Read the next page of top rows."""
+        if not self.canFetchMore(parent) or self._fetch is None:
+            return
+        items = self._fetch(len(self._children))
+        if not items:
+            self.total = len(self._children)
+            return
+        first = len(self._children)
+        self.beginInsertRows(Index(), first, first + len(items) - 1)
+        self._append(items)
+        self.endInsertRows()
+
+    def _reset(self, items: list[Any], total: int | None,
+               fetch: Callable[[int], list[Any]] | None) -> None:
+        """Show these first items of ``total`` (all of them when None); ``fetch(n)`` reads
+        the page after the first ``n``."""
+        self.beginResetModel()
+        self._children, self._outlets = [], []
+        self._clear()
+        self._append(items)
+        self.total = len(items) if total is None else max(total, len(items))
+        self._fetch = fetch
+        self.endResetModel()
+
+    def _clear(self) -> None:
+        raise NotImplementedError
+
+    def _append(self, items: list[Any]) -> None:
+        raise NotImplementedError
 
     def index(self, row: int, column: int, parent: Index = Index()) -> Index:  # noqa: B008
         """Top rows carry the sentinel id; children carry their parent's row."""
@@ -122,17 +161,22 @@ class GroupsModel(_TwoLevelModel):
         super().__init__(parent)
         self.groups: list[ClaimGroup] = []
 
-    def set_groups(self, groups: list[ClaimGroup]) -> None:
-        """Show these groups (resets the model)."""
-        self.beginResetModel()
-        self.groups = list(groups)
-        self._children = [list(g.claims) for g in self.groups]
-        self._outlets = []
-        for item in self.groups:
+    def set_groups(self, groups: list[ClaimGroup], total: int | None = None,
+                   fetch: Callable[[int], list[ClaimGroup]] | None = None) -> None:
+        """Show these groups, the first of ``total`` (resets the model); ``fetch(n)`` reads
+        the page of groups after the first ``n`` as the view scrolls."""
+        self._reset(groups, total, fetch)
+
+    def _clear(self) -> None:
+        self.groups = []
+
+    def _append(self, items: list[ClaimGroup]) -> None:
+        self.groups.extend(items)
+        for item in items:
+            self._children.append(list(item.claims))
             outlets = {a.article_id: f"{a.outlet} ({a.date})" if a.date else a.outlet
                        for a in item.appearances}
             self._outlets.append([outlets.get(c.article_id, "") for c in item.claims])
-        self.endResetModel()
 
     def group_at(self, index: Index) -> ClaimGroup | None:
         """The group of a row (a claim row's parent group too)."""
@@ -174,13 +218,19 @@ class DisagreementsModel(_TwoLevelModel):
         super().__init__(parent)
         self.items: list[Disagreement] = []
 
-    def set_disagreements(self, items: list[Disagreement]) -> None:
-        """Show these disagreements (resets the model)."""
-        self.beginResetModel()
-        self.items = list(items)
-        self._children = [[d.claim_a, d.claim_b] for d in self.items]
-        self._outlets = [[d.outlet_a, d.outlet_b] for d in self.items]
-        self.endResetModel()
+    def set_disagreements(self, items: list[Disagreement], total: int | None = None,
+                          fetch: Callable[[int], list[Disagreement]] | None = None) -> None:
+        """Show these disagreements, the first of ``total`` (resets the model); ``fetch(n)``
+        reads the page after the first ``n`` as the view scrolls."""
+        self._reset(items, total, fetch)
+
+    def _clear(self) -> None:
+        self.items = []
+
+    def _append(self, items: list[Disagreement]) -> None:
+        self.items.extend(items)
+        self._children.extend([d.claim_a, d.claim_b] for d in items)
+        self._outlets.extend([d.outlet_a, d.outlet_b] for d in items)
 
     def _top_data(self, row: int, column: int, role: int) -> Any:
         item = self.items[row]

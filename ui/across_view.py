@@ -228,19 +228,28 @@ class AcrossView(QDialog):
             self.status.setText("")
             self.context.report(message)
 
-    def _show(self, result: tuple[list[Any], list[Any]]) -> None:
-        """Show groups and disagreements read on a worker (then read again if asked)."""
+    def _show(self, result: tuple[Any, ...]) -> None:
+        """Show the first page of groups and of disagreements read on a worker; the views
+        read further pages as they scroll."""
         if self.context.closed():
             return
-        found, conflicts = result
-        self.groups_model.set_groups(found)
-        self.disagreements_model.set_disagreements(conflicts)
+        found, group_ids, conflicts, conflict_count = result
+        desk = self.desk
+
+        def more_groups(loaded: int) -> list[Any]:
+            return _across().groups_by_id(desk, group_ids[loaded:loaded + PAGE])
+
+        def more_conflicts(loaded: int) -> list[Any]:
+            return _across().disagreements_page(desk, loaded, PAGE)
+
+        self.groups_model.set_groups(found, len(group_ids), more_groups)
+        self.disagreements_model.set_disagreements(conflicts, conflict_count, more_conflicts)
         self.groups_view.expandAll()
         self.disagreements_view.expandAll()
-        self.tabs.setTabText(0, f"&Groups ({len(found)})")
-        self.tabs.setTabText(1, f"&Disagreements ({len(conflicts)})")
-        self.status.setText(f"{len(found)} groups of claims seen in several articles · "
-                            f"{len(conflicts)} disagreements")
+        self.tabs.setTabText(0, f"&Groups ({len(group_ids):,})")
+        self.tabs.setTabText(1, f"&Disagreements ({conflict_count:,})")
+        self.status.setText(f"{len(group_ids):,} groups of claims seen in several articles · "
+                            f"{conflict_count:,} disagreements")
 
     def _on_change(self, change: Change) -> None:
         if self.isVisible() and change.kind != "articles_changed":
@@ -319,15 +328,26 @@ class AcrossView(QDialog):
             self.groups_view.setCurrentIndex(self.groups_model.index(row, 0))
 
 
-def _regroup(desk: Any, progress: Any, cancelled: Any) -> tuple[list[Any], list[Any]]:
+#: Groups or disagreements read at a time (the first page on a worker, then as the view scrolls).
+PAGE = 200
+
+
+def _regroup(desk: Any, progress: Any, cancelled: Any) -> tuple[Any, ...]:
     """Worker-thread work: regroup on the worker's own desk connection, then read."""
     _across().refresh_groups(desk, progress, cancelled)
     return _read(desk, progress, cancelled)
 
 
-def _read(desk: Any, _progress: Any, _cancelled: Any) -> tuple[list[Any], list[Any]]:
-    """Worker-thread work: the stored groups and the disagreements."""
-    return _across().groups(desk), _across().disagreements(desk)
+def _read(desk: Any, _progress: Any, _cancelled: Any) -> tuple[Any, ...]:
+    """Worker-thread work: the changed claims brought up to date (a few: quick), then the
+    first page of groups (with every group's id, in order) and of disagreements, and how
+    many disagreements there are."""
+    across = _across()
+    if not desk.read_only:
+        across.refresh_changed(desk)
+    ids = across.group_ids(desk)
+    return (across.groups_by_id(desk, ids[:PAGE]), ids, across.disagreements_page(desk, 0, PAGE),
+            across.disagreement_count(desk))
 
 
 class AcrossController:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from desk.across.grouping import MAGNITUDE_RATIO, MIN_QUOTE_CHARS, QUOTE_THRESHOLD, TOPIC_THRESHOLD
+from desk.across.grouping import MAGNITUDE_RATIO, QUOTE_THRESHOLD
 from desk.across.index import (
     BAND_CAP,
     CLAIM_SQL,
@@ -32,8 +32,9 @@ from desk.across.index import (
     cancel_check,
     refresh_claims,
 )
-from desk.across.intervals import same_kind
 from desk.across import signatures
+from desk.across.intervals import same_kind
+from desk.across.signatures import ClaimTable as _Claims
 from desk.across.signatures import bands_of_many, is_prefix_key, keys_of
 from desk.across.stored import (
     META_KEY,
@@ -57,56 +58,6 @@ _TOP = 200 * _SCORE_SCALE
 _SHIFT = 22  # claim numbers below 2**22 (4 million)
 
 
-class _Claims:
-    """What union-find compares of every live claim, by its number ``n`` (1, 2, …)."""
-
-    def __init__(self) -> None:
-        self.ids: list[str] = [""]
-        self.article: array = array("i", [0])
-        self.masked: list[str] = [""]
-        self.source: list[str] = [""]
-        self.unit: list[str | None] = [None]
-        self.value = array("d", [0.0])
-        self.kind: list[str | None] = [None]
-        self.rank = array("i", [0])  # place in the desk's claim order (articles, then text)
-        self._articles: dict[str, int] = {}
-        self._interned: dict[str, str] = {}
-
-    def add(self, keys) -> None:  # noqa: ANN001
-        self.ids.append(keys.claim_id)
-        self.article.append(self._articles.setdefault(keys.article_id, len(self._articles) + 1))
-        self.masked.append(keys.masked)
-        self.source.append(self._interned.setdefault(keys.source_key, keys.source_key))
-        self.unit.append(keys.unit)
-        self.value.append(keys.value)
-        self.kind.append(None if keys.kind is None
-                         else self._interned.setdefault(keys.kind, keys.kind))
-
-    def __len__(self) -> int:
-        return len(self.ids) - 1
-
-    def quote_score(self, a: int, b: int) -> float | None:
-        ma, mb = self.masked[a], self.masked[b]
-        if len(ma) < MIN_QUOTE_CHARS or len(mb) < MIN_QUOTE_CHARS:
-            return None
-        score = fuzz.ratio(ma, mb, score_cutoff=QUOTE_THRESHOLD)
-        return score + 100.0 if score else None
-
-    def figure_score(self, a: int, b: int) -> float | None:
-        va, vb = self.value[a], self.value[b]
-        if not (va and vb and self.unit[a] == self.unit[b] and self.source[a]
-                and self.source[a] == self.source[b]):
-            return None
-        low, high = (va, vb) if va <= vb else (vb, va)
-        if high / low > MAGNITUDE_RATIO or not same_kind(self.kind[a], self.kind[b]):
-            return None
-        topic = fuzz.token_sort_ratio(self.masked[a], self.masked[b])
-        return topic if topic >= TOPIC_THRESHOLD else None
-
-    def same(self, a: int, b: int) -> bool:
-        return self.quote_score(a, b) is not None or self.figure_score(a, b) is not None
-
-
 def refresh(desk: Desk, progress: Progress | None = None,
             cancelled: Cancelled | None = None) -> bool:
     """Bring the index, groups and disagreements up to date: a :func:`rebuild` when the
@@ -115,7 +66,7 @@ def refresh(desk: Desk, progress: Progress | None = None,
     desk._check_writable()  # noqa: SLF001
     conn = desk.conn
     pending = pending_count(conn)
-    if not is_built(conn) or _needs_rebuild(conn):
+    if not is_built(conn) or needs_rebuild(conn):
         rebuild(desk, progress, cancelled)
         return True
     if not pending:
@@ -130,7 +81,7 @@ def current_conflicts(desk: Desk, cancelled: Cancelled | None = None) -> dict[st
     writable desk, a few changed claims are brought up to date first). A desk whose index
     is far behind is not rebuilt by an export: its cells are worked out as before."""
     conn = desk.conn
-    if not desk.read_only and is_built(conn) and not _needs_rebuild(conn):
+    if not desk.read_only and is_built(conn) and not needs_rebuild(conn):
         if pending_count(conn):
             refresh_claims(desk)
         return stored_conflicts(conn)
@@ -141,7 +92,8 @@ def current_conflicts(desk: Desk, cancelled: Cancelled | None = None) -> dict[st
     return conflicts_by_claim(desk, cancelled=cancelled)
 
 
-def _needs_rebuild(conn) -> bool:  # noqa: ANN001
+def needs_rebuild(conn) -> bool:  # noqa: ANN001
+    """Whether so many claims changed that a rebuild is quicker than one at a time."""
     pending = pending_count(conn)
     return pending > min(INCREMENTAL_LIMIT, max(1, _indexed(conn) // 10))
 
@@ -300,7 +252,8 @@ def _quote_pairs_plain(desk: Desk, claims: _Claims) -> array:
         for i, x in enumerate(bucket):
             text = masked[x]
             longest = len(text) / _MIN_SHARE
-            window = [y for y in bucket[i + 1:i + 1 + LENGTH_WINDOW] if len(masked[y]) <= longest]
+            window = [y for y in bucket[i + 1:i + 1 + _window(len(bucket))]
+                      if len(masked[y]) <= longest]
             for _, score, j in process.extract(text, [masked[y] for y in window],
                                                scorer=fuzz.ratio, processor=None,
                                                score_cutoff=QUOTE_THRESHOLD, limit=None):
@@ -311,18 +264,43 @@ def _quote_pairs_plain(desk: Desk, claims: _Claims) -> array:
     return found
 
 
+def _window(size: int) -> int:
+    """How many longer quotes each quote of a bucket of ``size`` is compared with: all a
+    ratio of 85 allows up to :data:`LENGTH_WINDOW`; in a bucket of boilerplate (over
+    :data:`BAND_CAP` claims begin the same way) its :data:`BOILERPLATE_WINDOW` nearest in
+    length, enough to join them and no more (all of them would be pairs by the million)."""
+    return LENGTH_WINDOW if size <= BAND_CAP else BOILERPLATE_WINDOW
+
+
+#: See :func:`_window`.
+BOILERPLATE_WINDOW = 24
+#: Packed pairs held before duplicates (found through several bands) are dropped.
+_COMPACT_AT = 4_000_000
+
+
+def _compact(found: array) -> None:
+    """Drop repeated pairs from ``found`` (in place) when it has grown large."""
+    np = signatures.numpy()
+    if np is not None and len(found) > _COMPACT_AT:
+        unique = np.unique(np.frombuffer(found, dtype=np.int64))
+        del found[:]
+        found.frombytes(unique.tobytes())
+
+
 def _bucket_pairs(claims: _Claims, members, lengths, article, rank, found: array) -> None:  # noqa: ANN001
     np = signatures.numpy()
+    window = _window(len(members))
+    block = _BLOCK if window == LENGTH_WINDOW else BOILERPLATE_WINDOW
 
     order = np.argsort(lengths[members], kind="stable")
     members = members[order]
     sizes = lengths[members]
     texts = [claims.masked[n] for n in members.tolist()]
     total = len(texts)
-    for start in range(0, total, _BLOCK):
-        stop = min(start + _BLOCK, total)
+    for start in range(0, total, block):
+        stop = min(start + block, total)
         reach = int(np.searchsorted(sizes, sizes[stop - 1] / _MIN_SHARE, side="right"))
-        end = min(reach, stop + LENGTH_WINDOW)
+        end = min(reach, stop + window)
         scores = process.cdist(texts[start:stop], texts[start:end], scorer=fuzz.ratio,
                                processor=None, score_cutoff=QUOTE_THRESHOLD, dtype=np.float32)
         rows, cols = np.nonzero(scores)
@@ -339,6 +317,7 @@ def _bucket_pairs(claims: _Claims, members, lengths, article, rank, found: array
         packed = (((_TOP - np.rint(values * _SCORE_SCALE).astype(np.int64)) << (2 * _SHIFT))
                   | (x << _SHIFT) | y)
         found.frombytes(packed.astype(np.int64).tobytes())
+    _compact(found)
 
 
 def figure_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None) -> array:

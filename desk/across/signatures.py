@@ -18,11 +18,21 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+from array import array
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from desk.across.grouping import MIN_QUOTE_CHARS, masked_quote, normalise_source
-from desk.across.intervals import interval_of, kind_key, kind_of
+from rapidfuzz import fuzz
+
+from desk.across.grouping import (
+    MAGNITUDE_RATIO,
+    MIN_QUOTE_CHARS,
+    QUOTE_THRESHOLD,
+    TOPIC_THRESHOLD,
+    masked_quote,
+    normalise_source,
+)
+from desk.across.intervals import interval_of, kind_key, kind_of, same_kind
 from desk.text.figures import Figure
 
 #: Rows (hash functions) per band and bands per quote.
@@ -154,3 +164,58 @@ def bands_of_many(texts: Sequence[str]) -> list[list[int]]:
     for row, index in zip(mins.tolist(), chosen):
         result[index] = _band_keys(row) + prefix_keys(texts[index])
     return result
+
+
+class ClaimTable:
+    """What the rebuild's union-find compares of every live claim, in memory, by its number
+    ``n`` (1, 2, …): lists and arrays rather than an object per claim."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = [""]
+        self.article: array = array("i", [0])
+        self.masked: list[str] = [""]
+        self.source: list[str] = [""]
+        self.unit: list[str | None] = [None]
+        self.value = array("d", [0.0])
+        self.kind: list[str | None] = [None]
+        self.rank = array("i", [0])  # place in the desk's claim order (articles, then text)
+        self._articles: dict[str, int] = {}
+        self._interned: dict[str, str] = {}
+
+    def add(self, keys: Keys) -> None:
+        """Append one claim's keys (its number is the count so far)."""
+        self.ids.append(keys.claim_id)
+        self.article.append(self._articles.setdefault(keys.article_id, len(self._articles) + 1))
+        self.masked.append(keys.masked)
+        self.source.append(self._interned.setdefault(keys.source_key, keys.source_key))
+        self.unit.append(keys.unit)
+        self.value.append(keys.value)
+        self.kind.append(None if keys.kind is None
+                         else self._interned.setdefault(keys.kind, keys.kind))
+
+    def __len__(self) -> int:
+        return len(self.ids) - 1
+
+    def quote_score(self, a: int, b: int) -> float | None:
+        """The quote rule's pair score of two claims (ratio + 100), or None."""
+        ma, mb = self.masked[a], self.masked[b]
+        if len(ma) < MIN_QUOTE_CHARS or len(mb) < MIN_QUOTE_CHARS:
+            return None
+        score = fuzz.ratio(ma, mb, score_cutoff=QUOTE_THRESHOLD)
+        return score + 100.0 if score else None
+
+    def figure_score(self, a: int, b: int) -> float | None:
+        """The figure rule's pair score of two claims, or None."""
+        va, vb = self.value[a], self.value[b]
+        if not (va and vb and self.unit[a] == self.unit[b] and self.source[a]
+                and self.source[a] == self.source[b]):
+            return None
+        low, high = (va, vb) if va <= vb else (vb, va)
+        if high / low > MAGNITUDE_RATIO or not same_kind(self.kind[a], self.kind[b]):
+            return None
+        topic = fuzz.token_sort_ratio(self.masked[a], self.masked[b])
+        return topic if topic >= TOPIC_THRESHOLD else None
+
+    def same(self, a: int, b: int) -> bool:
+        """Whether two claims state the same thing by either rule."""
+        return self.quote_score(a, b) is not None or self.figure_score(a, b) is not None

@@ -57,8 +57,9 @@ from desk.across.history import (
     side_by_side,
 )
 from desk.across.stealth import ClaimChange, changes, latest_changes, mark_reviewed
-from desk.across.rebuild import refresh
+from desk.across.rebuild import needs_rebuild, refresh
 from desk.across.stored import (
+    is_built,
     is_current,
     stored_conflicts,
     stored_disagreement_pages,
@@ -75,7 +76,8 @@ __all__ = [
     "Interval", "Revision",
     "RevisionDiff", "add_to_group", "appearance_map", "appearances_of", "changes", "compatible", "confirm_group",
     "conflicts_by_claim", "disagreements", "group", "group_count", "group_of", "groups", "groups_page",
-    "groups_report", "disagreements_page", "report_chunks",
+    "groups_report", "disagreements_page", "report_chunks", "disagreement_count",
+    "is_up_to_date", "refresh_changed", "group_ids", "groups_by_id",
     "interval_of", "latest_changes", "mark_reviewed", "merge_groups", "merge_step", "outlet_of",
     "refresh", "refresh_groups", "remove_from_group", "revision", "revision_diff", "revisions",
     "side_by_side", "split_group",
@@ -104,6 +106,28 @@ def disagreements(desk: Desk) -> list[Disagreement]:
     if is_current(desk.conn):
         return stored_disagreements(desk)
     return _computed.disagreements(desk)
+
+
+def disagreement_count(desk: Desk) -> int:
+    """How many :func:`disagreements` there are."""
+    if is_current(desk.conn):
+        return desk.conn.execute("SELECT count(*) FROM figure_disagreements").fetchone()[0]
+    return len(_computed.disagreements(desk))
+
+
+def is_up_to_date(desk: Desk) -> bool:
+    """Whether the stored groups and disagreements include every change to the claims."""
+    return is_current(desk.conn)
+
+
+def refresh_changed(desk: Desk) -> bool:
+    """Bring the groups and disagreements up to date when only a few claims changed (as
+    after an edit: quick); a desk that needs a rebuild is left for :func:`refresh_groups`.
+    Returns whether it is up to date."""
+    if desk.read_only or not is_built(desk.conn) or needs_rebuild(desk.conn):
+        return is_current(desk.conn)
+    refresh(desk)
+    return True
 
 
 def disagreements_page(desk: Desk, offset: int = 0, limit: int = 100) -> list[Disagreement]:
