@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, 
 from desk import Change, Claim, Desk, DeskError
 
 from . import settings
+from .about import AboutController
 from .across_view import AcrossController
 from .actions import Actions, add_undo_actions
 from .article_list import ArticleListPane
@@ -119,6 +120,8 @@ class MainWindow(QMainWindow):
         self.editing.update_actions()
         # backups, updates, merges, the attention list (its menu entries go in after the rest)
         self.operations = DeskOperations(self.context, self.reader)
+        self.about = AboutController(self.context)  # Help ▸ About: the version, where things are
+        self.about.add_to_menu(self.menuBar())
         OPEN_WINDOWS.append(self)
 
     # -- what the controllers and the tests read -------------------------------------------
