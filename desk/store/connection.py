@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from desk.errors import DeskError, NewerDeskError, NotADeskError, readable
+from desk.store.foreign_schema import check_schema
 from desk.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -53,6 +54,8 @@ def identify(path: Path) -> int:
     """Check that ``path`` is a desk this code can open and return its schema version.
 
     Raises :class:`NotADeskError` or :class:`NewerDeskError`; never writes to the file.
+    Its triggers, views and virtual tables must be a desk's
+    (:func:`desk.store.foreign_schema.check_schema`) before any row is read.
     """
     name = path.name
     if path.is_dir():
@@ -65,14 +68,14 @@ def identify(path: Path) -> int:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if app_id != APPLICATION_ID or not {"articles", "claims"} <= tables:
+                raise NotADeskError(f"{name} is not a Claims Desk file: it is another "
+                                    "application's SQLite database.")
+            check_schema(conn, name)
         finally:
             conn.close()
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise NotADeskError(f"{name} is damaged or not a desk ({readable(exc)}).") from exc
-    if app_id != APPLICATION_ID or not {"articles", "claims"} <= tables:
-        raise NotADeskError(
-            f"{name} is not a Claims Desk file: it is another application's SQLite database."
-        )
     if version > SCHEMA_VERSION:
         raise NewerDeskError(
             f"{name} was written by a newer version of Claims Desk (desk format {version}; "

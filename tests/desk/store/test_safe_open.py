@@ -32,14 +32,17 @@ def test_a_sound_desk_opens_read_only_with_defensive_settings(seeded_desk: Desk)
 
 
 def test_schema_code_cannot_call_functions_with_side_effects(seeded_desk: Desk):
-    """A crafted view calling an application function is refused, not run."""
+    """A crafted view calling an application function is refused, not run: the schema check
+    refuses the desk, and below it (``require_desk=False``) trusted_schema=OFF."""
     seeded_desk.close()
     conn = sqlite3.connect(seeded_desk.path)
     conn.execute("CREATE VIEW innocent AS SELECT leak(title) FROM articles")
     conn.commit()
     conn.close()
+    with pytest.raises(NotADeskError, match="view “innocent”"):
+        open_foreign(seeded_desk.path)
     calls: list[str] = []
-    foreign = open_foreign(seeded_desk.path)
+    foreign = open_foreign(seeded_desk.path, require_desk=False)
     try:
         foreign.create_function("leak", 1, lambda value: calls.append(value))
         with pytest.raises(sqlite3.OperationalError, match="unsafe use of leak"):
