@@ -125,6 +125,8 @@ def import_annotations(desk: Desk, source: str | Path | Any) -> AnnotationImport
             raise DeskError(f"{path.name} is not a JSON file ({exc}).") from exc
         except RecursionError as exc:
             raise DeskError(f"{path.name} is nested too deeply to be annotations.") from exc
+        except ValueError as exc:  # a name no file can have (a NUL, a lone surrogate)
+            raise DeskError(f"Cannot read {ascii(str(path))}: {exc}.") from exc
     else:
         data = source
     data = without_lone_surrogates(data)

@@ -137,8 +137,11 @@ def feed_annotations(data: Any, folder: Path) -> object:
     from desk.formats.annotation_import import import_annotations
 
     with _desk(folder) as desk:
-        result = import_annotations(desk, data)
-        "\n".join(result.lines()).encode("utf-8")
+        if isinstance(data, str):  # a str is taken for a file name: through a file only
+            result = None
+        else:
+            result = import_annotations(desk, data)
+            "\n".join(result.lines()).encode("utf-8")
         path = folder / "annotations.json"
         path.write_text(json.dumps(data, ensure_ascii=True), encoding="utf-8")
         import_annotations(desk, path)

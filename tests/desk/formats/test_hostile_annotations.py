@@ -59,3 +59,9 @@ def test_surrogates_are_replaced_in_keys_and_values_at_any_depth() -> None:
     for _ in range(5000):
         cleaned = cleaned[0]
     assert cleaned == {"\ufffdk": ["\ufffd"]}
+
+
+@pytest.mark.parametrize("name", ["a\x00b.json", "\udfff.json"])
+def test_a_file_name_no_file_can_have_is_refused(small: Desk, name: str) -> None:
+    with pytest.raises(DeskError, match="Cannot read"):
+        import_annotations(small, name)
