@@ -1,0 +1,220 @@
+"""A crowded desk: the window adding and editing claims while other processes import,
+export, merge, import annotations and edit through the API, all on one desk.
+
+Each other process (:func:`work`, run as ``python -m tests.load.crowd KIND ...``) loops the
+real command-line code (:func:`desk.cli.run`) or the API until its deadline and writes what
+happened: how many calls, and every call that did not succeed (an error that reached it).
+The API writer also logs each acknowledged edit. :func:`verify` then checks that every
+acknowledged edit is in the desk and that the desk passes ``check``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desk import Desk
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+#: The other processes: three command-line users, a merge, and an API writer.
+KINDS = ("import", "export", "annotations", "merge", "api")
+#: The API writer's pause between edits (a script or a sync, not a loop flat out: ~20 a second).
+API_PAUSE = 0.05
+
+
+def prepare(work: Path) -> Path:
+    """The shared desk (the seed articles), a laptop's copy with claims to merge, and an
+    annotation file; returns the desk's path."""
+    from desk.formats.interchange import write_json
+
+    path = work / "crowded.desk"
+    with Desk.open(path, editor="setup") as desk:
+        desk.import_path(SEEDS)
+    shutil.copy(path, work / "laptop.desk")
+    with Desk.open(work / "laptop.desk", editor="laptop") as laptop:
+        for article in laptop.articles():
+            laptop.add_claim(article.id, 0, 4, source="laptop")
+    with Desk.open(work / "elsewhere.desk", editor="elsewhere") as other:
+        other.import_path(SEEDS)
+        for article in other.articles():
+            other.add_claim(article.id, 5, 11, source="annotation")
+        write_json(other, work / "annotations.json")
+    return path
+
+
+def _cli(argv: list[str]) -> tuple[int, str]:
+    from desk.cli import run
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = run(argv)
+    return code, err.getvalue()
+
+
+def work(kind: str, desk: Path, folder: Path, seconds: float, seed: int) -> dict[str, Any]:
+    """One other process's loop; returns (and writes) its calls and errors."""
+    rng = random.Random(seed)
+    deadline = time.monotonic() + seconds
+    calls, errors, acked = 0, [], []
+    api = Desk.open(desk, editor=f"api {seed}") if kind == "api" else None
+    while time.monotonic() < deadline:
+        calls += 1
+        if kind == "import":
+            article = folder / f"import-{seed}-{calls}.txt"
+            article.write_text(f"Late article {seed}-{calls}\n\nThe council said {calls} "
+                               f"people came, up {rng.randint(1, 99)}% on last year.\n",
+                               encoding="utf-8")
+            code, err = _cli(["import", str(desk), str(article)])
+        elif kind == "export":
+            fmt = rng.choice(["csv", "json", "claimreview"])
+            code, err = _cli(["export", str(desk), "--format", fmt, "-o",
+                              str(folder / f"export-{seed}.{fmt}")])
+        elif kind == "annotations":
+            code, err = _cli(["import-annotations", str(desk), str(folder / "annotations.json")])
+        elif kind == "merge":
+            code, err = _cli(["merge", str(desk), str(folder / "laptop.desk")])
+        else:
+            assert api is not None
+            try:
+                article = rng.choice(api.articles())
+                claim = api.add_claim(article.id, 0, 3, note=f"api {calls}")
+                note = f"api {calls} edited"
+                api.update_claim(claim.id, note=note)
+                acked.append([claim.id, note])
+                code, err = 0, ""
+                time.sleep(API_PAUSE)
+            except Exception as exc:  # noqa: BLE001 - any error reaching the caller counts
+                code, err = 1, f"{type(exc).__name__}: {exc}"
+        if code != 0:
+            errors.append(f"{kind}: {err.strip()[:300]}")
+    if api is not None:
+        api.close()
+    result = {"kind": kind, "calls": calls, "errors": errors, "acked": acked}
+    (folder / f"result-{kind}-{seed}.json").write_text(json.dumps(result), encoding="utf-8")
+    return result
+
+
+def start(desk: Path, folder: Path, seconds: float) -> list[subprocess.Popen[bytes]]:
+    """Start one process of each kind (each runs ``seconds``)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    return [subprocess.Popen([sys.executable, "-m", "tests.load.crowd", kind, str(desk),
+                              str(folder), str(seconds), str(seed)], cwd=ROOT, env=env)
+            for seed, kind in enumerate(KINDS, start=1)]
+
+
+@dataclass
+class WindowLog:
+    """What the window did: add-claim timings (s) and its acknowledged claims."""
+
+    add_seconds: list[float] = field(default_factory=list)
+    live: set[str] = field(default_factory=set)
+    deleted: set[str] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def edits(self) -> int:
+        return len(self.add_seconds) + len(self.deleted)
+
+
+def drive_window(window: Any, seconds: float, seed: int = 1) -> WindowLog:
+    """Add claims through the window's Add Claim action (a selection in the reader, as the
+    editor makes it) and undo some (a delete), for ``seconds``; the events keep flowing."""
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtWidgets import QApplication
+
+    rng = random.Random(seed)
+    log = WindowLog()
+    articles = [a.id for a in window.desk.articles()][:5]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        article_id = rng.choice(articles)
+        window.article_pane.choose(article_id)
+        QApplication.processEvents()
+        body = window.desk.article(article_id).body
+        words = body.split()
+        first = rng.randrange(0, max(1, len(words) - 4))
+        quote = " ".join(words[first:first + rng.randint(1, 3)])
+        cursor = window.reader.document().find(quote, 0, QTextDocument.FindFlag.FindCaseSensitively)
+        if cursor.isNull() or not quote:
+            continue
+        window.reader.setTextCursor(cursor)
+        before = _window_claims(window, article_id, quote)
+        started = time.perf_counter()
+        window.registry.actionAddClaim.trigger()
+        took = time.perf_counter() - started
+        added = _window_claims(window, article_id, quote) - before
+        if len(added) != 1:
+            log.errors.append(f"add claim “{quote}” gave {len(added)} claims")
+            continue
+        log.add_seconds.append(took)
+        log.live |= added
+        if rng.random() < 0.25:  # the editor changes their mind: undo is a delete
+            window.undo_stack.undo()
+            log.live -= added
+            log.deleted |= added
+    return log
+
+
+def _window_claims(window: Any, article_id: str, quote: str) -> set[str]:
+    rows = window.desk.conn.execute(
+        "SELECT id FROM claims WHERE article_id = ? AND quote = ? AND editor = ? "
+        "AND deleted_at IS NULL", [article_id, quote, window.desk.editor]).fetchall()
+    return {row[0] for row in rows}
+
+
+@dataclass
+class Verdict:
+    """The crowded run's figures."""
+
+    edits: int
+    lost: int
+    errors: list[str]
+    p50_ms: float
+    p99_ms: float
+    sound: bool
+    calls: dict[str, int]
+
+    def line(self) -> str:
+        return (f"edits: {self.edits}, lost: {self.lost}, errors: {len(self.errors)}, "
+                f"add-claim p50 {self.p50_ms:.0f} ms p99 {self.p99_ms:.0f} ms")
+
+
+def verify(desk_path: Path, folder: Path, log: WindowLog) -> Verdict:
+    """Every acknowledged edit is in the desk, the desk is sound, and no error reached anyone."""
+    from desk.trust.check import check_desk
+
+    results = [json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("result-*.json")]
+    errors = [e for r in results for e in r["errors"]] + log.errors
+    if len(results) != len(KINDS):
+        errors.append(f"{len(KINDS) - len(results)} processes did not finish")
+    lost = 0
+    with Desk.open(desk_path, read_only=True) as desk:
+        claims = {c.id: c for c in desk.claims(include_deleted=True)}
+        lost += sum(1 for cid in log.live if cid not in claims or claims[cid].deleted_at)
+        lost += sum(1 for cid in log.deleted if cid not in claims or not claims[cid].deleted_at)
+        api_acks = [a for r in results for a in r["acked"]]
+        lost += sum(1 for cid, note in api_acks if cid not in claims or claims[cid].note != note)
+    report = check_desk(desk_path)
+    times = sorted(log.add_seconds) or [0.0]
+    p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
+    return Verdict(edits=log.edits + len(api_acks), lost=lost, errors=errors,
+                   p50_ms=statistics.median(times) * 1000, p99_ms=p99 * 1000,
+                   sound=report.sound, calls={r["kind"]: r["calls"] for r in results})
+
+
+if __name__ == "__main__":
+    kind, desk_arg, folder_arg, seconds_arg, seed_arg = sys.argv[1:6]
+    work(kind, Path(desk_arg), Path(folder_arg), float(seconds_arg), int(seed_arg))

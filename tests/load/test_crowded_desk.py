@@ -1,0 +1,29 @@
+"""A crowded desk (a short run; ``scripts/load.py`` runs 60 s): the window adds and deletes
+claims while other processes import, export, merge, import annotations and write through the
+API. No error reaches any of them, every acknowledged edit is there, the desk is sound."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.load.crowd import drive_window, prepare, start, verify
+from ui import create_window
+
+
+def test_a_crowded_desk_loses_nothing(qtbot, tmp_path: Path) -> None:
+    desk_path = prepare(tmp_path)
+    window = create_window(desk_path)
+    window.show()
+    qtbot.waitExposed(window)
+    processes = start(desk_path, tmp_path, seconds=8)
+    try:
+        log = drive_window(window, seconds=8)
+    finally:
+        for process in processes:
+            process.wait(timeout=120)
+        window.close()
+    assert all(p.returncode == 0 for p in processes)
+    verdict = verify(desk_path, tmp_path, log)
+    assert verdict.errors == []
+    assert verdict.lost == 0 and verdict.sound
+    assert len(log.add_seconds) >= 5 and all(verdict.calls[k] >= 1 for k in verdict.calls)
