@@ -41,10 +41,20 @@ FTS_SQL = {
 }
 
 
+#: Triggers that some desks carry and a new desk has not, as ``"module:function"`` returning
+#: their SQL: a capability that adds triggers to some desks only names its function here (by
+#: name, so that the store imports nothing above it). A desk that joined a team desk:
+OPTIONAL_TRIGGERS = ["desk.team.units:trigger_sql"]
+
+
 def normal(sql: str | None) -> str:
-    """SQL with its white space collapsed (how SQLite keeps it depends on how it was typed)."""
+    """SQL with its white space collapsed (how SQLite keeps it depends on how it was typed)
+    and without ``IF NOT EXISTS`` (which SQLite does not keep)."""
     text = " ".join((sql or "").split())
-    return text.replace("( ", "(").replace(" )", ")")
+    text = text.replace("( ", "(").replace(" )", ")")
+    for kind in ("TABLE", "VIRTUAL TABLE", "TRIGGER", "VIEW", "INDEX", "UNIQUE INDEX"):
+        text = text.replace(f"CREATE {kind} IF NOT EXISTS ", f"CREATE {kind} ")
+    return text
 
 
 @functools.cache
@@ -52,17 +62,47 @@ def known_sql() -> dict[str, str]:
     """The triggers and virtual tables every desk has, by name, without sqlite-utils."""
     from desk.store import schema
 
-    class _Recorder:
-        def __init__(self) -> None:
-            self.sql: list[str] = []
+    import importlib
 
-        def execute(self, sql: str, *args: Any) -> None:
-            self.sql.append(sql)
+    from desk.store.schema_v4 import STEPS
 
     recorder = _Recorder()
     schema._create_guards(recorder)  # type: ignore[arg-type]  # noqa: SLF001
-    guards = {sql.split()[2]: normal(sql) for sql in recorder.sql}
-    return {**{name: normal(sql) for name, sql in FTS_SQL.items()}, **guards}
+    for step in STEPS:  # the format 4 steps that write plain SQL (the rest: reference())
+        try:
+            step(recorder)  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001,S112 - a step using sqlite-utils' table API
+            continue
+    for provider in OPTIONAL_TRIGGERS:
+        module, _, function = provider.partition(":")
+        recorder.sql.extend(getattr(importlib.import_module(module), function)())
+    known = {name: normal(sql) for name, sql in FTS_SQL.items()}
+    for sql in recorder.sql:
+        text = normal(sql)
+        for kind in ("CREATE TRIGGER ", "CREATE VIEW ", "CREATE VIRTUAL TABLE "):
+            if text.upper().startswith(kind):
+                known[text[len(kind):].split()[0].strip('"')] = text
+    return known
+
+
+class _Recorder:
+    """Stands for a database: keeps the SQL a schema step runs, reads nothing."""
+
+    def __init__(self) -> None:
+        self.sql: list[str] = []
+
+    def execute(self, sql: str, *args: Any) -> _Recorder:
+        self.sql.append(sql)
+        return self
+
+    def fetchone(self) -> None:
+        return None
+
+    def fetchall(self) -> list[Any]:
+        return []
+
+    def __iter__(self) -> Any:
+        return iter(())
 
 
 @functools.cache

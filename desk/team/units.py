@@ -42,6 +42,14 @@ def trigger_names() -> list[str]:
 
 def create_triggers(conn: sqlite3.Connection) -> None:
     """Note every unit a write touches from now on (a desk that joins a team desk)."""
+    for sql in trigger_sql():
+        conn.execute(sql)
+
+
+def trigger_sql() -> list[str]:
+    """The triggers :func:`create_triggers` makes (the store's schema check,
+    :mod:`desk.store.foreign_schema`, accepts a desk carrying exactly these)."""
+    statements = []
     for table, kind, column, events in _TRACKED:
         for event in events:
             row = "OLD" if event == "DELETE" else "NEW"
@@ -50,11 +58,12 @@ def create_triggers(conn: sqlite3.Connection) -> None:
                 when = f" WHEN {row}.how = 'editor'" + (
                     " OR OLD.how = 'editor'" if event == "UPDATE" else "")
             # (not INSERT OR IGNORE: an outer statement's conflict clause would override it)
-            conn.execute(
+            statements.append(
                 f"CREATE TRIGGER IF NOT EXISTS {TRIGGER_PREFIX}{table}_{event.lower()} "
                 f"AFTER {event} ON {table}{when} BEGIN INSERT INTO team_pending (kind, id) "
                 f"SELECT '{kind}', {row}.{column} WHERE NOT EXISTS (SELECT 1 FROM team_pending "
                 f"WHERE kind = '{kind}' AND id = {row}.{column}); END")
+    return statements
 
 
 def mark_everything(conn: sqlite3.Connection) -> None:
