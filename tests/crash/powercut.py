@@ -24,6 +24,7 @@ import os
 import random
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -220,9 +221,9 @@ def check_image(recording: Recording, image: dict[str, bytes], acked: int, where
     try:
         with Desk.open(desk_path, editor="after the cut") as desk:
             found = json.loads(json.dumps(state(desk)))
-    except DeskError as exc:
+    except (DeskError, sqlite3.DatabaseError) as exc:  # refused, or damaged when read
         outcome.unopenable += 1
-        outcome.notes.append(f"{label}: did not open: {exc}")
+        outcome.notes.append(f"{label}: did not open or read: {exc}")
         return
     report = check_desk(desk_path)
     if not report.sound:
