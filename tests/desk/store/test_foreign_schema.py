@@ -153,3 +153,17 @@ def test_a_journal_from_another_desk_is_refused(tmp_path: Path) -> None:
     with pytest.raises(NotADeskError, match="belongs to another desk"):
         open_foreign(mine)
     assert mine.read_bytes() == before
+
+
+def test_a_trigger_whose_sql_changes_keeps_its_old_sql_accepted() -> None:
+    """Desks made by earlier code keep the SQL it wrote: when a trigger's SQL changes, its
+    old SQL must go to foreign_schema.FORMER_SQL (else those desks would be refused as
+    crafted), then the snapshot (tests/desk/store/schema_sql.json) is rewritten to the new."""
+    import json
+
+    snapshot = json.loads((Path(__file__).parent / "schema_sql.json").read_text("utf-8"))
+    known = foreign_schema.known_sql()
+    changed = [name for name, sql in snapshot.items() if known.get(name) != sql
+               and sql not in foreign_schema.FORMER_SQL.get(name, [])]
+    assert changed == [], "add their old SQL (in the snapshot) to FORMER_SQL, then refresh it"
+    assert set(known) <= set(snapshot), "new triggers: add them to the snapshot"
