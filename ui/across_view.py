@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
     QPushButton,
     QTabWidget,
     QTreeView,
@@ -28,6 +26,12 @@ from PySide6.QtWidgets import (
 
 from desk import Change, DeskError
 
+from .across_controller import (  # noqa: F401 (AcrossController was defined here)
+    ACROSS,
+    DISAGREEMENTS,
+    AcrossController,
+    CloseWith,
+)
 from .across_models import CLAIM_ID, DisagreementsModel, GroupsModel
 from .across_models import core as _across
 from .commands import push
@@ -35,31 +39,7 @@ from .group_commands import MergeGroupsCommand, SplitGroupCommand
 from .workers import DeskJob, start_job
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from .controller import WindowContext
-
-
-ACROSS = "Ctrl+Shift+G"
-DISAGREEMENTS = "Ctrl+Shift+F"
-
-
-class CloseWith(QObject):
-    """Runs ``on_close`` when ``window`` gets its close event (before the desk is closed).
-
-    Owned by ``owner`` (a dialog): when the dialog is deleted, the filter goes with it.
-    """
-
-    def __init__(self, window: QWidget, on_close: Callable[[], None], owner: QObject) -> None:
-        super().__init__(owner)
-        self.on_close = on_close
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """Let the close event through, after ``on_close``."""
-        if event.type() == QEvent.Type.Close:
-            self.on_close()
-        return False
 
 
 def _tree(model: Any, name: str) -> QTreeView:
@@ -348,34 +328,3 @@ def _read(desk: Any, _progress: Any, _cancelled: Any) -> tuple[Any, ...]:
     ids = across.group_ids(desk)
     return (across.groups_by_id(desk, ids[:PAGE]), ids, across.disagreements_page(desk, 0, PAGE),
             across.disagreement_count(desk))
-
-
-class AcrossController:
-    """"Across the Desk" and "Figures that Disagree": the actions (in ``menu``) and the
-    dialog, made when first asked for (:attr:`view`)."""
-
-    def __init__(self, context: WindowContext, reader: QWidget, menu: QMenu) -> None:
-        self.context, self.reader = context, reader
-        self.view: AcrossView | None = None
-        menu.addSeparator()
-        for tab, (name, text, keys, tip) in enumerate((
-            ("actionAcrossDesk", "Across the &Desk…", ACROSS,
-             "The same claim in several articles: groups, first appearance, "
-             "confirm/split/merge"),
-            ("actionDisagreements", "Figures that &Disagree…", DISAGREEMENTS,
-             "Claims whose figures cannot both be true"),
-        )):
-            action = QAction(text, context.parent)
-            action.setObjectName(name)
-            action.setShortcut(QKeySequence(keys))
-            action.setStatusTip(tip)
-            action.triggered.connect(lambda _=False, tab=tab: self.show(tab))
-            context.add_action(action)
-            menu.addAction(action)
-
-    def show(self, tab: int) -> AcrossView:
-        """Open the dialog (made once) on a tab."""
-        if self.view is None:
-            self.view = AcrossView(self.context, self.reader)
-        self.view.open_view(tab)
-        return self.view

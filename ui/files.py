@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu
 
 from desk import Desk, DeskError, ImportResult, NotADeskError
-from desk.text.importers import parse_html, parse_text
 
 from . import settings
 from .workers import DeskJob
@@ -150,8 +149,12 @@ class DeskFiles:
         mime = QApplication.clipboard().mimeData()
         try:
             if mime is not None and mime.hasHtml() and mime.html().strip():
+                from desk.text.importers import parse_html  # pasting only
+
                 draft = parse_html(mime.html(), "clipboard")
             elif mime is not None and mime.hasText() and mime.text().strip():
+                from desk.text.importers import parse_text
+
                 draft = parse_text(mime.text(), "clipboard")
             else:
                 self.context.report("The clipboard holds no text. Copy an article first.")

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
-    QMenu,
     QPlainTextEdit,
     QSplitter,
     QToolButton,
@@ -41,7 +40,8 @@ from desk import DeskError
 from . import status as status_look
 from .across_models import CLAIM_ID, ChangesModel
 from .across_models import core as _across
-from .across_view import CloseWith
+from .across_controller import CloseWith
+from .revisions_controller import COMPARE_REVISIONS, RevisionsController  # noqa: F401
 from .offsets import OffsetMap
 from .reader import READER_FONT
 
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 
 NEXT_CHANGE = "F8"
 PREVIOUS_CHANGE = "Shift+F8"
-COMPARE_REVISIONS = "Ctrl+Shift+H"  # H for history (Ctrl+Shift+R re-anchors)
 
 
 class DiffHighlighter(QSyntaxHighlighter):
@@ -225,34 +224,3 @@ class RevisionsView(QDialog):
 
 def _count(n: int) -> str:
     return f"{n} stretch{'' if n == 1 else 'es'}"
-
-
-class RevisionsController:
-    """"Compare Revisions" for the article shown: the action (in ``menu``) and the dialog
-    (:attr:`view`, the last one opened)."""
-
-    def __init__(self, context: WindowContext, menu: QMenu) -> None:
-        self.context = context
-        self.view: RevisionsView | None = None
-        self.action = QAction("Compare &Revisions…", context.parent)
-        self.action.setObjectName("actionCompareRevisions")
-        self.action.setShortcut(QKeySequence(COMPARE_REVISIONS))
-        self.action.setStatusTip("This article's earlier text and its current text side by side")
-        self.action.triggered.connect(self.open_view)
-        context.add_action(self.action)
-        menu.addAction(self.action)
-
-    def open_view(self) -> RevisionsView | None:
-        """The dialog for the article shown, or a message when it has only one text."""
-        article_id = self.context.selection.article_id
-        if not article_id:
-            self.context.status("Open an article first.", 4000)
-            return None
-        if len(_across().revisions(self.context.desk, article_id)) < 2:
-            self.context.status("This article has only one text: it was never updated.", 5000)
-            return None
-        view = RevisionsView(self.context, article_id)
-        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.view = view
-        view.show()
-        return view

@@ -26,7 +26,7 @@ from desk import Change, Claim, Desk, DeskError
 
 from . import settings
 from .about import AboutController
-from .across_view import AcrossController
+from .across_controller import AcrossController
 from .actions import Actions, add_undo_actions
 from .article_list import ArticleListPane
 from .article_model import ArticleListModel
@@ -46,7 +46,7 @@ from .operations import DeskOperations
 from .reader import Reader
 from .reports_controller import ReportsController
 from .review_marks import ReviewMarksController
-from .revisions_view import RevisionsController
+from .revisions_controller import RevisionsController
 from .selection import Selection
 from .status_bar import StatusLabels
 from .suggest import Suggester
