@@ -90,7 +90,7 @@ class SyncController(QObject):
     # -- state ---------------------------------------------------------------------------
 
     def state(self) -> dict[str, str]:
-        from desk.team.sync import team_state
+        from desk.team.state import team_state
 
         return team_state(self.desk)
 
@@ -100,7 +100,7 @@ class SyncController(QObject):
 
     def update_label(self) -> None:
         """'synced 3 min ago · 2 edits waiting' (or offline), hidden for a desk of no team."""
-        from desk.team.sync import waiting
+        from desk.team.state import waiting
 
         if self.closed:
             return
@@ -178,6 +178,16 @@ class SyncController(QObject):
             self.report(message)
         self.update_label()
         self.synced.emit(message, True)
+
+    def add_to_menus(self, bar: Any) -> None:
+        """Sync into File, before Quit."""
+        menus = {action.text().replace("&", ""): action.menu() for action in bar.actions()}
+        file_menu = menus.get("File")
+        if file_menu is not None:
+            quit_action = next((a for a in file_menu.actions()
+                                if a.objectName() == "actionQuit"), None)
+            file_menu.insertAction(quit_action, self.actionSync)
+            file_menu.insertSeparator(quit_action)
 
     def start(self) -> None:
         """Sync once now that the window is up (a desk of no team does nothing)."""

@@ -16,8 +16,8 @@ _FACE = {
     "sync_desk": "desk.team.sync",
     "SyncSummary": "desk.team.sync",
     "SyncCancelled": "desk.team.sync",
-    "team_state": "desk.team.sync",
-    "waiting": "desk.team.sync",
+    "team_state": "desk.team.state",
+    "waiting": "desk.team.state",
     "init_server": "desk.team.server",
     "grant": "desk.team.server",
 }

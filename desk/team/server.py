@@ -83,31 +83,39 @@ BEGIN
     RETURN NEW;
 END $$;
 
--- A claim's edit records and tag states that a write changes must carry the writer's
--- role name, or restate an edit the server holds (the team's admin may write anyone's).
-CREATE OR REPLACE FUNCTION {SCHEMA}.check_editor() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A claim's write: stamped as above, and its edit records and tag states that the write
+-- changes must carry the writer's role name, or restate an edit the server holds for the
+-- claim (a merge may: a delete undone by a later edit takes that edit's time and editor).
+-- The team desk's admin may write anyone's.
+CREATE OR REPLACE FUNCTION {SCHEMA}.stamp_claim() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     wrong text;
-    old_edits jsonb;
-    old_tags jsonb;
+    old_edits jsonb := '{{}}';
+    old_tags jsonb := '{{}}';
     known text[];
 BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended(NEW.team_id::text, 0));
+    NEW.seq := nextval('{SCHEMA}.change_seq');
+    NEW.pushed_by := current_user;
     IF EXISTS (SELECT 1 FROM {SCHEMA}.teams t WHERE t.id = NEW.team_id
                AND t.admin = current_user) THEN
         RETURN NEW;
     END IF;
-    IF TG_OP = 'INSERT' THEN
-        -- An upsert of a row that exists is checked by the UPDATE trigger that follows.
-        IF EXISTS (SELECT 1 FROM {SCHEMA}.claims c WHERE c.team_id = NEW.team_id
-                   AND c.id = NEW.id) THEN
-            RETURN NEW;
-        END IF;
-        old_edits := '{{}}'; old_tags := '{{}}';
-    ELSE
+    IF TG_OP = 'UPDATE' THEN
         old_edits := OLD.edits; old_tags := OLD.tags;
     END IF;
-    -- (time, editor) of every edit the claim holds on the server: a merge may restate
-    -- one of them (a delete undone by a later edit takes that edit's time and editor).
+    -- The usual case first: every changed record is the writer's own.
+    PERFORM 1 FROM jsonb_each(NEW.edits) n
+     WHERE (old_edits -> n.key) IS DISTINCT FROM n.value
+       AND n.value ->> 1 IS DISTINCT FROM current_user::text;
+    IF NOT FOUND THEN
+        PERFORM 1 FROM jsonb_each(NEW.tags) n
+         WHERE (old_tags -> n.key) IS DISTINCT FROM n.value
+           AND n.value ->> 2 IS DISTINCT FROM current_user::text;
+        IF NOT FOUND THEN
+            RETURN NEW;
+        END IF;
+    END IF;
     known := ARRAY(
         SELECT concat_ws('|', v.value ->> 0, v.value ->> 1) FROM jsonb_each(old_edits) v
         UNION SELECT concat_ws('|', v.value ->> 0, v.value ->> 2) FROM jsonb_each(old_tags) v
@@ -135,12 +143,11 @@ END $$;
 DROP TRIGGER IF EXISTS articles_stamp ON {SCHEMA}.articles;
 CREATE TRIGGER articles_stamp BEFORE INSERT OR UPDATE ON {SCHEMA}.articles
     FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.stamp();
+DROP TRIGGER IF EXISTS claims_editor ON {SCHEMA}.claims;
+DROP FUNCTION IF EXISTS {SCHEMA}.check_editor();
 DROP TRIGGER IF EXISTS claims_stamp ON {SCHEMA}.claims;
 CREATE TRIGGER claims_stamp BEFORE INSERT OR UPDATE ON {SCHEMA}.claims
-    FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.stamp();
-DROP TRIGGER IF EXISTS claims_editor ON {SCHEMA}.claims;
-CREATE TRIGGER claims_editor BEFORE INSERT OR UPDATE ON {SCHEMA}.claims
-    FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.check_editor();
+    FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.stamp_claim();
 """
 
 

@@ -13,8 +13,8 @@ and the server keeps a row that did not change as it is).
    (``COPY … TO STDOUT``), are laid out as a desk (:func:`desk.team.units.pulled_desk`) and
    merged with the rules of merging desk files (:class:`desk.fieldwork.merge_file.FileMerge`).
    Units the merge left equal to the server's no longer wait to be pushed.
-3. The waiting units go up with one ``COPY`` into a temporary table and one
-   ``INSERT … ON CONFLICT`` per table; the server's triggers number them and check that
+3. The waiting units go up with one ``COPY`` into a temporary table, then one ``UPDATE``
+   (of the rows whose content changed) and one ``INSERT`` per table; the server's triggers number them and check that
    their new edits carry the role's name. An article whose text the team desk already
    holds under another id (two laptops imported one file) becomes an alias of it.
 """
@@ -30,6 +30,7 @@ from desk.clock import now_iso
 from desk.errors import DeskError, ReadOnlyDeskError
 from desk.model import Change
 from desk.team import units
+from desk.team.state import team_state, waiting  # noqa: F401 (the package's face)
 from desk.team.server import ARTICLE_FIELDS, CLAIM_FIELDS, SCHEMA, check_version, first_line
 
 if TYPE_CHECKING:
@@ -61,16 +62,6 @@ class SyncSummary:
 
 
 # -- the desk's record of its team desk --------------------------------------------------
-
-def team_state(desk: Desk) -> dict[str, str]:
-    """The desk's ``team_state`` (empty for a desk that never synced)."""
-    return dict(desk.conn.execute("SELECT key, value FROM team_state"))
-
-
-def waiting(desk: Desk) -> int:
-    """How many of the desk's units (claims, articles) wait to be pushed."""
-    return units.pending_count(desk.conn) if team_state(desk) else 0
-
 
 def without_password(url: str) -> str:
     """``url`` with any password taken out (libpq's PGPASSWORD or .pgpass supply it)."""
@@ -228,26 +219,35 @@ class _Sync:
             return list(copy.rows())
 
     def _pull(self, since: int) -> None:
+        """Claims changed since ``since`` (with their article's text hash), then the
+        articles changed since, and those the merge needs for the claims left to merge."""
         from psycopg import sql
 
         from desk.fieldwork.merge_file import FileMerge, MergeSummary
 
         team, after = sql.Literal(self.team_id), sql.Literal(since)
-        articles = self._copy_out(sql.SQL(
-            "COPY (SELECT {fields} FROM {schema}.articles WHERE team_id = {team} AND (seq > "
-            "{after} OR id IN (SELECT article_id FROM {schema}.claims WHERE team_id = {team} "
-            "AND seq > {after}))) TO STDOUT").format(
-                fields=sql.SQL(", ").join(map(sql.Identifier, ARTICLE_FIELDS)),
-                schema=sql.Identifier(SCHEMA), team=team, after=after))
+        schema = sql.Identifier(SCHEMA)
         claims = self._copy_out(sql.SQL(
-            "COPY (SELECT {fields} FROM {schema}.claims WHERE team_id = {team} AND seq > "
-            "{after}) TO STDOUT").format(
-                fields=sql.SQL(", ").join(map(sql.Identifier, CLAIM_FIELDS)),
-                schema=sql.Identifier(SCHEMA), team=team, after=after))
+            "COPY (SELECT {fields}, (SELECT a.body_sha256 FROM {schema}.articles a WHERE "
+            "a.team_id = c.team_id AND a.id = c.article_id) FROM {schema}.claims c "
+            "WHERE c.team_id = {team} AND c.seq > {after}) TO STDOUT").format(
+                fields=sql.SQL(", ").join(sql.SQL("c.{}").format(sql.Identifier(f))
+                                          for f in CLAIM_FIELDS),
+                schema=schema, team=team, after=after))
+        articles = self._articles(sql.SQL("seq > {}").format(after))
         if not articles and not claims:
             return
         self._step(1, "merging")
-        units.fast_forward(self.desk.conn, articles, claims)
+        forwarded = units.fast_forward(self.desk.conn, claims)
+        claims = [row[:-1] for row in claims if row[0] not in forwarded]
+        have = {row[0] for row in articles}
+        wanted = sorted({row[1] for row in claims} - have)
+        if wanted:
+            articles += self._articles(sql.SQL("id = ANY({}::text[])").format(
+                sql.Literal(wanted)))
+        self.summary.pulled = len(forwarded)
+        if not articles and not claims:
+            return
         other = units.pulled_desk(articles, claims)
         desk = self.desk
         editor, desk.editor = desk.editor, self.role  # the merge's own edits are the role's
@@ -258,11 +258,21 @@ class _Sync:
             for stage in (step.merge_articles, step.merge_claims, step.merge_extras):
                 stage()
             self.summary.conflicts = merged.conflicts
-            self.summary.pulled = len(claims) + merged.articles_added + merged.articles_updated
+            self.summary.pulled += len(claims) + merged.articles_added + merged.articles_updated
             self._settle(other, step.article_map, [row[0] for row in claims])
         finally:
             desk.editor = editor
             other.close()
+
+    def _articles(self, where: Any) -> list[tuple[Any, ...]]:
+        """The team desk's articles that match ``where``, as rows."""
+        from psycopg import sql
+
+        return self._copy_out(sql.SQL(
+            "COPY (SELECT {fields} FROM {schema}.articles WHERE team_id = {team} AND {where}) "
+            "TO STDOUT").format(fields=sql.SQL(", ").join(map(sql.Identifier, ARTICLE_FIELDS)),
+                                schema=sql.Identifier(SCHEMA), team=sql.Literal(self.team_id),
+                                where=where))
 
     def _settle(self, other: Any, article_map: dict[str, str], claim_ids: list[str]) -> None:
         """Units the merge left equal to the server's do not wait to be pushed."""
@@ -302,7 +312,8 @@ class _Sync:
                         pushed += 1
             if table == "articles":
                 conn.execute(sql.SQL(_ALIAS_SQL).format(schema=schema, team=team))
-            conn.execute(_upsert(table, fields, team))
+            for statement in _upsert(table, fields, team):
+                conn.execute(statement)
         self.summary.pushed = pushed
 
 
@@ -316,34 +327,39 @@ SELECT DISTINCT ON (s.id) {team}, s.id, a.id FROM stage_articles s
  ORDER BY s.id, a.seq
 ON CONFLICT DO NOTHING"""
 
-#: One statement per table: the staged units in (ids through the aliases), a row whose
-#: content is the same left as it is (so it keeps its change number).
-_UPSERT_SQL = """
-INSERT INTO {schema}.{table} AS t (team_id, {columns}, seq, pushed_by)
-SELECT DISTINCT ON ({key}) {team}, {values}, 0, current_user
-  FROM {stage} s LEFT JOIN {schema}.article_alias al
+#: The staged units of a table, each once, its ids through the aliases.
+_READY_SQL = """
+CREATE TEMP TABLE {ready} ON COMMIT DROP AS
+SELECT DISTINCT ON ({key}) {values} FROM {stage} s LEFT JOIN {schema}.article_alias al
     ON al.team_id = {team} AND al.alias = s.{join}
- ORDER BY {key}, s.updated_at DESC
-ON CONFLICT (team_id, id) DO UPDATE SET {changed}
- WHERE ({old}) IS DISTINCT FROM ({new})"""
+ ORDER BY {key}, s.updated_at DESC"""
+#: Then one UPDATE of the rows whose content changed (a row pushed again as it is keeps its
+#: change number) and one INSERT of the new ones.
+_UPDATE_SQL = """
+UPDATE {schema}.{table} AS t SET {changed} FROM {ready} r
+ WHERE t.team_id = {team} AND t.id = r.id AND ({old}) IS DISTINCT FROM ({new})"""
+_INSERT_SQL = """
+INSERT INTO {schema}.{table} (team_id, {columns}, seq, pushed_by)
+SELECT {team}, {columns}, 0, current_user FROM {ready} r
+ WHERE NOT EXISTS (SELECT 1 FROM {schema}.{table} x WHERE x.team_id = {team} AND x.id = r.id)"""
 
 
-def _upsert(table: str, fields: tuple[str, ...], team: Any) -> Any:
-    """:data:`_UPSERT_SQL` for ``table`` (an article's own id, a claim's article id, goes
-    through the aliases)."""
+def _upsert(table: str, fields: tuple[str, ...], team: Any) -> list[Any]:
+    """The statements that write the staged units of ``table`` (an article's own id, a
+    claim's article id, goes through the aliases)."""
     from psycopg import sql
 
     mapped = "id" if table == "articles" else "article_id"
     ident = sql.Identifier
-    values = sql.SQL(", ").join(
-        sql.SQL("coalesce(al.article_id, s.{})" if f == mapped else "s.{}").format(ident(f))
-        for f in fields)
     listed = sql.SQL(", ").join
-    return sql.SQL(_UPSERT_SQL).format(
+    names = dict(
         schema=ident(SCHEMA), team=team, table=ident(table), stage=ident(f"stage_{table}"),
-        columns=listed(map(ident, fields)), values=values,
+        ready=ident(f"ready_{table}"), columns=listed(map(ident, fields)),
+        values=listed(sql.SQL("coalesce(al.article_id, s.{0}) AS {0}" if f == mapped
+                              else "s.{0}").format(ident(f)) for f in fields),
         key=sql.SQL("coalesce(al.article_id, s.id)" if table == "articles" else "s.id"),
         join=ident(mapped),
-        changed=listed(sql.SQL("{0} = excluded.{0}").format(ident(f)) for f in fields[1:]),
+        changed=listed(sql.SQL("{0} = r.{0}").format(ident(f)) for f in fields[1:]),
         old=listed(sql.SQL("t.{}").format(ident(f)) for f in fields[1:]),
-        new=listed(sql.SQL("excluded.{}").format(ident(f)) for f in fields[1:]))
+        new=listed(sql.SQL("r.{}").format(ident(f)) for f in fields[1:]))
+    return [sql.SQL(text).format(**names) for text in (_READY_SQL, _UPDATE_SQL, _INSERT_SQL)]

@@ -209,41 +209,47 @@ def _write_conflicts(conn: sqlite3.Connection, source: str) -> None:
         f"m.value ->> 9 FROM {source} p, json_each(p.conflicts) m ORDER BY p.id, m.key")
 
 
-def fast_forward(conn: sqlite3.Connection, articles: list[tuple[Any, ...]],
-                 claims: list[tuple[Any, ...]]) -> int:
+def fast_forward(conn: sqlite3.Connection, claims: list[tuple[Any, ...]]) -> set[str]:
     """Bring the desk's unchanged copies of pulled claims up to the server's, set by set.
 
-    A claim that waits for no push here, on an article that does not either and whose text
-    is the one the server's claim is anchored in, is an older copy of the server's: the
+    ``claims`` are rows in :data:`CLAIM_FIELDS` order followed by the hash of the text of
+    their article on the server. A claim that waits for no push here, on an article that
+    does not either and whose text is that one, is an older copy of the server's: the
     server's unit replaces it whole, its conflicts too (what the merge rules give, without
-    reporting the older values it overrules as conflicts; :class:`~desk.fieldwork.merge_file.FileMerge` then
-    finds the two the same). Returns how many claims were brought up.
+    reporting the older values it overrules as conflicts). Returns the ids brought up; the
+    other claims go through the merge.
     """
-    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS team_pulled ({', '.join(CLAIM_FIELDS)})")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS team_pulled_sha (id PRIMARY KEY, sha)")
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS team_pulled ({', '.join(CLAIM_FIELDS)}, "
+                 "sha)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS team_forward (id PRIMARY KEY)")
-    for table in ("team_pulled", "team_pulled_sha", "team_forward"):
+    for table in ("team_pulled", "team_forward"):
         conn.execute(f"DELETE FROM temp.{table}")
-    sha = ARTICLE_FIELDS.index("body_sha256")
-    conn.executemany("INSERT INTO temp.team_pulled_sha VALUES (?, ?)",
-                     [(row[0], row[sha]) for row in articles])
     conn.executemany(f"INSERT INTO temp.team_pulled VALUES "
-                     f"({', '.join('?' * len(CLAIM_FIELDS))})", claims)
+                     f"({', '.join('?' * (len(CLAIM_FIELDS) + 1))})", claims)
     conn.execute(
         "INSERT INTO temp.team_forward SELECT p.id FROM temp.team_pulled p "
         "JOIN claims c ON c.id = p.id JOIN articles a ON a.id = c.article_id "
-        "JOIN temp.team_pulled_sha s ON s.id = p.article_id AND s.sha = a.body_sha256 "
-        "WHERE NOT EXISTS (SELECT 1 FROM team_pending q WHERE q.kind = 'claim' AND q.id = p.id) "
+        "WHERE a.body_sha256 = p.sha "
+        "AND NOT EXISTS (SELECT 1 FROM team_pending q WHERE q.kind = 'claim' AND q.id = p.id) "
         "AND NOT EXISTS (SELECT 1 FROM team_pending q WHERE q.kind = 'article' "
         "AND q.id = c.article_id)")
-    moved = conn.execute("SELECT count(*) FROM temp.team_forward").fetchone()[0]
-    if not moved:
-        return 0
+    forwarded = {row[0] for row in conn.execute("SELECT id FROM temp.team_forward")}
+    if not forwarded:
+        return forwarded
     conn.execute("DELETE FROM temp.team_pulled WHERE id NOT IN (SELECT id FROM temp.team_forward)")
-    values = [name for name in CLAIM_FIELDS[2:-4]]
+    from desk.fieldwork.merge_rules import ANCHOR_COLUMNS
+
+    # Values first; the anchor columns only where they moved, so that the guard that reads
+    # the article's text for each claim runs only for those.
+    anchors = list(ANCHOR_COLUMNS)
+    values = [n for n in CLAIM_FIELDS[2:-4] if n not in anchors]
     conn.execute(
         f"UPDATE claims SET {', '.join(f'{n} = p.{n}' for n in values)} "
         "FROM temp.team_pulled p WHERE p.id = claims.id")
+    conn.execute(
+        f"UPDATE claims SET {', '.join(f'{n} = p.{n}' for n in anchors)} "
+        "FROM temp.team_pulled p WHERE p.id = claims.id AND ("
+        + " OR ".join(f"claims.{n} IS NOT p.{n}" for n in anchors) + ")")
     forward = "(SELECT id FROM temp.team_forward)"
     conn.execute(f"DELETE FROM claim_edits WHERE claim_id IN {forward}")
     conn.execute(f"DELETE FROM claims_tags WHERE claims_id IN {forward}")
@@ -251,7 +257,8 @@ def fast_forward(conn: sqlite3.Connection, articles: list[tuple[Any, ...]],
     conn.execute(f"DELETE FROM merge_conflicts WHERE claim_id IN {forward}")
     _write_claim_parts(conn, "temp.team_pulled")
     _write_conflicts(conn, "temp.team_pulled")
-    return int(moved)
+    conn.execute(f"DELETE FROM team_pending WHERE kind = 'claim' AND id IN {forward}")
+    return forwarded
 
 
 def rewrite_editors(conn: sqlite3.Connection, role: str, since: str) -> int:
