@@ -87,6 +87,19 @@ class SyncController(QObject):
             self.label_timer.start()
             self.auto_timer.start()
 
+    @classmethod
+    def from_context(cls, context: Any) -> SyncController:
+        """The controller of a window (a :class:`ui.controller.WindowContext`): Sync in its
+        File menu and registry, the label in its status bar; what a sync pulled re-reads the
+        lists (the undo history stays)."""
+        controller = cls(context.desk, context.parent,
+                         report=lambda message: context.status(message, 15000),
+                         reload=context.refresh, commit_pending=context.commit_pending)
+        controller.add_to_menus(context.parent.menuBar())
+        context.add_action(controller.actionSync)
+        context.parent.statusBar().addPermanentWidget(controller.label)
+        return controller
+
     # -- state ---------------------------------------------------------------------------
 
     def state(self) -> dict[str, str]:

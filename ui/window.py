@@ -50,6 +50,7 @@ from .revisions_controller import RevisionsController
 from .selection import Selection
 from .status_bar import StatusLabels
 from .suggest import Suggester
+from .sync import SyncController
 
 #: Windows that are open (a window opened on another desk must outlive its opener).
 OPEN_WINDOWS: list[MainWindow] = []
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.review_marks = ReviewMarksController(self.context, self.review_menu,
                                                   self.articles_model.set_reviewed)
         self.reports = ReportsController.from_context(self.context)
+        self.team_sync = SyncController.from_context(self.context)  # File ▸ Sync (desk.team)
         self.addToolBar(build_toolbar(self.registry))
         self.status_labels = StatusLabels(self.statusBar(), desk)
         self.counts_label = self.status_labels.counts_label
@@ -165,6 +167,7 @@ class MainWindow(QMainWindow):
         self._refresh_completions()  # completion lists scan the sources and tags in use
         self.review_marks.load()  # the reviewed ticks and the learning switch
         self.operations.start_open_backup()  # a worker copies the desk
+        self.team_sync.start()  # a desk of a team desk syncs once the window is up
         self.desk.db  # noqa: B018 - load sqlite-utils now, not on the first edit
 
     # -- composition ---------------------------------------------------------------------
@@ -352,6 +355,7 @@ class MainWindow(QMainWindow):
         self.operations.stop()
         self.claims_model.wait_for_sorting()
         self.reports.shutdown()
+        self.team_sync.close()
         self._save_settings()
         self._unsubscribe()
         self.review_marks.close()

@@ -219,8 +219,8 @@ def fast_forward(conn: sqlite3.Connection, claims: list[tuple[Any, ...]]) -> set
     reporting the older values it overrules as conflicts). Returns the ids brought up; the
     other claims go through the merge.
     """
-    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS team_pulled ({', '.join(CLAIM_FIELDS)}, "
-                 "sha)")
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS team_pulled (id TEXT PRIMARY KEY, "
+                 f"{', '.join(CLAIM_FIELDS[1:])}, sha)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS team_forward (id PRIMARY KEY)")
     for table in ("team_pulled", "team_forward"):
         conn.execute(f"DELETE FROM temp.{table}")

@@ -104,3 +104,23 @@ def test_ago() -> None:
     assert ago("2026-12-07T11:57:00.000Z", now) == "3 min ago"
     assert ago("2026-12-07T09:00:00.000Z", now) == "3 h ago"
     assert ago("2026-12-01T09:00:00.000Z", now) == "on 2026-12-01"
+
+
+def test_the_window_syncs_on_open_and_has_file_sync(qtbot, open_window, team,
+                                                   tmp_path: Path) -> None:
+    office, laptop = tmp_path / "office.desk", tmp_path / "laptop.desk"
+    joined_desk(office, team.editor("lead"), "lead")
+    joined_desk(laptop, team.editor("ana"), "ana")
+    with Desk.open(office, editor="lead") as other:  # changed on the server while away
+        claim = other.claims()[0].id
+        other.update_claim(claim, status="verified")
+        sync_desk(other)
+    window = open_window(laptop)
+    sync = window.team_sync
+    file_menu = next(a.menu() for a in window.menuBar().actions()
+                     if a.text().replace("&", "") == "File")
+    assert sync.actionSync in file_menu.actions()
+    assert sync.actionSync.shortcut().toString() == "Ctrl+Shift+Y"
+    qtbot.waitUntil(lambda: window.desk.claim(claim).status == "verified", timeout=30_000)
+    qtbot.waitUntil(lambda: sync.job is None, timeout=30_000)
+    assert sync.label.isVisible() and sync.label.text().startswith("Newsroom: synced")
