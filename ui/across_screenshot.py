@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(1400, 900)
     window.show()
     window.registry["actionDisagreements"].trigger()
-    view = window.across_view
+    view = window.across.view
     while view.job is not None and not view.job.isFinished():
         app.processEvents()
     for _ in range(20):
