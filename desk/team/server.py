@@ -5,11 +5,11 @@ Everything lives in the schema ``claims_desk``. A server holds one or more team 
 (``teams``); each article and each claim of a team desk is one row, its parts that merge
 by themselves (edit records, tag states, the editor's group, conflicts, earlier texts,
 dismissed suggestions) as JSON beside the columns, so that a reporting tool reads the
-claims as a table. Every write stamps the row with the next number of the change sequence
-``change_seq`` (a trigger, which also takes the team desk's lock, so that writes commit in
-the order of their numbers) and checks that the edit records it changes carry the name of
-the role that writes them: nobody writes edits in another's name, whatever their client
-does. The role that ran ``server init`` is the team's admin and may push a desk's history
+claims as a table. Every row written is stamped with the next number of the change
+sequence ``change_seq`` and its writer (a row trigger); every writing statement first takes
+the writers' lock (so that writes commit in the order of their numbers), and after it a
+statement trigger checks, set by set, that the edit records it changed carry the name of the
+role that wrote them: nobody writes edits in another's name, whatever their client does. The role that ran ``server init`` is the team's admin and may push a desk's history
 (edits by anyone) once, when an existing desk first joins.
 
 psycopg is imported by the functions that connect, never when this module is imported.
@@ -73,81 +73,93 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.claims (
 CREATE INDEX IF NOT EXISTS claims_seq ON {SCHEMA}.claims (team_id, seq);
 CREATE INDEX IF NOT EXISTS claims_article ON {SCHEMA}.claims (team_id, article_id);
 
--- Every write: the team desk's lock (held to the commit, so numbers commit in order),
--- the next change number, and who wrote it.
+-- Every row written: the next change number and who wrote it (cheap, per row).
 CREATE OR REPLACE FUNCTION {SCHEMA}.stamp() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtextextended(NEW.team_id::text, 0));
     NEW.seq := nextval('{SCHEMA}.change_seq');
     NEW.pushed_by := current_user;
     RETURN NEW;
 END $$;
 
--- A claim's write: stamped as above, and its edit records and tag states that the write
--- changes must carry the writer's role name, or restate an edit the server holds for the
--- claim (a merge may: a delete undone by a later edit takes that edit's time and editor).
+-- Every writing statement first takes the writers' lock (held to the commit, so change
+-- numbers commit in order and a reader never misses one).
+CREATE OR REPLACE FUNCTION {SCHEMA}.lock_writers() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('claims_desk writers'));
+    RETURN NULL;
+END $$;
+
+-- After a statement wrote claims, set by set: each edit record and tag state it changed
+-- must carry the writer's role name, or restate a (time, editor) the claim held on the
+-- server (a merge may: a delete undone by a later edit takes that edit's time and editor).
 -- The team desk's admin may write anyone's.
-CREATE OR REPLACE FUNCTION {SCHEMA}.stamp_claim() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {SCHEMA}.check_editors() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     wrong text;
-    old_edits jsonb := '{{}}';
-    old_tags jsonb := '{{}}';
-    known text[];
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtextextended(NEW.team_id::text, 0));
-    NEW.seq := nextval('{SCHEMA}.change_seq');
-    NEW.pushed_by := current_user;
-    IF EXISTS (SELECT 1 FROM {SCHEMA}.teams t WHERE t.id = NEW.team_id
-               AND t.admin = current_user) THEN
-        RETURN NEW;
-    END IF;
     IF TG_OP = 'UPDATE' THEN
-        old_edits := OLD.edits; old_tags := OLD.tags;
-    END IF;
-    -- The usual case first: every changed record is the writer's own.
-    PERFORM 1 FROM jsonb_each(NEW.edits) n
-     WHERE (old_edits -> n.key) IS DISTINCT FROM n.value
-       AND n.value ->> 1 IS DISTINCT FROM current_user::text;
-    IF NOT FOUND THEN
-        PERFORM 1 FROM jsonb_each(NEW.tags) n
-         WHERE (old_tags -> n.key) IS DISTINCT FROM n.value
-           AND n.value ->> 2 IS DISTINCT FROM current_user::text;
-        IF NOT FOUND THEN
-            RETURN NEW;
-        END IF;
-    END IF;
-    known := ARRAY(
-        SELECT concat_ws('|', v.value ->> 0, v.value ->> 1) FROM jsonb_each(old_edits) v
-        UNION SELECT concat_ws('|', v.value ->> 0, v.value ->> 2) FROM jsonb_each(old_tags) v
-        UNION SELECT concat_ws('|', v.value ->> 1, v.value ->> 2) FROM jsonb_each(old_tags) v
-               WHERE v.value ->> 1 IS NOT NULL);
-    SELECT n.value ->> 1 INTO wrong FROM jsonb_each(NEW.edits) n
-     WHERE (old_edits -> n.key) IS DISTINCT FROM n.value
-       AND n.value ->> 1 IS DISTINCT FROM current_user::text
-       AND NOT concat_ws('|', n.value ->> 0, n.value ->> 1) = ANY (known) LIMIT 1;
-    IF NOT FOUND THEN
-        SELECT n.value ->> 2 INTO wrong FROM jsonb_each(NEW.tags) n
-         WHERE (old_tags -> n.key) IS DISTINCT FROM n.value
-           AND n.value ->> 2 IS DISTINCT FROM current_user::text
-           AND NOT concat_ws('|', n.value ->> 0, n.value ->> 2) = ANY (known)
-           AND NOT concat_ws('|', n.value ->> 1, n.value ->> 2) = ANY (known) LIMIT 1;
+        SELECT w.editor INTO wrong FROM (
+            SELECT n.team_id, n.value ->> 0 AS at, n.value ->> 1 AS editor, o.edits, o.tags
+              FROM (SELECT r.team_id, r.id, e.key, e.value FROM new_rows r,
+                    jsonb_each(r.edits) e) n
+              JOIN old_rows o ON o.team_id = n.team_id AND o.id = n.id
+             WHERE (o.edits -> n.key) IS DISTINCT FROM n.value
+            UNION ALL
+            SELECT n.team_id, coalesce(n.value ->> 1, n.value ->> 0), n.value ->> 2,
+                   o.edits, o.tags
+              FROM (SELECT r.team_id, r.id, t.key, t.value FROM new_rows r,
+                    jsonb_each(r.tags) t) n
+              JOIN old_rows o ON o.team_id = n.team_id AND o.id = n.id
+             WHERE (o.tags -> n.key) IS DISTINCT FROM n.value) w
+         WHERE w.editor IS DISTINCT FROM current_user::text
+           AND NOT EXISTS (SELECT 1 FROM {SCHEMA}.teams t WHERE t.id = w.team_id
+                           AND t.admin = current_user)
+           AND NOT EXISTS (SELECT 1 FROM jsonb_each(w.edits) k
+                           WHERE k.value ->> 0 = w.at AND k.value ->> 1 = w.editor)
+           AND NOT EXISTS (SELECT 1 FROM jsonb_each(w.tags) k WHERE k.value ->> 2 = w.editor
+                           AND w.at IN (k.value ->> 0, k.value ->> 1))
+         LIMIT 1;
+    ELSE
+        SELECT w.editor INTO wrong FROM (
+            SELECT r.team_id, e.value ->> 1 AS editor FROM new_rows r, jsonb_each(r.edits) e
+            UNION ALL
+            SELECT r.team_id, t.value ->> 2 FROM new_rows r, jsonb_each(r.tags) t) w
+         WHERE w.editor IS DISTINCT FROM current_user::text
+           AND NOT EXISTS (SELECT 1 FROM {SCHEMA}.teams t WHERE t.id = w.team_id
+                           AND t.admin = current_user)
+         LIMIT 1;
     END IF;
     IF FOUND THEN
         RAISE EXCEPTION 'edits in another''s name: % may push only edits made as %, not by %',
             current_user, current_user, coalesce(wrong, '(nobody)')
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END $$;
 
-DROP TRIGGER IF EXISTS articles_stamp ON {SCHEMA}.articles;
-CREATE TRIGGER articles_stamp BEFORE INSERT OR UPDATE ON {SCHEMA}.articles
-    FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.stamp();
 DROP TRIGGER IF EXISTS claims_editor ON {SCHEMA}.claims;
 DROP FUNCTION IF EXISTS {SCHEMA}.check_editor();
 DROP TRIGGER IF EXISTS claims_stamp ON {SCHEMA}.claims;
+DROP FUNCTION IF EXISTS {SCHEMA}.stamp_claim();
+DROP TRIGGER IF EXISTS articles_stamp ON {SCHEMA}.articles;
+CREATE TRIGGER articles_stamp BEFORE INSERT OR UPDATE ON {SCHEMA}.articles
+    FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.stamp();
 CREATE TRIGGER claims_stamp BEFORE INSERT OR UPDATE ON {SCHEMA}.claims
-    FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.stamp_claim();
+    FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.stamp();
+DROP TRIGGER IF EXISTS articles_lock ON {SCHEMA}.articles;
+CREATE TRIGGER articles_lock BEFORE INSERT OR UPDATE OR DELETE ON {SCHEMA}.articles
+    FOR EACH STATEMENT EXECUTE FUNCTION {SCHEMA}.lock_writers();
+DROP TRIGGER IF EXISTS claims_lock ON {SCHEMA}.claims;
+CREATE TRIGGER claims_lock BEFORE INSERT OR UPDATE OR DELETE ON {SCHEMA}.claims
+    FOR EACH STATEMENT EXECUTE FUNCTION {SCHEMA}.lock_writers();
+DROP TRIGGER IF EXISTS claims_editors_insert ON {SCHEMA}.claims;
+CREATE TRIGGER claims_editors_insert AFTER INSERT ON {SCHEMA}.claims
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {SCHEMA}.check_editors();
+DROP TRIGGER IF EXISTS claims_editors_update ON {SCHEMA}.claims;
+CREATE TRIGGER claims_editors_update AFTER UPDATE ON {SCHEMA}.claims
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {SCHEMA}.check_editors();
 """
 
 

@@ -183,16 +183,33 @@ def pulled_desk(articles: Iterable[tuple[Any, ...]],
 
 def _write_claim_parts(conn: sqlite3.Connection, source: str) -> None:
     """Write the edit records, tag states and editor's group of the claims in the table
-    ``source`` (rows in :data:`CLAIM_FIELDS` order) from their JSON."""
+    ``source`` (rows in :data:`CLAIM_FIELDS` order) from their JSON: only the records that
+    differ are written, and those the claims no longer have are removed."""
+    conn.execute(
+        f"DELETE FROM claim_edits WHERE claim_id IN (SELECT id FROM {source}) AND NOT EXISTS "
+        f"(SELECT 1 FROM {source} p, json_each(p.edits) e WHERE p.id = claim_edits.claim_id "
+        "AND e.key = claim_edits.field)")
     conn.execute(
         "INSERT INTO claim_edits (claim_id, field, edited_at, editor) SELECT p.id, e.key, "
-        f"e.value ->> 0, e.value ->> 1 FROM {source} p, json_each(p.edits) e")
+        f"e.value ->> 0, e.value ->> 1 FROM {source} p, json_each(p.edits) e WHERE true "
+        "ON CONFLICT (claim_id, field) DO UPDATE SET edited_at = excluded.edited_at, "
+        "editor = excluded.editor WHERE claim_edits.edited_at IS NOT excluded.edited_at "
+        "OR claim_edits.editor IS NOT excluded.editor")
     conn.execute("INSERT OR IGNORE INTO tags (name) SELECT DISTINCT t.key "
                  f"FROM {source} p, json_each(p.tags) t ORDER BY t.key")
     conn.execute(
+        f"DELETE FROM claims_tags WHERE claims_id IN (SELECT id FROM {source}) AND NOT EXISTS "
+        f"(SELECT 1 FROM {source} p, json_each(p.tags) t JOIN tags ON tags.name = t.key "
+        "WHERE p.id = claims_tags.claims_id AND tags.id = claims_tags.tags_id)")
+    conn.execute(
         "INSERT INTO claims_tags (claims_id, tags_id, added_at, deleted_at, editor) "
         "SELECT p.id, tags.id, t.value ->> 0, t.value ->> 1, t.value ->> 2 "
-        f"FROM {source} p, json_each(p.tags) t JOIN tags ON tags.name = t.key")
+        f"FROM {source} p, json_each(p.tags) t JOIN tags ON tags.name = t.key WHERE true "
+        "ON CONFLICT (claims_id, tags_id) DO UPDATE SET added_at = excluded.added_at, "
+        "deleted_at = excluded.deleted_at, editor = excluded.editor "
+        "WHERE claims_tags.added_at IS NOT excluded.added_at "
+        "OR claims_tags.deleted_at IS NOT excluded.deleted_at "
+        "OR claims_tags.editor IS NOT excluded.editor")
     conn.execute(
         "INSERT OR REPLACE INTO claim_groups (claim_id, group_id, how, confirmed_at, editor, "
         "updated_at) SELECT id, grp ->> 'group_id', 'editor', grp ->> 'confirmed_at', "
@@ -251,8 +268,6 @@ def fast_forward(conn: sqlite3.Connection, claims: list[tuple[Any, ...]]) -> set
         "FROM temp.team_pulled p WHERE p.id = claims.id AND ("
         + " OR ".join(f"claims.{n} IS NOT p.{n}" for n in anchors) + ")")
     forward = "(SELECT id FROM temp.team_forward)"
-    conn.execute(f"DELETE FROM claim_edits WHERE claim_id IN {forward}")
-    conn.execute(f"DELETE FROM claims_tags WHERE claims_id IN {forward}")
     conn.execute(f"DELETE FROM claim_groups WHERE how = 'editor' AND claim_id IN {forward}")
     conn.execute(f"DELETE FROM merge_conflicts WHERE claim_id IN {forward}")
     _write_claim_parts(conn, "temp.team_pulled")
