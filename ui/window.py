@@ -12,7 +12,7 @@ selected article and claim everywhere, and follows the desk's changes.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, 
 
 from desk import Change, Claim, Desk, DeskError
 
-from . import settings
 from .about import AboutController
 from .across_controller import AcrossController
 from .actions import Actions, add_undo_actions
@@ -39,6 +38,7 @@ from .files import DeskFiles
 from .find_bar import FindBar
 from .icons import app_icon
 from .jobs import Jobs
+from .layout_state import LayoutState
 from .menus import build_menus, build_toolbar
 from .messages import Messages
 from .navigation import Navigation
@@ -116,7 +116,9 @@ class MainWindow(QMainWindow):
         self.registry.set_read_only(desk.read_only)
         self.claim_panel.set_read_only(desk.read_only)
         self._painted = False  # see paintEvent: some work waits for the first paint
-        self._restore_settings()
+        self.layout_state = LayoutState(self, self.main_splitter, self.centre_splitter,
+                                        self.reader, self.registry.actionWholeDesk)
+        self.layout_state.restore()
         if self.articles_model.rowCount():
             self.article_pane.choose(self.articles_model.summary(0).id)
         self.editing.update_actions()
@@ -323,28 +325,6 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.files.import_paths(paths)
 
-    def _restore_settings(self) -> None:
-        for setting, restore in (
-            (settings.WINDOW_GEOMETRY, self.restoreGeometry),
-            (settings.WINDOW_STATE, self.restoreState),
-            (settings.MAIN_SPLITTER, self.main_splitter.restoreState),
-            (settings.CENTRE_SPLITTER, self.centre_splitter.restoreState),
-        ):
-            saved = settings.value(setting)
-            if isinstance(saved, QByteArray) and not saved.isEmpty():
-                restore(saved)
-        self.reader.zoom_by(settings.value(settings.READER_ZOOM))
-        if settings.value(settings.WHOLE_DESK_CLAIMS):
-            self.registry.actionWholeDesk.setChecked(True)
-
-    def _save_settings(self) -> None:
-        settings.set_value(settings.WINDOW_GEOMETRY, self.saveGeometry())
-        settings.set_value(settings.WINDOW_STATE, self.saveState())
-        settings.set_value(settings.MAIN_SPLITTER, self.main_splitter.saveState())
-        settings.set_value(settings.CENTRE_SPLITTER, self.centre_splitter.saveState())
-        settings.set_value(settings.READER_ZOOM, self.reader.zoom)
-        settings.set_value(settings.WHOLE_DESK_CLAIMS, self.registry.actionWholeDesk.isChecked())
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Save what is being typed, the layout, then close the desk."""
         if self.desk_closed:
@@ -356,7 +336,7 @@ class MainWindow(QMainWindow):
         self.claims_model.wait_for_sorting()
         self.reports.shutdown()
         self.team_sync.close()
-        self._save_settings()
+        self.layout_state.save()
         self._unsubscribe()
         self.review_marks.close()
         self.desk.close()

@@ -14,6 +14,7 @@ count here: a type hint naming the window is a controller taking the window):
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -77,7 +78,7 @@ def takes_the_window(tree: ast.AST, module: str) -> list[str]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.arg) and node.annotation is not None \
-                and "MainWindow" in ast.unparse(node.annotation):
+                and re.search(r"\bMainWindow\b", ast.unparse(node.annotation)):
             found.append(f"{module}:{node.lineno} parameter {node.arg} takes the MainWindow")
         if isinstance(node, ast.Attribute) and node.attr.startswith("_") \
                 and not node.attr.startswith("__"):
@@ -124,7 +125,8 @@ def test_the_checks_can_fail() -> None:
     source = ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
               "    from .window import MainWindow\n"
               "import sqlite3\nfrom desk.store.reads import CLAIM_SORTS\n"
-              "class Helper:\n    def __init__(self, window: MainWindow) -> None:\n"
+              "class Helper:\n"
+              "    def __init__(self, window: MainWindow, parent: QMainWindow) -> None:\n"
               "        self.window = window\n        self.window._push(None)\n")
     tree = ast.parse(source)
     assert window_imports(tree, "ui.helper") == ["ui.helper:3"]
