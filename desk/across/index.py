@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 BAND_CAP = 400
 #: Each claim's figure candidates: at most this many of its source's figures of its unit and
 #: kind, the nearest in size first.
-FIGURE_NEIGHBOURS = 40
+FIGURE_NEIGHBOURS = 150
 #: In a bucket of quotes, each is compared with at most this many of like length.
 LENGTH_WINDOW = 512
 # a ratio of QUOTE_THRESHOLD needs the shorter quote to be this share of the longer at least
@@ -131,12 +131,13 @@ _MATCH_SQL = f"""SELECT k.n, {', '.join('k.' + c for c in KEY_COLUMNS)}, g.group
     FROM claim_keys k LEFT JOIN claim_groups g ON g.claim_id = k.claim_id"""
 
 
-def candidates(conn: sqlite3.Connection, keys: Keys) -> list[tuple[float, str, Keys, str | None]]:
+def candidates(conn: sqlite3.Connection, keys: Keys, bands: list[int] | None = None,
+               ) -> list[tuple[float, str, Keys, str | None]]:
     """The claims of other articles that state the same thing as ``keys``' claim, by the
     rules of :mod:`desk.across.grouping`: ``(score, how, their keys, their group)``, the
     strongest first."""
     found: dict[str, tuple[float, str, Keys, str | None]] = {}
-    bands = bands_of(keys.masked)
+    bands = bands_of(keys.masked) if bands is None else bands
     if bands:
         minhash = [band for band in bands if not is_prefix_key(band)]
         usable = [band for band, count in conn.execute(
@@ -149,7 +150,7 @@ def candidates(conn: sqlite3.Connection, keys: Keys) -> list[tuple[float, str, K
             f"({_marks(usable)})) AND length(k.masked) BETWEEN ? AND ? "
             "ORDER BY abs(length(k.masked) - ?), k.n LIMIT ?",
             [*usable, int(size * _MIN_SHARE), int(size / _MIN_SHARE) + 1, size,
-             2 * LENGTH_WINDOW]).fetchall()
+             LENGTH_WINDOW // 2]).fetchall()
         for row in rows:
             other = Keys(*row[1:12])
             if other.article_id == keys.article_id or other.claim_id == keys.claim_id:
@@ -162,7 +163,7 @@ def candidates(conn: sqlite3.Connection, keys: Keys) -> list[tuple[float, str, K
             f"{_MATCH_SQL} WHERE k.source_key = ? AND k.unit IS ? AND k.value BETWEEN ? AND ? "
             "AND k.lo IS NOT NULL ORDER BY abs(k.value - ?) LIMIT ?",
             [keys.source_key, keys.unit, keys.value / MAGNITUDE_RATIO,
-             keys.value * MAGNITUDE_RATIO, keys.value, FIGURE_NEIGHBOURS * 4]).fetchall()
+             keys.value * MAGNITUDE_RATIO, keys.value, FIGURE_NEIGHBOURS]).fetchall()
         for row in rows:
             other = Keys(*row[1:12])
             if other.article_id == keys.article_id or other.claim_id in found \
@@ -213,7 +214,10 @@ def _regroup(desk: Desk, keys: Keys) -> set[str]:
     if old is not None:
         conn.execute("DELETE FROM claim_groups WHERE claim_id = ?", [keys.claim_id])
         _dissolve_if_alone(conn, old[0])
-    for score, how, other, group_id in candidates(conn, keys):
+    stored = conn.execute("SELECT bands FROM claim_keys WHERE claim_id = ?",
+                          [keys.claim_id]).fetchone()
+    bands = list(array("q", stored[0])) if stored and stored[0] else None
+    for score, how, other, group_id in candidates(conn, keys, bands):
         if group_id is not None:
             first = _first_member(conn, group_id)
             if first is not None and first.claim_id != other.claim_id and not same(keys, first):

@@ -13,6 +13,7 @@ to another). Groups are written set-based: only rows that change are touched.
 
 from __future__ import annotations
 
+import bisect
 import uuid
 from array import array
 from collections import Counter
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from desk.across.grouping import MAGNITUDE_RATIO, QUOTE_THRESHOLD
+from desk.across.grouping import MAGNITUDE_RATIO, QUOTE_THRESHOLD, TOPIC_THRESHOLD
 from desk.across.index import (
     BAND_CAP,
     CLAIM_SQL,
@@ -33,7 +34,6 @@ from desk.across.index import (
     refresh_claims,
 )
 from desk.across import signatures
-from desk.across.intervals import same_kind
 from desk.across.signatures import ClaimTable as _Claims
 from desk.across.signatures import bands_of_many, is_prefix_key, keys_of
 from desk.across.stored import (
@@ -340,20 +340,33 @@ def figure_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None
 
 
 def _figure_bucket(claims: _Claims, members: list[int], found: array) -> None:
-    value, article, kind, rank = claims.value, claims.article, claims.kind, claims.rank
+    """The figure pairs of one source and unit: within each counted kind (claims of an
+    unsaid kind with every kind), each claim with its next larger figures."""
+    by_kind: dict[str | None, list[int]] = {}
+    for n in members:
+        by_kind.setdefault(claims.kind[n], []).append(n)
+    unsaid = by_kind.pop(None, [])
+    for kind, own in by_kind.items():
+        _figure_run(claims, own + unsaid, found, skip_unsaid_pairs=True)
+    _figure_run(claims, unsaid, found, skip_unsaid_pairs=False)
+
+
+def _figure_run(claims: _Claims, members: list[int], found: array, *,
+                skip_unsaid_pairs: bool) -> None:
+    value, article, kind, rank, masked = (claims.value, claims.article, claims.kind,
+                                          claims.rank, claims.masked)
     members.sort(key=lambda n: (value[n], rank[n]))
+    values = [value[n] for n in members]
     for i, a in enumerate(members):
-        limit = value[a] * MAGNITUDE_RATIO
-        taken = 0
-        for b in members[i + 1:]:
-            if value[b] > limit or taken >= FIGURE_NEIGHBOURS:
-                break
-            if article[a] == article[b] or not same_kind(kind[a], kind[b]):
-                continue
-            taken += 1
-            score = claims.figure_score(a, b)
-            if score is not None:
-                found.append(_pack(score, a, b))
+        stop = bisect.bisect_right(values, values[i] * MAGNITUDE_RATIO, lo=i + 1)
+        near = [b for b in members[i + 1:stop] if article[a] != article[b] and not (
+            skip_unsaid_pairs and kind[a] is None and kind[b] is None)][:FIGURE_NEIGHBOURS]
+        if not near:
+            continue
+        for _, score, j in process.extract(masked[a], [masked[b] for b in near],
+                                           scorer=fuzz.token_sort_ratio, processor=None,
+                                           score_cutoff=TOPIC_THRESHOLD, limit=None):
+            found.append(_pack(score, a, near[j]))
 
 
 def unpack_pairs(pairs: array) -> list[tuple[float, int, int]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from desk.across.disagreement import (
     SOURCE_NEIGHBOURS,
@@ -139,8 +139,8 @@ def refresh_disagreements(conn: sqlite3.Connection, claim_ids: Iterable[str],
     """Redo the stored disagreements of these claims (and of those whose group changed)."""
     ids = set(claim_ids) | set(regrouped)
     for claim_id in ids:
-        conn.execute("DELETE FROM figure_disagreements WHERE a = ? OR b = ?",
-                     [claim_id, claim_id])
+        conn.execute("DELETE FROM figure_disagreements WHERE a = ?", [claim_id])
+        conn.execute("DELETE FROM figure_disagreements WHERE b = ?", [claim_id])
     done: set[tuple[str, str]] = set()
     batch: list[tuple[str, str, str, str | None]] = []
     for claim_id in sorted(ids):
@@ -177,32 +177,25 @@ def _pairs_of(conn: sqlite3.Connection, me: _Row) -> list[tuple[str, str, str, s
                         [me.id]).fetchone()
     if keys is None or not keys[0] or not me.source.strip():
         return pairs
-    lo, hi = mine.lo, mine.hi
-    rows = conn.execute(
-        f"""SELECT {_ROW_COLUMNS}, k.masked, k.kind FROM claim_keys k
-            JOIN claims c ON c.id = k.claim_id LEFT JOIN claim_groups g ON g.claim_id = c.id
-            WHERE k.source_key = ? AND k.unit IS ? AND k.lo IS NOT NULL AND k.claim_id != ?
-              AND k.article_id != ? AND trim(c.source) != ''
-              AND (k.lo > ? OR k.hi < ? OR (k.lo = ? AND (k.lo_open OR ?))
-                   OR (k.hi = ? AND (k.hi_open OR ?)))""",
-        [keys[0], me.unit, me.id, me.article_id, hi, lo, hi, int(mine.hi_open), lo,
-         int(mine.lo_open)]).fetchall()
-    scored = []
-    for raw in rows:
-        other = _Row(*raw[:9])
-        if not same_kind(keys[2], raw[10]):
-            continue
-        if me.group_id is not None and other.group_id == me.group_id:
-            continue
-        theirs = _interval(other)
-        if theirs is None or mine.meets(theirs):
-            continue
-        score = fuzz.ratio(keys[1], raw[9], score_cutoff=SOURCE_TOPIC_THRESHOLD)
-        if score:
-            scored.append((-score, other.id))
-    scored.sort()
-    pairs.extend((me.id, other_id, "source", None)
-                 for _, other_id in scored[:SOURCE_NEIGHBOURS])
+    # its most similarly worded claims of the source (as the rebuild's neighbours), then
+    # those of them whose figures disagree
+    rows = [row for row in conn.execute(
+        "SELECT claim_id, masked, kind, lo, hi, lo_open, hi_open FROM claim_keys "
+        "WHERE source_key = ? AND unit IS ? AND lo IS NOT NULL AND claim_id != ? "
+        "AND article_id != ?", [keys[0], me.unit, me.id, me.article_id])
+        if same_kind(keys[2], row[2])]
+    near = process.extract(keys[1], [row[1] for row in rows], scorer=fuzz.ratio,
+                           processor=None, score_cutoff=SOURCE_TOPIC_THRESHOLD,
+                           limit=SOURCE_NEIGHBOURS)
+    disagreeing = [rows[i][0] for _, _, i in near
+                   if not mine.meets(Interval(rows[i][3], rows[i][4], bool(rows[i][5]),
+                                              bool(rows[i][6])))]
+    if disagreeing and me.group_id is not None:
+        grouped = {row[0] for row in conn.execute(
+            f"SELECT claim_id FROM claim_groups WHERE group_id = ? AND claim_id IN "
+            f"({', '.join('?' * len(disagreeing))})", [me.group_id, *disagreeing])}
+        disagreeing = [other for other in disagreeing if other not in grouped]
+    pairs.extend((me.id, other, "source", None) for other in disagreeing)
     return pairs
 
 

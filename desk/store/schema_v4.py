@@ -67,6 +67,10 @@ def across_index(db: sqlite_utils.Database) -> None:
         bands BLOB)""")
     db.execute("CREATE INDEX IF NOT EXISTS idx_claim_keys_figure "
                "ON claim_keys (source_key, unit, value) WHERE lo IS NOT NULL")
+    # one source's figures of a unit, read whole when one of them changes (covering)
+    db.execute("CREATE INDEX IF NOT EXISTS idx_claim_keys_source ON claim_keys (source_key, "
+               "unit, article_id, claim_id, kind, lo, hi, lo_open, hi_open, masked) "
+               "WHERE lo IS NOT NULL")
     db.execute("""CREATE TABLE IF NOT EXISTS claim_bands (
         n INTEGER NOT NULL, band INTEGER NOT NULL, PRIMARY KEY (n, band)) WITHOUT ROWID""")
     db.execute("CREATE INDEX IF NOT EXISTS idx_claim_bands_band ON claim_bands (band, n)")
