@@ -79,6 +79,7 @@ _PLURAL_NAME = re.compile(r"[A-Z][a-z]+[^s]s")
 _ENDS_WITH_AND = re.compile(r"(?:^|[\s,])and$")
 _PIECES = re.compile(r"\s*[,;:()—–“”\"]\s*")
 _POSSESSIVE = re.compile(r"['’]s?$")
+_TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)$")
 #: Nouns that stand for the organisation last named ("the group said").
 _GENERIC_ORGANISATIONS = frozenset(
     "organization organisation group company firm body charity institution".split())
@@ -238,6 +239,8 @@ def find_attribution(text: str, context: SourceContext | None = None, *,
 
 def _resolved(found: Attribution, context: SourceContext | None) -> Attribution | None:
     words = found.source.lower().split()
+    if len(words) == 1 and found.source.isupper() and len(found.source) > 1:
+        return found.with_source(found.source)  # "WHO", "UN": an acronym, not a pronoun
     pronoun_or_title = (len(words) == 1 and words[0] in _PRONOUNS) or (
         words and words[0] in ("the", "its", "this") and len(words) <= 3)
     if context is not None and pronoun_or_title:
@@ -283,6 +286,8 @@ def _verb_subject(text: str) -> Attribution | None:
 
 def _subject_verb(text: str) -> Attribution | None:
     for match in _SUBJECT_VERB.finditer(text):
+        if match.start() > 0 and match.group("verb")[:1].isupper():
+            continue  # "the United States official", "Consumer Reports": a name
         verb = match.group("verb").lower()
         subject = _subject_before(text, match.start())
         if subject:
@@ -298,7 +303,7 @@ def _subject_verb(text: str) -> Attribution | None:
 
 def _subject_before(text: str, end: int) -> str | None:
     """The noun phrase that ends just before ``end`` (a reporting verb), if it is a subject."""
-    chunk = text[:end].rstrip(" ,")
+    chunk = _TRAILING_PARENTHESIS.sub("", text[:end].rstrip(" ,")).rstrip(" ,")
     if chunk.endswith(_AUX_ENDINGS):
         chunk = _TRAILING_AUX.sub("", chunk).rstrip(" ,")  # "… has warned", "… finally said"
     if _ENDS_WITH_AND.search(chunk):
@@ -315,7 +320,8 @@ def _subject_before(text: str, end: int) -> str | None:
             return None
         first = piece.split()[0].lower()
         if pieces and (first.endswith("ed") and piece[:1].islower() or first in _TIME_WORDS
-                       and piece[:1].islower() or first in ("who", "which", "whose")):
+                       and piece[:1].islower() or first in ("who", "which", "whose")
+                       or first in ("a", "an", "another") and piece[:1].islower()):
             continue  # an inserted phrase: "…, which represents the train companies, said"
         if pieces and _kind_word(first, _PERSON_TITLES) and piece[:1].islower():
             name = _subject_phrase(pieces[-1])  # "Jack Buser, director for games at Google,"

@@ -170,7 +170,7 @@ def _useful_figures(text: str, sentence: Span, sentence_text: str,
     return useful
 
 
-_RANGE_AFTER = re.compile(r"\s*(?:to|and|-|–|in|out\s+of)\s*")
+_RANGE_AFTER = re.compile(r"\s*(?:to|and|-|–|in|out\s+of|of(?:\s+the)?)\s*")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z][\w\-]*)")
 _NOUN_STOP = frozenset(
     """a an the of in on at to for from by with and or but as is are was were be been had has

@@ -186,8 +186,8 @@ class Model:
             if len(said) >= limit:
                 break
         get = self.weights.get
-        weighted = sorted(((get("w:" + t, 0.0), t) for t in set(tokens) if t[0] != "<"),
-                          reverse=True)
+        weighted = sorted(((get("w:" + t, 0.0), t) for t in set(tokens)
+                           if t[0] != "<" and len(t) > 3), reverse=True)  # not "an", "had"
         telling = [t for weight, t in weighted[:2] if weight > 0.5]
         if telling:
             said.append("telling words: " + ", ".join(telling))

@@ -340,3 +340,26 @@ def test_suggest_command_user_errors(tmp_path: Path, desk_path: Path, seeded_des
         done = run(*args)
         assert done.returncode == 1
         assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("sentence, source, figure", [
+    # "States" inside a name is not the reporting verb "states"
+    ("Two United States service members were killed in a crash, the US military said.",
+     "US military", "Two United States service members"),
+    ("A man, 55, threatened a United States official, the U.S. Attorney's Office said.",
+     "U.S. Attorney's Office", "55"),
+    ("According to WHO, there were 3,248 cases reported worldwide.", "WHO", "3,248 cases"),
+    ("Acme Stores (ticker: ACM) reported $2.53 in per-share earnings.", "Acme Stores", "$2.53"),
+    ("Jeff Sanborn, president of Chapter & Verse, a Spokane design agency, said the "
+     "budget was $449,000.", "Jeff Sanborn", "$449,000"),
+    ("Lena Ortiz, another deportee, said she had paid Rs 25 lakh to an agent.",
+     "Lena Ortiz", "25 lakh"),  # (the rupees are not kept yet)
+    # the figure a sentence is about: "11 of the 12", not "12 cities"
+    ("Officials said 11 of the 12 cities had run out of water.", "Officials",
+     "11 of the 12 cities"),
+])
+def test_sources_and_figures_on_news_sentences(sentence: str, source: str, figure: str) -> None:
+    found = suggest(sentence, min_score=0.0)
+    assert found, sentence
+    assert found[0].source == source
+    assert found[0].figure == figure
