@@ -29,7 +29,11 @@ QUICK_CHECK_LIMIT = 5
 
 
 def harden(conn: sqlite3.Connection) -> None:
-    """Set the defensive pragmas on a connection to a file that is not trusted."""
+    """Set the defensive pragmas on a connection to a file that is not trusted (and SQLite's
+    defensive mode where Python can set it, 3.12+: no writes to the schema, no direct
+    page writes)."""
+    if hasattr(conn, "setconfig") and hasattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE"):
+        conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA cell_size_check = ON")
     conn.execute("PRAGMA query_only = ON")

@@ -79,3 +79,14 @@ def test_other_files_are_refused(tmp_path: Path):
         open_foreign(tmp_path / "missing.desk")
     with pytest.raises(NotADeskError, match="folder"):
         open_foreign(tmp_path, require_desk=False)
+
+
+@pytest.mark.skipif(not hasattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE"),
+                    reason="Python < 3.12 cannot set SQLite's defensive mode")
+def test_files_from_elsewhere_are_read_in_defensive_mode(seeded_desk: Desk):
+    seeded_desk.close()
+    foreign = open_foreign(seeded_desk.path)
+    try:
+        assert foreign.getconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE)
+    finally:
+        foreign.close()
