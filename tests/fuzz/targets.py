@@ -204,6 +204,42 @@ def feed_setting(pair: tuple[str, str], folder: Path) -> object:
         return value
 
 
+_ADDRESSES = ("src", "href", "action", "srcset", "data", "poster", "background")
+
+
+def _addresses(html: str) -> list[str]:
+    """Every address in the HTML's elements (parsed as Qt would: text stays text)."""
+    import lxml.html
+
+    tree = lxml.html.fromstring(html)
+    return [value for element in tree.iter() if isinstance(element.tag, str)
+            for name, value in element.attrib.items() if name.lower() in _ADDRESSES]
+
+
+def feed_reports(fields: tuple[str, str, str, str], folder: Path) -> object:
+    """Hostile text (an editor's or an article's) in the desk and article reports: it stays
+    text. Every address in the report's HTML is a chart of ours or the article's own link, so
+    that showing or printing it (Qt's rich text loads ``src``) fetches nothing."""
+    from desk.reports.article_report import article_report_html
+    from desk.reports.html_report import desk_report_html
+
+    source, note, title, organisation = (_storable(f) for f in fields)
+    with _desk(folder) as desk:
+        article_id = desk.articles()[0].id
+        desk.set_setting("organisation", organisation)
+        claim = desk.add_claim(article_id, 0, 5, source=source, note=note, figure=title,
+                               tags=[title])
+        try:
+            for report in (desk_report_html(desk, images=True),
+                           article_report_html(desk, article_id)):
+                for address in _addresses(report.html):
+                    assert address.startswith(("chart:", "#")), address
+                assert "<script" not in report.html.lower()
+        finally:
+            desk.delete_claim(claim.id)
+        return claim
+
+
 TARGETS: list[Target] = [
     Target("text file", lambda: hostile_bytes(), feed_file(".txt")),
     Target("markdown file", lambda: hostile_bytes(), feed_file(".md")),
@@ -218,6 +254,10 @@ TARGETS: list[Target] = [
         hostile_text(30)), feed_claim_and_exports, 100),
     Target("desk setting", lambda: st.tuples(hostile_text(20), hostile_text(60)),
            feed_setting, 100),
+    Target("reports", lambda: st.tuples(*(st.one_of(hostile_text(40), st.sampled_from([
+        '<img src="http://example.org/x.png">', "<script>alert(1)</script>",
+        '<a href="file:///etc/passwd">x</a>', "\"><img src=x>", "&lt;img src=x&gt;"]))
+        for _ in range(4))), feed_reports, 60),
 ]
 
 
