@@ -194,11 +194,22 @@ def run_datasette(db_path: Path, meta_path: Path, *, host: str = "127.0.0.1",
     """Serve a prepared snapshot until Datasette stops; returns its exit status."""
     if importlib.util.find_spec("datasette") is None:
         raise DeskError("Datasette is not installed: pip install -e '.[serve]'.")
+    import signal
+
     from datasette.cli import cli
 
-    try:  # in this process, so that a terminate stops the server (uvicorn shuts down)
+    def stop(_signum: int, _frame: object) -> None:
+        raise SystemExit(0)
+
+    # In this process, so that a terminate stops the server: uvicorn shuts down, then raises
+    # the signal again with this handler in place, which unwinds (the caller's temporary
+    # folder is removed) instead of killing the process where it stands.
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
         cli.main(datasette_arguments(db_path, meta_path, host, port), prog_name="datasette",
                  standalone_mode=False)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0

@@ -53,13 +53,16 @@ def _get(url: str) -> tuple[int, str]:
 
 
 @pytest.fixture
-def server(across_desk: Path):
-    """``claims-desk serve`` on a free loopback port; yields (base URL, database name)."""
+def server(across_desk: Path, tmp_path: Path):
+    """``claims-desk serve`` on a free loopback port; yields (base URL, database name).
+    Once terminated, it must have removed its snapshot folder."""
     port = _free_port()
+    temp = tmp_path / "serve-temp"
+    temp.mkdir()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), "serve", str(across_desk), "--port", str(port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        env=dict(os.environ, PYTHONUNBUFFERED="1", TMPDIR=str(temp)))
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -72,10 +75,13 @@ def server(across_desk: Path):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"datasette did not start: {process.communicate()}")
             time.sleep(0.2)
+        assert len(list(temp.iterdir())) == 1  # the snapshot's folder
         yield base, across_desk.stem
     finally:
         process.terminate()
         process.communicate(timeout=20)
+    assert process.returncode == 0
+    assert list(temp.iterdir()) == []
 
 
 def test_real_datasette_serves_the_desk_read_only(server, across_desk):
