@@ -50,6 +50,10 @@ STEP = 0.2
 L2 = 1e-3
 #: Folds over the decisions to judge an adjustment before it is used.
 FOLDS = 3
+#: At most this many of the latest claims, and of the latest dismissals, are learned from…
+MAX_EACH = 2000
+#: …and the sentences of at most this many of the latest articles marked reviewed.
+MAX_REVIEWED = 60
 #: Bootstrap resamples of the decisions that judge whether learning beat the shipped model.
 BOOTSTRAP = 200
 _TOO_SHORT = 4  # words: a reviewed article's shorter "sentences" (datelines) teach nothing
@@ -79,18 +83,27 @@ class Learned:
 # -- the decisions ------------------------------------------------------------------------
 
 def decisions(desk: Desk) -> list[tuple[str, bool]]:
-    """The desk's decisions as (text, worth checking) examples, in a stable order."""
+    """The desk's decisions as (text, worth checking) examples, in a stable order: the
+    latest :data:`MAX_EACH` claims and dismissals and the sentences of the latest
+    :data:`MAX_REVIEWED` articles marked reviewed (a desk of 100,000 claims is not refitted
+    from all of them at every change)."""
     conn = desk.conn
     examples: list[tuple[str, bool]] = [
         (quote, True) for (quote,) in conn.execute(
-            "SELECT quote FROM claims WHERE deleted_at IS NULL ORDER BY created_at, id")]
+            "SELECT quote FROM (SELECT quote, created_at, id FROM claims "
+            "WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?) "
+            "ORDER BY created_at, id", [MAX_EACH])]
     dismissed = [quote for (quote,) in conn.execute(
-        "SELECT quote FROM dismissed_suggestions ORDER BY dismissed_at, quote")]
+        "SELECT quote FROM (SELECT quote, dismissed_at FROM dismissed_suggestions "
+        "ORDER BY dismissed_at DESC, quote DESC LIMIT ?) ORDER BY dismissed_at, quote",
+        [MAX_EACH])]
     examples.extend((quote, False) for quote in dismissed)
     seen = set(dismissed)
     for article_id, body in conn.execute(
-            "SELECT a.id, a.body FROM reviewed_articles r JOIN articles a ON a.id = r.article_id "
-            "WHERE r.cleared_at IS NULL ORDER BY r.reviewed_at, a.id"):
+            "SELECT a.id, a.body FROM (SELECT article_id, reviewed_at FROM reviewed_articles "
+            "WHERE cleared_at IS NULL ORDER BY reviewed_at DESC, article_id DESC LIMIT ?) r "
+            "JOIN articles a ON a.id = r.article_id ORDER BY r.reviewed_at, a.id",
+            [MAX_REVIEWED]):
         claimed = [(s, e) for s, e in conn.execute(
             "SELECT start_char, end_char FROM claims WHERE article_id = ? "
             "AND deleted_at IS NULL", [article_id])]

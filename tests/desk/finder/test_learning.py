@@ -188,3 +188,17 @@ def test_decisions_that_teach_nothing_leave_the_shipped_model() -> None:
     examples = [(budget.format(team=team, a=n, b=n - 1), flip() < 0.3)
                 for n in range(3, 12) for team in TEAMS for budget in BUDGET + SPORT]
     assert learning.learn(shipped(), examples) is None
+
+
+def test_only_the_latest_decisions_are_learned_from(desk: Desk, monkeypatch) -> None:
+    ids = fill(desk, 4)
+    for article_id in ids:
+        decide_like_an_editor(desk, article_id)
+    monkeypatch.setattr(learning, "MAX_EACH", 2)
+    monkeypatch.setattr(learning, "MAX_REVIEWED", 1)
+    examples = learning.decisions(desk)
+    latest = [c.quote for c in desk.claims(ids[-1])]
+    assert [text for text, gold in examples if gold] == sorted(latest[-2:], key=latest.index)
+    last_body = desk.article(ids[-1]).body
+    others = [text for text, gold in examples if not gold and text not in last_body]
+    assert len(others) <= 2  # only the two latest dismissals come from other articles
