@@ -262,24 +262,36 @@ def stored_conflicts(conn: sqlite3.Connection, claim_ids: list[str] | None = Non
     :func:`desk.across.disagreement.conflicts_by_claim`); of these claims only, if given."""
     outlets = {row[0]: outlet_of(row[1], row[2], row[3]) for row in conn.execute(
         "SELECT id, url, byline, source_file FROM articles")}
-    sql = """SELECT f.id, f.a, ca.figure, ca.article_id, f.b, cb.figure, cb.article_id
-             FROM figure_disagreements f JOIN claims ca ON ca.id = f.a
-             JOIN claims cb ON cb.id = f.b"""
-    if claim_ids is None:
-        rows: Iterable[tuple] = conn.execute(f"{sql} ORDER BY f.id")
+    if claim_ids is None:  # the whole desk: one pass over the claims, none per pair
+        labels = {claim_id: f"{figure} ({outlets.get(article_id, '')})"
+                  for claim_id, figure, article_id in conn.execute(
+                      "SELECT id, figure, article_id FROM claims "
+                      "WHERE deleted_at IS NULL AND figure_value IS NOT NULL")}
+        pairs: Iterable[tuple] = conn.execute("SELECT a, b FROM figure_disagreements ORDER BY id")
     else:
         wanted = set(claim_ids)
         found: set[tuple] = set()
         for start in range(0, len(claim_ids), 400):
             chunk = claim_ids[start:start + 400]
             marks = ", ".join("?" * len(chunk))
-            found.update(conn.execute(f"{sql} WHERE f.a IN ({marks}) OR f.b IN ({marks})",
-                                      chunk + chunk))
-        rows = sorted(found)
+            found.update(conn.execute(f"SELECT id, a, b FROM figure_disagreements "
+                                      f"WHERE a IN ({marks}) OR b IN ({marks})", chunk + chunk))
+        pairs = [(a, b) for _, a, b in sorted(found)]
+        members = sorted({x for pair in pairs for x in pair})
+        labels = {}
+        for start in range(0, len(members), 400):
+            chunk = members[start:start + 400]
+            labels.update((claim_id, f"{figure} ({outlets.get(article_id, '')})")
+                          for claim_id, figure, article_id in conn.execute(
+                              f"SELECT id, figure, article_id FROM claims WHERE id IN "
+                              f"({', '.join('?' * len(chunk))})", chunk))
     entries: dict[str, dict[str, None]] = {}
-    for _, id_a, fig_a, art_a, id_b, fig_b, art_b in rows:
-        entries.setdefault(id_a, {})[f"{fig_b} ({outlets.get(art_b, '')})"] = None
-        entries.setdefault(id_b, {})[f"{fig_a} ({outlets.get(art_a, '')})"] = None
+    for id_a, id_b in pairs:
+        label_a, label_b = labels.get(id_a), labels.get(id_b)
+        if label_a is None or label_b is None:
+            continue
+        entries.setdefault(id_a, {})[label_b] = None
+        entries.setdefault(id_b, {})[label_a] = None
     if claim_ids is not None:
         entries = {k: v for k, v in entries.items() if k in wanted}
     return {claim_id: "; ".join(texts) for claim_id, texts in entries.items()}
