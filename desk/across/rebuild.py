@@ -203,7 +203,7 @@ def quote_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None)
     and skipped; within a bucket, quotes are compared (in rapidfuzz, a block at a time)
     only with those of a length a ratio of 85 allows, at most :data:`LENGTH_WINDOW` of them."""
     np = signatures.numpy()
-    found = array("q")
+    found = _Pairs("q")
     if np is None:
         return _quote_pairs_plain(desk, claims)
     lengths = np.fromiter((len(t) for t in claims.masked), dtype=np.int64,
@@ -278,13 +278,23 @@ BOILERPLATE_WINDOW = 24
 _COMPACT_AT = 4_000_000
 
 
+class _Pairs(array):
+    """Packed pairs, with the size at which repeated ones are next dropped."""
+
+    compact_at = _COMPACT_AT
+
+
 def _compact(found: array) -> None:
-    """Drop repeated pairs from ``found`` (in place) when it has grown large."""
+    """Drop repeated pairs from ``found`` (in place) when it has doubled since the last
+    time (so that the pairs are sorted a few times in all, not once per bucket)."""
     np = signatures.numpy()
-    if np is not None and len(found) > _COMPACT_AT:
+    limit = getattr(found, "compact_at", _COMPACT_AT)
+    if np is not None and len(found) > limit:
         unique = np.unique(np.frombuffer(found, dtype=np.int64))
         del found[:]
         found.frombytes(unique.tobytes())
+        if isinstance(found, _Pairs):
+            found.compact_at = max(_COMPACT_AT, 2 * len(found))
 
 
 def _bucket_pairs(claims: _Claims, members, lengths, article, rank, found: array) -> None:  # noqa: ANN001
