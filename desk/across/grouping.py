@@ -27,9 +27,9 @@ import bisect
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
@@ -44,6 +44,8 @@ from desk.text.figures import QUALIFIERS
 if TYPE_CHECKING:
     from desk.facade import Desk
     from desk.model import Cancelled, Progress
+
+K = TypeVar("K", bound=Hashable)
 
 #: Quotes at least this similar (rapidfuzz ``ratio``, 0–100) state the same thing.
 QUOTE_THRESHOLD = 85.0
@@ -442,16 +444,19 @@ def _cluster(claims: list[Claim], held: dict[str, str], previous: dict[str, str]
     return _name_components(components, anchor, held, how_of, previous)
 
 
-def _name_components(components: dict[str, list[str]], anchor: dict[str, str | None],
-                     held: dict[str, str], how_of: dict[str, str],
-                     previous: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """Name each component: its editor group, else the id most of its claims had before."""
-    result: dict[str, tuple[str, str]] = {}
+def _name_components(components: Mapping[K, list[K]], anchor: Mapping[K, str | None],
+                     held: Mapping[K, str], how_of: Mapping[K, str],
+                     previous: Mapping[K, str]) -> dict[K, tuple[str, str]]:
+    """Name each component: its editor group, else the id most of its claims had before.
+
+    Claims are keyed by id here and by their index number in the rebuild (one rule for both).
+    """
+    result: dict[K, tuple[str, str]] = {}
     used = set(held.values())
     for top, members in sorted(components.items(), key=lambda item: -len(item[1])):
         if len(members) < 2:
             continue
-        group_id = anchor[top]
+        group_id = anchor.get(top)
         if group_id is None:
             earlier = Counter(previous[c] for c in members if c in previous
                               and previous[c] not in used)

@@ -14,14 +14,15 @@ to another). Groups are written set-based: only rows that change are touched.
 from __future__ import annotations
 
 import bisect
-import uuid
 from array import array
 from collections import Counter
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from desk.across.grouping import MAGNITUDE_RATIO, QUOTE_THRESHOLD, TOPIC_THRESHOLD
+from desk.across.grouping import (
+    MAGNITUDE_RATIO, QUOTE_THRESHOLD, TOPIC_THRESHOLD, _name_components,
+)
 from desk.across.index import (
     BAND_CAP,
     CLAIM_SQL,
@@ -446,21 +447,7 @@ def _cluster(conn, claims: _Claims, pairs: array) -> dict[int, tuple[str, str]]:
         top = root(n)
         if top in counts:
             components.setdefault(top, []).append(n)
-    result: dict[int, tuple[str, str]] = {}
-    used = set(held.values())
-    for top, members in sorted(components.items(), key=lambda item: -len(item[1])):
-        if len(members) < 2:
-            continue
-        group_id = anchor.get(top)
-        if group_id is None:
-            earlier = Counter(previous[n] for n in members if n in previous
-                              and previous[n] not in used)
-            group_id = earlier.most_common(1)[0][0] if earlier else str(uuid.uuid4())
-        used.add(group_id)
-        for n in members:
-            if n not in held:
-                result[n] = (group_id, how_of.get(n, "quote"))
-    return result
+    return _name_components(components, anchor, held, how_of, previous)
 
 
 def _write_groups(desk: Desk, claims: _Claims, assigned: dict[int, tuple[str, str]]) -> None:
