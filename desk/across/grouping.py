@@ -43,6 +43,7 @@ from desk.text.figures import QUALIFIERS
 
 if TYPE_CHECKING:
     from desk.facade import Desk
+    from desk.across.signatures import Keys
     from desk.model import Cancelled, Progress
 
 K = TypeVar("K", bound=Hashable)
@@ -370,7 +371,7 @@ def candidate_pairs(claims: list[Claim], features: dict[str, _Features] | None =
                 if a.article_id == b.article_id or (a.id, b.id) in pairs \
                         or (b.id, a.id) in pairs:
                     continue
-                topic = _figure_link(features[a.id], features[b.id])
+                topic = figure_link(features[a.id], features[b.id])
                 if topic is not None:
                     pairs[(a.id, b.id)] = (topic, "figure")
     ranked = [(score, how, a, b) for (a, b), (score, how) in pairs.items()]
@@ -378,7 +379,7 @@ def candidate_pairs(claims: list[Claim], features: dict[str, _Features] | None =
     return ranked
 
 
-def _figure_link(a: _Features, b: _Features) -> float | None:
+def figure_link(a: _Features | Keys, b: _Features | Keys) -> float | None:
     """The topic score when two claims give the same source's figure of one kind and
     magnitude in much the same words (None when they do not)."""
     if not (a.value and b.value and a.unit == b.unit and a.source and a.source == b.source):
@@ -399,7 +400,7 @@ def _same(a: _Features, b: _Features) -> bool:
     if min(len(a.masked), len(b.masked)) >= MIN_QUOTE_CHARS and \
             fuzz.ratio(a.masked, b.masked) >= QUOTE_THRESHOLD:
         return True
-    return _figure_link(a, b) is not None
+    return figure_link(a, b) is not None
 
 
 def _cluster(claims: list[Claim], held: dict[str, str], previous: dict[str, str],

@@ -27,10 +27,9 @@ from desk.across.grouping import (
     MAGNITUDE_RATIO,
     MIN_QUOTE_CHARS,
     QUOTE_THRESHOLD,
-    TOPIC_THRESHOLD,
     GroupingCancelled,
+    figure_link,
 )
-from desk.across.intervals import same_kind
 from desk.across.signatures import Keys, bands_of, is_prefix_key, keys_of
 from desk.across.stored import refresh_disagreements
 from desk.clock import now_iso
@@ -188,15 +187,8 @@ def quote_score(a: Keys, b: Keys) -> float | None:
 
 
 def figure_score(a: Keys, b: Keys) -> float | None:
-    """The figure rule's pair score (the topic score), or None (as ``grouping._figure_link``)."""
-    if not (a.value and b.value and a.unit == b.unit and a.source_key
-            and a.source_key == b.source_key):
-        return None
-    low, high = sorted((a.value, b.value))
-    if high / low > MAGNITUDE_RATIO or not same_kind(a.kind, b.kind):
-        return None
-    topic = fuzz.token_sort_ratio(a.masked, b.masked)
-    return topic if topic >= TOPIC_THRESHOLD else None
+    """The figure rule's pair score (the topic score), or None: grouping's own rule."""
+    return figure_link(a, b)
 
 
 def same(a: Keys, b: Keys) -> bool:

@@ -63,6 +63,11 @@ class Keys(NamedTuple):
     lo_open: int
     hi_open: int
 
+    @property
+    def source(self) -> str:
+        """The normalised source, by the name the grouping rules read."""
+        return self.source_key
+
 
 def keys_of(claim_id: str, article_id: str, quote: str, source: str, figure: str,
             value: float | None, unit: str | None, qualifier: str | None) -> Keys:
