@@ -11,7 +11,6 @@ peak memory) and one incremental edit, and prints the figures.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import shutil
@@ -20,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +28,7 @@ if str(ROOT) not in sys.path:
 from desk import Desk  # noqa: E402
 from desk.across.rebuild import refresh  # noqa: E402
 from desk.clock import now_iso  # noqa: E402
-from tests.benchdata import _claims_for, article_text  # noqa: E402
+from tests.benchdata import _claims_for, article_row  # noqa: E402
 
 BATCH_ARTICLES = 10_000
 
@@ -47,15 +45,7 @@ def build(path: Path, claims: int, seed: int = 42) -> None:
             articles = []
             for index in range(first, min(articles_total, first + BATCH_ARTICLES)):
                 size = int(min(60_000, max(800, rng.lognormvariate(8.7, 0.5))))
-                body = article_text(rng, size)
-                articles.append({
-                    "id": str(uuid.UUID(int=rng.getrandbits(128))), "title": body.split("\n")[0],
-                    "body": body, "url": f"https://news.example/{index}",
-                    "published_at": f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
-                    "source_file": f"article-{index}.html",
-                    "body_sha256": hashlib.sha256(body.encode()).hexdigest(),
-                    "imported_at": now, "updated_at": now,
-                })
+                articles.append(article_row(rng, index, size, now))
             rows = []
             for article in articles:
                 count = min(10, claims - done - len(rows))

@@ -91,6 +91,19 @@ QUICK = DeskSpec(articles=300, claims=3_000, big_articles=1, big_size=100_000,
                  claims_on_big=200)
 
 
+def article_row(rng: random.Random, index: int, size: int, now: str) -> dict[str, str]:
+    """One synthetic article's row (news-style text of about ``size`` characters)."""
+    body = article_text(rng, size)
+    return {
+        "id": str(uuid.UUID(int=rng.getrandbits(128))), "title": body.split("\n")[0],
+        "body": body, "url": f"https://news.example/{index}",
+        "published_at": f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
+        "source_file": f"article-{index}.html",
+        "body_sha256": hashlib.sha256(body.encode()).hexdigest(),
+        "imported_at": now, "updated_at": now,
+    }
+
+
 def build_desk(path: Path, spec: DeskSpec, seed: int = 42) -> dict[str, str]:
     """Create a desk at ``path`` shaped by ``spec``; returns ids of notable articles."""
     rng = random.Random(seed)
@@ -101,15 +114,7 @@ def build_desk(path: Path, spec: DeskSpec, seed: int = 42) -> dict[str, str]:
         for index in range(spec.articles):
             big = index < spec.big_articles
             size = spec.big_size if big else int(min(60_000, max(800, rng.lognormvariate(8.7, 0.5))))
-            body = article_text(rng, size)
-            articles.append({
-                "id": str(uuid.UUID(int=rng.getrandbits(128))), "title": body.split("\n")[0],
-                "body": body, "url": f"https://news.example/{index}",
-                "published_at": f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
-                "source_file": f"article-{index}.html",
-                "body_sha256": hashlib.sha256(body.encode()).hexdigest(),
-                "imported_at": now, "updated_at": now,
-            })
+            articles.append(article_row(rng, index, size, now))
         with db.atomic():
             db["articles"].insert_all(articles, batch_size=200)
         claims, edits = [], []
