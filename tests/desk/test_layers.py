@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.ast_imports import from_base
 from tests.conftest import ROOT
 
 DESK = ROOT / "desk"
@@ -65,12 +66,7 @@ def _imports(node: ast.AST, module: str, is_package: bool) -> list[tuple[str, in
         if isinstance(child, ast.Import):
             found += [(alias.name, child.lineno) for alias in child.names]
         elif isinstance(child, ast.ImportFrom):
-            base = child.module or ""
-            if child.level:
-                anchor = module.split(".")
-                anchor = anchor if is_package else anchor[:-1]
-                anchor = anchor[:len(anchor) - (child.level - 1)]
-                base = ".".join(anchor + ([base] if base else []))
+            base = from_base(child, module, is_package)
             for alias in child.names:
                 candidate = f"{base}.{alias.name}"
                 found.append((candidate if candidate in MODULES else base, child.lineno))

@@ -17,6 +17,7 @@ import ast
 import re
 from pathlib import Path
 
+from tests.ast_imports import from_base
 from tests.conftest import ROOT
 
 UI = ROOT / "ui"
@@ -49,12 +50,7 @@ def imports(tree: ast.AST, module: str, is_package: bool = False) -> list[tuple[
         if isinstance(node, ast.Import):
             found += [(alias.name, node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = module.split(".")
-                anchor = anchor if is_package else anchor[:-1]
-                anchor = anchor[:len(anchor) - (node.level - 1)]
-                base = ".".join(anchor + ([base] if base else []))
+            base = from_base(node, module, is_package)
             found.append((base, node.lineno))
             found += [(f"{base}.{alias.name}", node.lineno) for alias in node.names]
     return found
