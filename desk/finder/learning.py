@@ -88,14 +88,15 @@ def decisions(desk: Desk) -> list[tuple[str, bool]]:
     :data:`MAX_REVIEWED` articles marked reviewed (a desk of 100,000 claims is not refitted
     from all of them at every change)."""
     conn = desk.conn
+    # Edit times have millisecond steps: within one, the row written later is the later one.
     examples: list[tuple[str, bool]] = [
         (quote, True) for (quote,) in conn.execute(
-            "SELECT quote FROM (SELECT quote, created_at, id FROM claims "
-            "WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?) "
-            "ORDER BY created_at, id", [MAX_EACH])]
+            "SELECT quote FROM (SELECT quote, created_at, rowid AS r FROM claims "
+            "WHERE deleted_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT ?) "
+            "ORDER BY created_at, r", [MAX_EACH])]
     dismissed = [quote for (quote,) in conn.execute(
-        "SELECT quote FROM (SELECT quote, dismissed_at FROM dismissed_suggestions "
-        "ORDER BY dismissed_at DESC, quote DESC LIMIT ?) ORDER BY dismissed_at, quote",
+        "SELECT quote FROM (SELECT quote, dismissed_at, rowid AS r FROM dismissed_suggestions "
+        "ORDER BY dismissed_at DESC, rowid DESC LIMIT ?) ORDER BY dismissed_at, r",
         [MAX_EACH])]
     examples.extend((quote, False) for quote in dismissed)
     seen = set(dismissed)
