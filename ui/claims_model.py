@@ -30,6 +30,15 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 EDITABLE = frozenset({"source", "figure", "status", "tags"})
 QUOTE, SOURCE, FIGURE, STATUS, TAGS, ARTICLE = range(len(COLUMNS))
+_FIELDS = tuple(field for _title, field in COLUMNS)
+
+_DISPLAY, _EDIT = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole)
+_TOOLTIP, _ID = int(Qt.ItemDataRole.ToolTipRole), int(ID_ROLE)
+#: The roles :meth:`ClaimsTableModel.data` answers (the decoration: the status badge).
+_ROLES = frozenset({_DISPLAY, _EDIT, _TOOLTIP, _ID, int(Qt.ItemDataRole.DecorationRole)})
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDIT_FLAGS = _FLAGS | Qt.ItemFlag.ItemIsEditable
 
 Editor = Callable[[str, str, Any], bool]
 #: Claims read at a time (the table fetches more as it scrolls): an article of 2,000 claims
@@ -76,6 +85,7 @@ class ClaimsTableModel(QAbstractTableModel):
         self._ids: list[str] = []
         self._generation = 0  # bumped by every reload: a late sort result is dropped
         self._sort_jobs: list[DeskJob] = []  # whole-desk sorts still running
+        self._flags: list[Qt.ItemFlag] | None = None  # each column's, once known
 
     # -- the Qt model API ----------------------------------------------------------------
 
@@ -99,35 +109,42 @@ class ClaimsTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """What a cell shows, for each role."""
-        if not index.isValid() or not 0 <= index.row() < len(self._claims):
+        """What a cell shows, for each role.
+
+        The view asks every visible cell for a dozen roles each time it paints (about 200
+        calls when a row is added): the roles this model never answers return at once.
+        """
+        if role not in _ROLES:
             return None
-        claim = self._claims[index.row()]
-        field = COLUMNS[index.column()][1]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return self._text(claim, field, role == Qt.ItemDataRole.EditRole)
-        if role == ID_ROLE:
+        row = index.row()
+        if not 0 <= row < len(self._claims):
+            return None
+        claim = self._claims[row]
+        field = _FIELDS[index.column()]
+        if role == _DISPLAY or role == _EDIT:
+            return self._text(claim, field, role == _EDIT)
+        if role == _ID:
             return claim.id
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if field == "quote":
                 return claim.quote
             if field == "figure" and claim.figure_value is not None:
                 return figure_summary(claim.figure_value, claim.figure_unit,
                                       claim.figure_qualifier)
             return claim.note or None
-        if role == Qt.ItemDataRole.DecorationRole and field == "status":
+        if field == "status":  # the decoration
             return status_look.badge(claim.status)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         """Source, figure, status and tags are editable unless the desk is read-only."""
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if (not self.desk.read_only and self._edit is not None
-                and COLUMNS[index.column()][1] in EDITABLE):
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+            return _NO_FLAGS
+        if self._flags is None:  # worked out once (Python enum arithmetic is slow)
+            writable = not self.desk.read_only and self._edit is not None
+            self._flags = [_EDIT_FLAGS if writable and field in EDITABLE else _FLAGS
+                           for field in _FIELDS]
+        return self._flags[index.column()]
 
     def setData(self, index: Index, value: Any,  # noqa: N802
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
