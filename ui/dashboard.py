@@ -2,11 +2,12 @@
 
 Charts of the claims by week, source, outlet and checking editor, the backlog and the
 figures that disagree, filtered by date range, tag and outlet. The numbers are SQL
-aggregates (:func:`desk.reports.aggregates.desk_figures`) read on a worker thread with its
-own connection, so that the dialog paints at once ("Counting…") and fills its charts when
-the numbers come (~0.3 s for 100,000 claims); the disagreements, which take seconds on a big
-desk, come on a second worker. Clicking a bar lists its claims below the charts;
-double-clicking one opens it in the window. A change to the desk counts again (debounced).
+aggregates (:data:`desk.reports.aggregates.PARTS`), each read on its own worker thread and
+connection, side by side, so that the dialog paints at once ("Counting…") and draws each
+chart as its numbers come (~0.1 s for 100,000 claims on a quiet machine); the disagreements,
+which take seconds on a big desk, come on a worker of their own. Clicking a bar lists its
+claims below the charts; double-clicking one opens it in the window. A change to the desk
+counts again (debounced).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QGridLayout, QHBox
                                QWidget)
 
 from desk import Change, Desk
-from desk.reports.aggregates import DeskFigures, Filters, claim_ids_for, desk_figures
+from desk.reports.aggregates import PARTS, DeskFigures, Filters, claim_ids_for, figures_from
 
 from .charts import BarChart, Legend
 from .dashboard_models import ClaimListModel
@@ -35,8 +36,12 @@ CHARTS = (("weeks", "Claims tagged each week", True),
           ("editors", "Verdicts by editor", False))
 
 
-def _figures(filters: Filters) -> Callable[[Desk, Any, Any], DeskFigures]:
-    return lambda desk, _progress, _cancelled: desk_figures(desk, filters)
+#: Which part of the figures each chart draws.
+CHART_PART = {"weeks": "days", "editors": "days", "sources": "sources", "outlets": "outlets"}
+
+
+def _part(name: str, filters: Filters) -> Callable[[Desk, Any, Any], dict[str, Any]]:
+    return lambda desk, _progress, _cancelled: PARTS[name](desk.conn, filters)
 
 
 def _disagreeing(filters: Filters) -> Callable[[Desk, Any, Any], list[str]]:
@@ -72,6 +77,8 @@ class Dashboard(QDialog):
         self.setWindowTitle("Dashboard — what the desk found")
         self.desk = desk
         self.figures: DeskFigures | None = None
+        self._parts: dict[str, dict[str, Any]] = {}
+        self._counting = Filters()
         self.disagreeing: list[str] = []
         self.jobs: list[DeskJob] = []
         self._generation = 0
@@ -203,10 +210,13 @@ class Dashboard(QDialog):
         self._generation += 1
         generation, filters = self._generation, self.filters()
         self._started = time.perf_counter()
+        self._parts, self._counting = {}, filters
         if self.figures is None:
             for chart in self.charts.values():
                 chart.set_message("Counting…")
-        self._start(_figures(filters), lambda result: self._show(generation, result))
+        for name in PARTS:
+            self._start(_part(name, filters),
+                        lambda fields, name=name: self._show_part(generation, name, fields))
         if self.find_disagreements:
             self.disagree_button.setText("Figures that disagree: counting…")
             self._start(_disagreeing(filters),
@@ -231,12 +241,23 @@ class Dashboard(QDialog):
         for chart in self.charts.values():
             chart.set_message(message)
 
-    def _show(self, generation: int, figures: DeskFigures) -> None:
+    def _show_part(self, generation: int, name: str, fields: dict[str, Any]) -> None:
+        """Draw the charts of one part as its numbers come; the rest when all are in."""
         if generation != self._generation:
             return  # a later count is on its way
+        self._parts[name] = fields
+        for chart_name, chart in self.charts.items():
+            if CHART_PART[chart_name] == name:
+                chart.set_bars(fields[chart_name])
+        if len(self._parts) < len(PARTS):
+            return
+        merged: dict[str, Any] = {}
+        for part in self._parts.values():
+            merged.update(part)
+        self._show(figures_from(self._counting, merged))
+
+    def _show(self, figures: DeskFigures) -> None:
         self.figures = figures
-        for name, chart in self.charts.items():
-            chart.set_bars(getattr(figures, name))
         done = figures.total - figures.waiting
         self.summary.setText(
             f"<b>{figures.total:,}</b> claims in <b>{figures.articles:,}</b> articles "

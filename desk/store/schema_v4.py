@@ -34,11 +34,27 @@ def finder_learning(db: sqlite_utils.Database) -> None:
 
 
 def report_index(db: sqlite_utils.Database) -> None:
-    """Reports (:mod:`desk.reports`): a covering index of the live claims' date, status,
-    source, article and editor, so that the dashboard sums 100,000 claims without reading
-    their text."""
+    """Reports (:mod:`desk.reports`), first version: one covering index of the live claims'
+    date, status, source, article and editor (:func:`report_indexes` replaces it)."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_claims_report ON claims "
                "(created_at, status, source, article_id, editor) WHERE deleted_at IS NULL")
+
+
+def report_indexes(db: sqlite_utils.Database) -> None:
+    """Reports (:mod:`desk.reports.aggregates`): the dashboard's counts read as they are
+    summed. SQLite groups by sorting unless an index gives the rows in the groups' order, so
+    each aggregate has a covering index led by its groups — by day and editor, by source,
+    by article — and the backlog a small one of the waiting claims in the order they were
+    tagged. They replace ``idx_claims_report`` (whose sorts took 3× as long)."""
+    db.execute("DROP INDEX IF EXISTS idx_claims_report")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_claims_by_day ON claims (substr(created_at, 1, 10), "
+               "editor, status, article_id) WHERE deleted_at IS NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_claims_by_source ON claims (source, status, "
+               "created_at, article_id) WHERE deleted_at IS NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_claims_by_article ON claims (article_id, status, "
+               "created_at) WHERE deleted_at IS NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_claims_waiting ON claims (created_at) "
+               "WHERE deleted_at IS NULL AND status IN ('unchecked', 'checking')")
 
 
 def create_team_tables(db: sqlite_utils.Database) -> None:
@@ -126,4 +142,4 @@ def span_guard_reads_once(db: sqlite_utils.Database) -> None:
 #: The steps of format 4, in order (each capability appends its own function above).
 STEPS: list[Callable[[sqlite_utils.Database], None]] = [report_index, create_team_tables,
                                                         across_index, span_guard_reads_once,
-                                                        finder_learning]
+                                                        finder_learning, report_indexes]

@@ -57,10 +57,39 @@ def test_claim_ids_behind_a_bar(seeded_desk):
         outlet.total
 
 
-def test_aggregates_read_the_covering_index(seeded_desk):
-    from desk.reports.aggregates import _claims
+def test_each_part_counts_as_it_reads_its_index(seeded_desk):
+    """Every aggregate reads the index led by its groups, without a sort (SQLite groups by
+    sorting otherwise: 3× slower on 100,000 claims), and only the waiting claims' index
+    for the backlog; with a date filter too."""
+    from desk.reports.aggregates import PARTS
 
-    plan = " ".join(str(row) for row in seeded_desk.conn.execute(
-        f"EXPLAIN QUERY PLAN SELECT c.source, c.status, count(*) FROM {_claims(seeded_desk.conn)} "
-        "WHERE c.deleted_at IS NULL GROUP BY 1, 2"))
-    assert "idx_claims_report" in plan
+    fill(seeded_desk)
+    statements: list[str] = []
+    seeded_desk.conn.set_trace_callback(statements.append)
+    try:
+        for filters in (Filters(), Filters(date_from="2020-01-01", date_to="2999-12-31")):
+            for part in PARTS.values():
+                part(seeded_desk.conn, filters)
+    finally:
+        seeded_desk.conn.set_trace_callback(None)
+    grouped = [sql for sql in statements if "GROUP BY" in sql or "ORDER BY c.created_at" in sql]
+    assert len(grouped) == 8
+    used = set()
+    for sql in grouped:
+        plan = " ".join(row[3] for row in seeded_desk.conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "TEMP B-TREE" not in plan, (sql, plan)
+        used.update(word for word in plan.split() if word.startswith("idx_claims_"))
+    assert used == {"idx_claims_by_day", "idx_claims_by_source", "idx_claims_by_article",
+                    "idx_claims_waiting"}
+
+
+def test_packed_counts_fall_back_when_a_count_does_not_fit(seeded_desk, monkeypatch):
+    """The outlet counts come packed, three statuses to an integer; a count too big for its
+    field is read again unpacked (checked with fields of one bit, where 2 is too big)."""
+    from desk.reports import aggregates
+
+    fill(seeded_desk)
+    expected = aggregates.by_outlet(seeded_desk.conn, Filters())
+    assert [b.counts for b in expected["outlets"]] and expected["articles"] == 2
+    monkeypatch.setattr(aggregates, "_BITS", 1)
+    assert aggregates.by_outlet(seeded_desk.conn, Filters()) == expected
