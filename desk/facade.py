@@ -18,19 +18,8 @@ from typing import IO, TYPE_CHECKING, Any
 from desk.anchors.anchoring import anchor_in_article
 from desk.clock import now_iso
 from desk.errors import DeskError, NotFoundError, ReadOnlyDeskError
-from desk.model import (
-    ARTICLE_COLUMNS,
-    Article,
-    ArticleDraft,
-    ArticleSummary,
-    Cancelled,
-    Change,
-    Claim,
-    ClaimMark,
-    ImportResult,
-    Progress,
-    new_id,
-)
+from desk.model import (ARTICLE_COLUMNS, Article, ArticleDraft, ArticleSummary, Cancelled,
+                        Change, Claim, ClaimMark, ImportResult, Progress, new_id)
 from desk.store import connection, reads, schema
 from desk.store.opening import login_name, open_connection
 from desk.store.reads import CLAIM_SORTS, PageKey, fts_query  # noqa: F401 (the public face)
@@ -72,6 +61,8 @@ class Desk:
         self.backup_error = ""
         self._registered = False
         self._announced = False
+        #: A person waits for this desk's writes (set by the window): see write_transaction.
+        self.prompt = False
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -170,8 +161,9 @@ class Desk:
 
     def writing(self) -> AbstractContextManager[None]:
         """A write transaction for changes to this desk (nests as a savepoint); see
-        :func:`desk.store.connection.write_transaction`."""
-        return connection.write_transaction(self.conn, self.path, lambda: self.db.atomic())
+        :func:`desk.store.connection.write_transaction` (sqlite-utils loaded before the lock)."""
+        db = self.db
+        return connection.write_transaction(self.conn, self.path, db.atomic, prompt=self.prompt)
 
     def _check_writable(self) -> None:
         if self.read_only:

@@ -26,7 +26,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--baseline", type=float, default=10,
                         help="seconds of the window alone first (0: none)")
+    parser.add_argument("--trace", metavar="FOLDER",
+                        help="time every write transaction of every process into FOLDER")
     args = parser.parse_args()
+    if args.trace:
+        os.environ["CROWD_TRACE"] = str(Path(args.trace).resolve())
+        from tests.load.trace import install
+
+        install(Path(args.trace), "window")
 
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -64,6 +71,10 @@ def main() -> int:
         for error in verdict.errors[:10]:
             print(f"  error: {error}")
         print(f"check: {'sound' if verdict.sound else 'NOT sound'}")
+        if args.trace:
+            from tests.load.trace import summary
+
+            print("\n".join(summary(Path(args.trace))))
         print(verdict.line())
         return 0 if not verdict.errors and not verdict.lost and verdict.sound else 1
 

@@ -74,6 +74,7 @@ def build_window(desk: Desk) -> MainWindow:
     """
     from .window import MainWindow
 
+    desk.prompt = True  # a person waits for the window's writes: they go first
     try:
         return MainWindow(desk)
     except StorageError as exc:

@@ -113,7 +113,9 @@ def import_annotations(desk: Desk, source: str | Path | Any) -> AnnotationImport
     onto the one article of the desk where the quote with its prefix and suffix is found.
     Annotations that fit nowhere are reported, not dropped silently. An annotation whose
     ``urn:uuid:`` id is already a claim of the desk is skipped, so importing twice adds
-    nothing. The whole import is one transaction.
+    nothing. The whole import is one transaction, and a short one: every annotation is
+    placed first (reading only), and the write lock is taken only to add the claims (other
+    writers, the window's edits above all, wait for it; see :func:`_write_one`).
     """
     if isinstance(source, (str, Path)):
         path = Path(source)
@@ -131,31 +133,58 @@ def import_annotations(desk: Desk, source: str | Path | Any) -> AnnotationImport
         data = source
     data = without_lone_surrogates(data)
     result = AnnotationImport()
-    articles = desk.articles()
-    by_id = {a.id: a for a in articles}
-    by_url: dict[str, list[Any]] = {}
-    for article in articles:
-        if article.url:
-            by_url.setdefault(article.url, []).append(article)
+    by_id = {a.id: a for a in desk.articles()}
+    by_url = _by_url(by_id)
     known = {row[0] for row in desk.db.execute("SELECT id FROM claims")}
+    planned = []
+    for number, item in enumerate(read_annotations(data), start=1):
+        label = str(item.get("id") or f"annotation {number}")
+        plan = _plan_one(desk, item, label, by_id, by_url, known, result)
+        if plan is not None:
+            planned.append(plan)
+    if not planned:
+        return result
     saved_editor = desk.editor
     try:
         with desk.writing():
-            for number, item in enumerate(read_annotations(data), start=1):
-                label = str(item.get("id") or f"annotation {number}")
-                _import_one(desk, item, label, by_id, by_url, known, result, saved_editor)
+            for plan in planned:
+                _write_one(desk, plan, known, result, saved_editor)
     finally:
         desk.editor = saved_editor
     return result
 
 
-def _import_one(desk: Desk, item: dict[str, Any], label: str, by_id: dict[str, Any],
-                by_url: dict[str, list[Any]], known: set[str], result: AnnotationImport,
-                editor: str) -> None:
+@dataclass
+class _Plan:
+    """An annotation placed before the write lock is taken: the claim it will add."""
+
+    label: str
+    item: dict[str, Any]
+    claim_id: str | None
+    article: Any
+    start: int
+    end: int
+    fields: dict[str, Any]
+
+
+def _plan_one(desk: Desk, item: dict[str, Any], label: str, by_id: dict[str, Any],
+              by_url: dict[str, list[Any]], known: set[str],
+              result: AnnotationImport) -> _Plan | None:
+    """Place one annotation (reading only); None when it is skipped or not placed."""
     claim_id = _uuid_of(item.get("id"))
     if claim_id and claim_id in known:
         result.skipped.append(label)
-        return
+        return None
+    placed = _placement(desk, item, label, by_id, by_url, result)
+    if placed is None:
+        return None
+    article, start, end = placed
+    return _Plan(label, item, claim_id, article, start, end, _fields(item))
+
+
+def _placement(desk: Desk, item: dict[str, Any], label: str, by_id: dict[str, Any],
+               by_url: dict[str, list[Any]],
+               result: AnnotationImport) -> tuple[Any, int, int] | None:
     targets = item.get("target")
     targets = targets if isinstance(targets, list) else [targets]
     placed = None
@@ -171,25 +200,53 @@ def _import_one(desk: Desk, item: dict[str, Any], label: str, by_id: dict[str, A
                                                     for t in targets)
                else "its quote is in no article of the desk")
         result.unplaced.append((label, why))
-        return
+        return None
     if isinstance(placed, str):
         result.unplaced.append((label, placed))
+        return None
+    return placed
+
+
+def _write_one(desk: Desk, plan: _Plan, known: set[str], result: AnnotationImport,
+               editor: str, *, again: bool = True) -> None:
+    """Add one planned claim, inside the import's transaction. What another process wrote
+    since the plan counts: the same claim id or the same claim is skipped, and an
+    annotation whose article got a new text is placed again."""
+    claim_id, article = plan.claim_id, plan.article
+    if claim_id and (claim_id in known or desk.conn.execute(
+            "SELECT 1 FROM claims WHERE id = ?", [claim_id]).fetchone()):
+        result.skipped.append(plan.label)
         return
-    article, start, end = placed
-    fields = _fields(item)
-    if not claim_id and _duplicate(desk, article.id, start, end, fields["source"]):
-        result.skipped.append(label)
+    if not claim_id and _duplicate(desk, article.id, plan.start, plan.end, plan.fields["source"]):
+        result.skipped.append(plan.label)
         return
-    creator = item.get("creator") or item.get("user")
+    creator = plan.item.get("creator") or plan.item.get("user")
     name = creator.get("name") if isinstance(creator, dict) else creator
     desk.editor = str(name).removeprefix("acct:") if name else editor
     try:
-        claim = desk.add_claim(article.id, start, end, claim_id=claim_id, **fields)
+        claim = desk.add_claim(article.id, plan.start, plan.end, claim_id=claim_id,
+                               quote=article.body[plan.start:plan.end], **plan.fields)
     except SpanError as exc:
-        result.unplaced.append((label, str(exc)))
+        if again and desk.article(article.id).body != article.body:
+            articles = {a.id: a for a in desk.articles()}
+            placed = _placement(desk, plan.item, plan.label, articles, _by_url(articles),
+                                result)
+            if placed is not None:
+                _write_one(desk, _Plan(plan.label, plan.item, claim_id, *placed, plan.fields),
+                           known, result, editor, again=False)
+            return
+        result.unplaced.append((plan.label, str(exc)))
         return
     known.add(claim.id)
     result.added.append(claim.id)
+
+
+def _by_url(by_id: dict[str, Any]) -> dict[str, list[Any]]:
+    by_url: dict[str, list[Any]] = {}
+    for article in by_id.values():
+        if article.url:
+            by_url.setdefault(article.url, []).append(article)
+    return by_url
 
 
 def _uuid_of(value: Any) -> str | None:

@@ -217,4 +217,8 @@ def verify(desk_path: Path, folder: Path, log: WindowLog) -> Verdict:
 
 if __name__ == "__main__":
     kind, desk_arg, folder_arg, seconds_arg, seed_arg = sys.argv[1:6]
+    if os.environ.get("CROWD_TRACE"):
+        from tests.load.trace import install
+
+        install(Path(os.environ["CROWD_TRACE"]), kind)
     work(kind, Path(desk_arg), Path(folder_arg), float(seconds_arg), int(seed_arg))

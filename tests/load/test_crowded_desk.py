@@ -27,3 +27,13 @@ def test_a_crowded_desk_loses_nothing(qtbot, tmp_path: Path) -> None:
     assert verdict.errors == []
     assert verdict.lost == 0 and verdict.sound
     assert len(log.add_seconds) >= 5 and all(verdict.calls[k] >= 1 for k in verdict.calls)
+
+
+def test_the_window_writes_promptly(qtbot, tmp_path: Path) -> None:
+    """The window's desk asks for the write lock every millisecond (a person waits for it);
+    see tests/desk/store/test_prompt_writes.py."""
+    window = create_window(tmp_path / "a.desk")
+    try:
+        assert window.desk.prompt is True
+    finally:
+        window.close()
