@@ -389,6 +389,9 @@ def collect(desk_path: Path, ids: dict[str, str], tmp: Path, runs: int,
     figures.append(bench_merge(5_000 if args.quick else 50_000, tmp, 1 if args.quick else 3))
     figures.extend(bench_team(desk_path, tmp, args.quick))
     figures.append(bench_finder(desk_path, ids, runs))
+    from tests.bench_load import crowded_figures
+
+    figures.extend(Figure(*row) for row in crowded_figures(args.quick))
     return figures
 
 

@@ -19,10 +19,13 @@ def test_quick_benchmark_measures_every_figure() -> None:
     report = json.loads(done.stdout)
     assert report["machine"]
     figures = {f["name"]: f for f in report["figures"]}
-    assert len(figures) == 18 + 6  # + the across-the-desk figures
+    assert len(figures) == 18 + 6 + 2  # + the across-the-desk figures, the crowded desk
     for figure in report["figures"]:
         assert set(figure) >= {"name", "ours", "baseline", "ratio", "target", "pass"}
         if figure["name"] != "import real news pages":  # needs the benchmark data's path
             assert figure["ours"] and figure["ours"] > 0, figure
     whole = next(f for n, f in figures.items() if n.startswith("whole desk"))
     assert "(100 rows loaded)" in whole["name"]  # the lazy model read one page, not 3,000 rows
+    crowded = [f for n, f in figures.items() if "crowded desk" in n]
+    assert all(f["baseline"] and f["baseline"] > 0 for f in crowded)  # alone, same run
+    assert " 0 lost, 0 errors" in crowded[0]["note"], crowded[0]["note"]
