@@ -7,7 +7,7 @@ disagreement's message) over the claims it is made of. :data:`CLAIM_ID` gives a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,8 @@ from PySide6.QtGui import QFont
 from desk import Claim
 
 if TYPE_CHECKING:
-    from desk.across.views import ClaimChange, ClaimGroup, Disagreement
+    from desk.across.summary import GroupSummary
+    from desk.across.views import Appearance, ClaimChange, ClaimGroup, Disagreement
 
 Index = QModelIndex
 
@@ -105,8 +106,18 @@ class _TwoLevelModel(QAbstractItemModel):
         if not parent.isValid():
             return len(self._children)
         if parent.internalId() == _TOP and parent.column() == 0:
-            return len(self._children[parent.row()])
+            return len(self._claims_of(parent.row()))
         return 0
+
+    def hasChildren(self, parent: Index = Index()) -> bool:  # noqa: N802, B008 - Qt's API
+        """Top rows have claims (without reading them: a group's are read when opened)."""
+        if not parent.isValid():
+            return bool(self._children)
+        return parent.internalId() == _TOP and parent.column() == 0
+
+    def _claims_of(self, row: int) -> list[Claim]:
+        """A top row's claims (read now if they were not)."""
+        return self._children[row]
 
     def columnCount(self, parent: Index = Index()) -> int:  # noqa: N802, B008
         """The columns of :attr:`HEADERS`."""
@@ -123,7 +134,7 @@ class _TwoLevelModel(QAbstractItemModel):
         """The claim of a child row (None for a top row)."""
         if not index.isValid() or index.internalId() == _TOP:
             return None
-        return self._children[index.internalId()][index.row()]
+        return self._claims_of(index.internalId())[index.row()]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Text, tooltips and ids of the rows."""
@@ -133,7 +144,7 @@ class _TwoLevelModel(QAbstractItemModel):
             if role == Qt.ItemDataRole.FontRole:
                 return self.top_font()
             return self._top_data(index.row(), index.column(), role)
-        claim = self._children[index.internalId()][index.row()]
+        claim = self._claims_of(index.internalId())[index.row()]
         outlet = self._outlets[index.internalId()][index.row()]
         if role == CLAIM_ID:
             return claim.id
@@ -152,33 +163,117 @@ class _TwoLevelModel(QAbstractItemModel):
         return font
 
 
+class LazyGroup:
+    """A group's top row from its stored summary (:class:`desk.across.summary.GroupSummary`);
+    its claims are read (``load(group_id)``) when first asked for, as the row is opened."""
+
+    def __init__(self, summary: GroupSummary, load: Callable[[str], ClaimGroup | None],
+                 group: ClaimGroup | None = None) -> None:
+        self.row, self._load, self._group = summary, load, group
+
+    @property
+    def id(self) -> str:
+        """The group's id."""
+        return self.row.id
+
+    @property
+    def article_count(self) -> int:
+        """How many articles its claims are in."""
+        return self.row.article_count
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether an editor confirmed it."""
+        return self.row.confirmed
+
+    @property
+    def how(self) -> str:
+        """How it was grouped."""
+        return self.row.how
+
+    @property
+    def is_loaded(self) -> bool:
+        """Whether its claims were read."""
+        return self._group is not None
+
+    @property
+    def group(self) -> ClaimGroup:
+        """The whole group (read on first use; an empty one if it is gone meanwhile)."""
+        if self._group is None:
+            self._group = self._load(self.row.id) or core().ClaimGroup(
+                self.row.id, (), (), self.row.confirmed, self.row.how)
+        return self._group
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        """Its claims, in the order of their appearances."""
+        return self.group.claims
+
+    @property
+    def appearances(self) -> tuple[Appearance, ...]:
+        """Its appearances, earliest first."""
+        return self.group.appearances
+
+    def summary(self) -> str:
+        """"seen in N articles, first on DATE by OUTLET"."""
+        return self.row.summary()
+
+
 class GroupsModel(_TwoLevelModel):
-    """Claim groups: "seen in N articles, first on DATE by OUTLET", then each claim."""
+    """Claim groups: "seen in N articles, first on DATE by OUTLET", then each claim.
+
+    Given :class:`ClaimGroup` items, it shows their claims; given group summaries, it reads a
+    group's claims only when its row is opened (``load``), so that the first page of a big
+    desk's groups shows at once."""
 
     HEADERS = ("Group / claim", "Figure", "Source")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.groups: list[ClaimGroup] = []
+        self.groups: list[ClaimGroup | LazyGroup] = []
+        self._load: Callable[[str], ClaimGroup | None] = lambda _gid: None
+        self._loaded: dict[str, ClaimGroup] = {}
 
-    def set_groups(self, groups: list[ClaimGroup], total: int | None = None,
-                   fetch: Callable[[int], list[ClaimGroup]] | None = None) -> None:
-        """Show these groups, the first of ``total`` (resets the model); ``fetch(n)`` reads
-        the page of groups after the first ``n`` as the view scrolls."""
+    def set_groups(self, groups: list[Any], total: int | None = None,
+                   fetch: Callable[[int], list[Any]] | None = None,
+                   load: Callable[[str], ClaimGroup | None] | None = None,
+                   loaded: Iterable[ClaimGroup] = ()) -> None:
+        """Show these groups (:class:`ClaimGroup` or summaries), the first of ``total``
+        (resets the model); ``fetch(n)`` reads the page of groups after the first ``n`` as
+        the view scrolls, ``load(group_id)`` a summarised group's claims when it is opened
+        (``loaded``: groups whose claims were read already)."""
+        if load is not None:
+            self._load = load
+        self._loaded = {item.id: item for item in loaded}
         self._reset(groups, total, fetch)
 
     def _clear(self) -> None:
         self.groups = []
 
-    def _append(self, items: list[ClaimGroup]) -> None:
-        self.groups.extend(items)
+    def _append(self, items: list[Any]) -> None:
         for item in items:
-            self._children.append(list(item.claims))
+            if not isinstance(item, core().ClaimGroup):
+                item = LazyGroup(item, self._load, self._loaded.pop(item.id, None))
+            self.groups.append(item)
+            self._children.append(None)  # type: ignore[arg-type]  # read when asked for
+            self._outlets.append([])
+            if not isinstance(item, LazyGroup) or item.is_loaded:
+                self._claims_of(len(self.groups) - 1)
+
+    def _claims_of(self, row: int) -> list[Claim]:
+        if self._children[row] is None:
+            item = self.groups[row]
             outlets = {a.article_id: f"{a.outlet} ({a.date})" if a.date else a.outlet
                        for a in item.appearances}
-            self._outlets.append([outlets.get(c.article_id, "") for c in item.claims])
+            self._children[row] = list(item.claims)
+            self._outlets[row] = [outlets.get(c.article_id, "") for c in item.claims]
+        return self._children[row]
 
-    def group_at(self, index: Index) -> ClaimGroup | None:
+    def is_loaded(self, row: int) -> bool:
+        """Whether a top row's claims were read."""
+        return self._children[row] is not None
+
+    def group_at(self, index: Index) -> ClaimGroup | LazyGroup | None:
         """The group of a row (a claim row's parent group too)."""
         if not index.isValid():
             return None
@@ -194,11 +289,14 @@ class GroupsModel(_TwoLevelModel):
         if role == GROUP_ID:
             return item.id
         if role == CLAIM_ID:
-            return item.first.claim_id
+            return item.row.first_claim_id if isinstance(item, LazyGroup) \
+                else item.first.claim_id
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 mark = "✓ " if item.confirmed else ""
                 return f"{mark}{item.summary().capitalize()}"
+            if isinstance(item, LazyGroup):
+                return item.row.figures if column == 1 else item.row.sources
             if column == 1:
                 return " / ".join(dict.fromkeys(c.figure for c in item.claims if c.figure))
             return " / ".join(dict.fromkeys(c.source for c in item.claims if c.source))

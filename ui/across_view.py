@@ -210,25 +210,29 @@ class AcrossView(QDialog):
 
     def _show(self, result: tuple[Any, ...]) -> None:
         """Show the first page of groups and of disagreements read on a worker; the views
-        read further pages as they scroll."""
+        read further pages as they scroll, and a group's claims when it is opened."""
         if self.context.closed():
             return
-        found, group_ids, conflicts, conflict_count = result
+        found, group_count, opened, conflicts, conflict_count = result
         desk = self.desk
 
         def more_groups(loaded: int) -> list[Any]:
-            return _across().groups_by_id(desk, group_ids[loaded:loaded + PAGE])
+            return _across().group_summaries(desk, loaded, PAGE)
+
+        def load(group_id: str) -> Any:
+            return next(iter(_across().groups_by_id(desk, [group_id])), None)
 
         def more_conflicts(loaded: int) -> list[Any]:
             return _across().disagreements_page(desk, loaded, PAGE)
 
-        self.groups_model.set_groups(found, len(group_ids), more_groups)
+        self.groups_model.set_groups(found, group_count, more_groups, load, opened)
         self.disagreements_model.set_disagreements(conflicts, conflict_count, more_conflicts)
-        self.groups_view.expandAll()
+        for item in opened:  # the first groups open (their claims were read)
+            self.groups_view.expand(self.groups_model.index(self.groups_model.row_of(item.id), 0))
         self.disagreements_view.expandAll()
-        self.tabs.setTabText(0, f"&Groups ({len(group_ids):,})")
+        self.tabs.setTabText(0, f"&Groups ({group_count:,})")
         self.tabs.setTabText(1, f"&Disagreements ({conflict_count:,})")
-        self.status.setText(f"{len(group_ids):,} groups of claims seen in several articles · "
+        self.status.setText(f"{group_count:,} groups of claims seen in several articles · "
                             f"{conflict_count:,} disagreements")
 
     def _on_change(self, change: Change) -> None:
@@ -310,21 +314,29 @@ class AcrossView(QDialog):
 
 #: Groups or disagreements read at a time (the first page on a worker, then as the view scrolls).
 PAGE = 200
+#: The first groups are shown open while their claims number no more than this in all.
+OPEN_CLAIMS = 400
 
 
 def _regroup(desk: Any, progress: Any, cancelled: Any) -> tuple[Any, ...]:
     """Worker-thread work: regroup on the worker's own desk connection, then read."""
-    _across().refresh_groups(desk, progress, cancelled)
+    _across().refresh(desk, progress, cancelled)
     return _read(desk, progress, cancelled)
 
 
 def _read(desk: Any, _progress: Any, _cancelled: Any) -> tuple[Any, ...]:
     """Worker-thread work: the changed claims brought up to date (a few: quick), then the
-    first page of groups (with every group's id, in order) and of disagreements, and how
-    many disagreements there are."""
+    first page of groups (their stored summaries) with the claims of the first few, how many
+    groups there are, the first page of disagreements and how many there are."""
     across = _across()
     if not desk.read_only:
         across.refresh_changed(desk)
-    ids = across.group_ids(desk)
-    return (across.groups_by_id(desk, ids[:PAGE]), ids, across.disagreements_page(desk, 0, PAGE),
-            across.disagreement_count(desk))
+    found = across.group_summaries(desk, 0, PAGE)
+    shown, claims = [], 0
+    for item in found:
+        claims += item.claim_count
+        if claims > OPEN_CLAIMS:
+            break
+        shown.append(item.id)
+    return (found, across.group_count(desk), across.groups_by_id(desk, shown),
+            across.disagreements_page(desk, 0, PAGE), across.disagreement_count(desk))

@@ -32,6 +32,7 @@ from desk.across.grouping import (
 )
 from desk.across.signatures import Keys, bands_of, is_prefix_key, keys_of
 from desk.across.stored import refresh_disagreements
+from desk.across.summary import refresh_summaries
 from desk.clock import now_iso
 from desk.model import Change
 
@@ -73,6 +74,7 @@ def refresh_claims(desk: Desk) -> None:
                 regrouped.update(_regroup(desk, keys))
         refresh_disagreements(conn, ids, regrouped)
         conn.execute("DELETE FROM across_pending")
+        refresh_summaries(conn)
     desk._notify(Change("groups_changed"))  # noqa: SLF001
 
 

@@ -34,7 +34,7 @@ from desk.across.index import (
     cancel_check,
     refresh_claims,
 )
-from desk.across import signatures
+from desk.across import signatures, summary
 from desk.across.signatures import ClaimTable as _Claims
 from desk.across.signatures import bands_of_many, is_prefix_key, keys_of
 from desk.across.stored import (
@@ -138,6 +138,7 @@ def rebuild(desk: Desk, progress: Progress | None = None,
         rebuild_disagreements(conn)
         conn.execute("INSERT OR REPLACE INTO desk_meta (key, value) VALUES (?, 'built')",
                      [META_KEY])
+        summary.rebuild_summaries(conn)
     if progress:
         progress(total, total, "done")
     desk._notify(Change("groups_changed"))  # noqa: SLF001

@@ -38,12 +38,9 @@ from desk.across.grouping import (
     ClaimGroup,
     GroupingCancelled,
     group,
-    group_count,
-    group_ids,
     group_of,
     groups,
     groups_by_id,
-    groups_page,
     outlet_of,
 )
 from desk.across.intervals import Interval, compatible, interval_of
@@ -58,6 +55,14 @@ from desk.across.history import (
 )
 from desk.across.stealth import ClaimChange, changes, latest_changes, mark_reviewed
 from desk.across.rebuild import needs_rebuild, refresh
+from desk.across.summary import (
+    GroupSummary,
+    group_count,
+    group_ids,
+    group_summaries,
+    groups_page,
+    summaries_by_id,
+)
 from desk.across.stored import (
     is_built,
     is_current,
@@ -72,7 +77,8 @@ if TYPE_CHECKING:
     from desk.model import Cancelled, Progress
 
 __all__ = [
-    "Appearance", "ClaimChange", "ClaimGroup", "DiffOp", "Disagreement", "GroupingCancelled",
+    "Appearance", "ClaimChange", "ClaimGroup", "DiffOp", "Disagreement", "GroupSummary",
+    "GroupingCancelled", "group_summaries", "summaries_by_id",
     "Interval", "Revision",
     "RevisionDiff", "add_to_group", "appearance_map", "appearances_of", "changes", "compatible", "confirm_group",
     "conflicts_by_claim", "disagreements", "group", "group_count", "group_of", "groups", "groups_page",

@@ -139,7 +139,59 @@ def span_guard_reads_once(db: sqlite_utils.Database) -> None:
         )
 
 
+def across_group_summaries(db: sqlite_utils.Database) -> None:
+    """A stored summary of each claim group (:mod:`desk.across.summary`), so that Across the
+    Desk's first page is an index read instead of an aggregate over every grouped claim.
+
+    ``across_groups``: one row per group with a live claim (its claim and article counts,
+    first appearance, confirmation, how it was grouped, its figures and sources as listed);
+    ``across_groups_dirty``: groups whose summary is behind, marked by triggers on every
+    write that can change one (a claim joining, leaving or moving group, a claim deleted or
+    restored or its figure, source or article changed, an article's date or address changed).
+    """
+    db.execute("""CREATE TABLE IF NOT EXISTS across_groups (
+        group_id TEXT PRIMARY KEY, n_claims INTEGER NOT NULL, n_articles INTEGER NOT NULL,
+        first_date TEXT NOT NULL, first_outlet TEXT NOT NULL, first_claim_id TEXT NOT NULL,
+        confirmed INTEGER NOT NULL, how TEXT NOT NULL, figures TEXT NOT NULL,
+        sources TEXT NOT NULL) WITHOUT ROWID""")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_across_groups_order "
+               "ON across_groups (n_articles DESC, first_date, group_id)")
+    db.execute("CREATE TABLE IF NOT EXISTS across_groups_dirty (group_id TEXT PRIMARY KEY) "
+               "WITHOUT ROWID")
+
+    def mark(value: str, source: str = "") -> str:
+        return (f"INSERT INTO across_groups_dirty (group_id) SELECT {value} {source} "
+                f"{'AND' if 'WHERE' in source else 'WHERE'} NOT EXISTS (SELECT 1 FROM "
+                f"across_groups_dirty d WHERE d.group_id = {value});")
+
+    of_claim = "FROM claim_groups g WHERE g.claim_id = {}"
+    # BEFORE INSERT: an INSERT OR REPLACE moving a claim deletes its old row without a
+    # delete trigger (recursive triggers are off), so its old group is marked here
+    db.execute(f"""CREATE TRIGGER IF NOT EXISTS across_groups_member_added BEFORE INSERT
+        ON claim_groups BEGIN {mark('g.group_id', of_claim.format('NEW.claim_id'))}
+        {mark('NEW.group_id')} END""")
+    db.execute(f"""CREATE TRIGGER IF NOT EXISTS across_groups_member_changed AFTER UPDATE
+        ON claim_groups BEGIN {mark('OLD.group_id')} {mark('NEW.group_id')} END""")
+    db.execute(f"""CREATE TRIGGER IF NOT EXISTS across_groups_member_removed AFTER DELETE
+        ON claim_groups BEGIN {mark('OLD.group_id')} END""")
+    shown = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in (
+        "deleted_at", "article_id", "figure", "source", "start_char"))
+    db.execute(f"""CREATE TRIGGER IF NOT EXISTS across_groups_claim_changed AFTER UPDATE
+        ON claims WHEN {shown} BEGIN {mark('g.group_id', of_claim.format('NEW.id'))} END""")
+    db.execute(f"""CREATE TRIGGER IF NOT EXISTS across_groups_claim_added AFTER INSERT
+        ON claims BEGIN {mark('g.group_id', of_claim.format('NEW.id'))} END""")
+    db.execute(f"""CREATE TRIGGER IF NOT EXISTS across_groups_claim_removed AFTER DELETE
+        ON claims BEGIN {mark('g.group_id', of_claim.format('OLD.id'))} END""")
+    # an article's date or address: the article is marked ("article:" and its id; the
+    # refresh finds its groups), so that this trigger reads no other table than its own
+    dated = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in (
+        "published_at", "imported_at", "url", "byline", "source_file"))
+    db.execute(f"""CREATE TRIGGER IF NOT EXISTS across_groups_article_changed AFTER UPDATE
+        ON articles WHEN {dated} BEGIN {mark("'article:' || NEW.id")} END""")
+    # (a desk gets its summaries at its next refresh: a new one's are empty, so complete)
+
 #: The steps of format 4, in order (each capability appends its own function above).
 STEPS: list[Callable[[sqlite_utils.Database], None]] = [report_index, create_team_tables,
                                                         across_index, span_guard_reads_once,
-                                                        finder_learning, report_indexes]
+                                                        finder_learning, report_indexes,
+                                                        across_group_summaries]

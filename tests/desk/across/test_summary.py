@@ -1,0 +1,165 @@
+"""Stored group summaries: Across the Desk's first page is an index read, with the same
+answers as the groups worked out from their claims, kept up to date by every write path."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desk import Desk, across
+from desk.across import grouping, summary
+from desk.across.grouping import ClaimGroup
+from desk.across.rebuild import rebuild
+from desk.across.summary import GroupSummary
+from tests.desk.across.across_data import fill
+
+
+@pytest.fixture
+def across_desk(tmp_path: Path) -> Iterator[Desk]:
+    with Desk.open(tmp_path / "across.desk", editor="tester") as desk:
+        fill(desk)
+        across.refresh(desk)
+        yield desk
+
+
+def _top(item: ClaimGroup | GroupSummary) -> tuple:
+    """What a group's top row shows."""
+    if isinstance(item, ClaimGroup):
+        figures = " / ".join(dict.fromkeys(c.figure for c in item.claims if c.figure))
+        sources = " / ".join(dict.fromkeys(c.source for c in item.claims if c.source))
+        return (item.id, item.summary(), item.article_count, item.confirmed, item.how,
+                len(item.claims), figures, sources)
+    return (item.id, item.summary(), item.article_count, item.confirmed, item.how,
+            item.claim_count, item.figures, item.sources)
+
+
+def assert_same_as_claims(desk: Desk) -> None:
+    """The stored summaries list the groups :func:`grouping.groups` works out from the
+    claims, in its order, with the same top rows; ids and counts as the aggregate's."""
+    expected = grouping.groups(desk)
+    stored = across.group_summaries(desk, 0, 1000)
+    assert [_top(s) for s in stored] == [_top(g) for g in expected]
+    assert across.group_ids(desk) == grouping.group_ids(desk) == [g.id for g in expected]
+    assert across.group_count(desk) == grouping.group_count(desk) == len(expected)
+    for offset in range(0, len(expected), 3):
+        page = across.groups_page(desk, offset, 3)
+        assert [g.id for g in page] == [g.id for g in expected[offset:offset + 3]]
+        assert page == expected[offset:offset + 3]
+    first = {g.id: g for g in expected}
+    assert all(s.first_claim_id in {c.id for c in first[s.id].claims} for s in stored)
+
+
+def test_summaries_are_the_groups_of_the_claims(across_desk: Desk) -> None:
+    desk = across_desk
+    assert summary.is_summarised(desk.conn)
+    assert len(grouping.groups(desk)) >= 4
+    assert_same_as_claims(desk)
+    assert across.group_summaries(desk, 0, 2) == across.group_summaries(desk, 0, 10)[:2]
+    assert across.group_summaries(desk, 2, 2) == across.group_summaries(desk, 0, 10)[2:4]
+    ids = across.group_ids(desk)
+    assert [s.id for s in across.summaries_by_id(desk, ids[::-1] + ["gone"])] == ids[::-1]
+
+
+def test_every_write_path_keeps_them_up_to_date(across_desk: Desk) -> None:
+    desk = across_desk
+    groups = grouping.groups(desk)
+    big = next(g for g in groups if len(g.claims) >= 3)
+    across.split_group(desk, big.id, [big.claims[-1].id])  # an editor's split
+    assert not summary.is_summarised(desk.conn)  # marked by the triggers
+    assert_same_as_claims(desk)
+    across.confirm_group(desk, big.id)
+    assert_same_as_claims(desk)
+    other = next(g for g in grouping.groups(desk) if g.id != big.id)
+    across.merge_groups(desk, [big.id, other.id])
+    assert_same_as_claims(desk)
+    # a claim deleted, then an edit refreshed by the index
+    victim = grouping.groups(desk)[-1].claims[0]
+    desk.delete_claim(victim.id)
+    assert_same_as_claims(desk)
+    across.refresh(desk)
+    assert summary.is_summarised(desk.conn)  # the index's refresh brings them up to date
+    assert_same_as_claims(desk)
+    desk.restore_claim(victim.id)
+    across.refresh(desk)
+    assert_same_as_claims(desk)
+    # a figure edited: the top row lists the new figure
+    member = grouping.groups(desk)[0].claims[0]
+    desk.update_claim(member.id, figure="exactly 7 people")
+    across.refresh(desk)
+    assert_same_as_claims(desk)
+    assert "exactly 7 people" in across.group_summaries(desk, 0, 50)[
+        across.group_ids(desk).index(grouping.group_of(desk, member.id).id)].figures
+
+
+def test_an_article_redated_moves_its_groups(across_desk: Desk) -> None:
+    desk = across_desk
+    first = grouping.groups(desk)[0]
+    article = first.first.article_id
+    with desk.writing():  # as a sync or another tool would write it
+        desk.conn.execute("UPDATE articles SET published_at = '2027-01-01' WHERE id = ?",
+                          [article])
+    assert not summary.is_summarised(desk.conn)
+    assert_same_as_claims(desk)
+    assert across.group_summaries(desk, 0, 50)[
+        across.group_ids(desk).index(first.id)].first_date != first.first.date
+
+
+def test_a_rebuild_and_a_regroup_leave_them_current(across_desk: Desk) -> None:
+    desk = across_desk
+    rebuild(desk)
+    assert summary.is_summarised(desk.conn)
+    assert_same_as_claims(desk)
+    grouping.regroup_all_pairs(desk)  # the reference method writes groups its own way
+    assert_same_as_claims(desk)
+
+
+def test_a_read_only_desk_behind_reads_the_same_from_the_claims(tmp_path: Path) -> None:
+    path = tmp_path / "across.desk"
+    with Desk.open(path, editor="tester") as desk:
+        fill(desk)
+        across.refresh(desk)
+        group = grouping.groups(desk)[0]
+        across.split_group(desk, group.id, [group.claims[0].id])  # summaries now behind
+        expected = [_top(g) for g in grouping.groups(desk)]
+    with Desk.open(path, read_only=True) as desk:
+        assert not summary.is_summarised(desk.conn)
+        assert [_top(s) for s in across.group_summaries(desk, 0, 100)] == expected
+        assert_same_as_claims(desk)
+        assert not summary.is_summarised(desk.conn)  # nothing written
+
+
+def test_a_desk_made_before_the_summaries_gets_them(tmp_path: Path) -> None:
+    path = tmp_path / "across.desk"
+    with Desk.open(path, editor="tester") as desk:
+        fill(desk)
+        across.refresh(desk)
+    conn = sqlite3.connect(path)
+    for name in [row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'across_groups_%'")]:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP TABLE across_groups")
+    conn.execute("DROP TABLE across_groups_dirty")
+    conn.execute("DELETE FROM desk_meta WHERE key = 'across_groups'")
+    conn.commit()
+    conn.close()
+    with Desk.open(path, read_only=True) as desk:
+        assert not summary.has_table(desk.conn)
+        assert_same_as_claims(desk)  # read from the claims
+    with Desk.open(path, editor="tester") as desk:
+        assert_same_as_claims(desk)  # tables made, summaries worked out
+        assert summary.is_summarised(desk.conn)
+        group = grouping.groups(desk)[0]
+        across.split_group(desk, group.id, [group.claims[0].id])
+        assert not summary.is_summarised(desk.conn)  # the triggers came with them
+        assert_same_as_claims(desk)
+
+
+def test_a_new_desk_is_summarised_without_writing(tmp_path: Path) -> None:
+    with Desk.open(tmp_path / "new.desk", editor="tester") as desk:
+        assert summary.is_summarised(desk.conn)
+        assert across.group_summaries(desk) == [] and across.group_count(desk) == 0
+        assert desk.conn.execute("SELECT count(*) FROM desk_meta WHERE key = ?",
+                                 [summary.META_KEY]).fetchone()[0] == 0

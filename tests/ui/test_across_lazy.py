@@ -1,0 +1,46 @@
+"""Across the Desk's groups from their stored summaries: the top rows show without reading
+any group's claims; a group's claims are read when it is opened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desk import Desk, across
+from tests.desk.across.across_data import fill
+from ui.across_models import CLAIM_ID, GroupsModel
+
+
+def test_groups_read_their_claims_only_when_opened(qtmodeltester, tmp_path: Path) -> None:
+    with Desk.open(tmp_path / "across.desk", editor="tester") as desk:
+        fill(desk)
+        across.refresh(desk)
+        groups = across.groups(desk)
+        loads: list[str] = []
+
+        def load(group_id: str) -> across.ClaimGroup | None:
+            loads.append(group_id)
+            return next(iter(across.groups_by_id(desk, [group_id])), None)
+
+        eager = GroupsModel()
+        eager.set_groups(groups)
+        model = GroupsModel()
+        model.set_groups(across.group_summaries(desk, 0, 2), across.group_count(desk),
+                         lambda n: across.group_summaries(desk, n, 2), load,
+                         loaded=across.groups_by_id(desk, [groups[0].id]))
+        while model.canFetchMore():
+            model.fetchMore()
+        assert model.rowCount() == len(groups) and loads == []
+        assert [model.index(r, 0).data() for r in range(model.rowCount())] == \
+            [eager.index(r, 0).data() for r in range(eager.rowCount())]
+        for column in (1, 2):
+            assert [model.index(r, column).data() for r in range(model.rowCount())] == \
+                [eager.index(r, column).data() for r in range(eager.rowCount())]
+        assert model.hasChildren(model.index(1, 0)) and not model.is_loaded(1)
+        assert model.is_loaded(0)  # read with the first page
+        second = model.index(1, 0)
+        assert model.rowCount(second) == len(groups[1].claims) and loads == [groups[1].id]
+        assert [model.index(r, 0, second).data(CLAIM_ID) for r in range(model.rowCount(second))] \
+            == [c.id for c in groups[1].claims]
+        assert model.groups[1].claims == groups[1].claims
+        qtmodeltester.check(model, force_py=True)
+        assert sorted(loads) == sorted(g.id for g in groups[1:])  # the tester opened them all
