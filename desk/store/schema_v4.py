@@ -190,8 +190,48 @@ def across_group_summaries(db: sqlite_utils.Database) -> None:
         ON articles WHEN {dated} BEGIN {mark("'article:' || NEW.id")} END""")
     # (a desk gets its summaries at its next refresh: a new one's are empty, so complete)
 
+
+#: ``claim_edits`` as :func:`claim_edits_without_rowid` makes it (the columns of
+#: :mod:`desk.store.schema`'s table, keyed by its primary key alone).
+CLAIM_EDITS_WITHOUT_ROWID = """CREATE TABLE claim_edits_keyed (
+   "claim_id" TEXT REFERENCES "claims"("id"),
+   "field" TEXT,
+   "edited_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+   "editor" TEXT NOT NULL DEFAULT '',
+   PRIMARY KEY ("claim_id", "field")
+) WITHOUT ROWID"""
+
+
+def claim_edits_without_rowid(db: sqlite_utils.Database) -> None:
+    """``claim_edits`` kept in one b-tree keyed by (claim, field) instead of a rowid table
+    plus the index of its primary key: the same rows and columns, about half the pages (a
+    merge of 50,000 claims writes 250,000 of these records). A table that is already so, or
+    that holds a record without a claim or field (which a WITHOUT ROWID key refuses), is
+    left as it is; its triggers and indexes are made again on the new table."""
+    row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' "
+                     "AND name = 'claim_edits'").fetchone()
+    if row is None or "WITHOUT ROWID" in " ".join(str(row[0]).upper().split()):
+        return
+    if db.execute("SELECT 1 FROM claim_edits WHERE claim_id IS NULL OR field IS NULL "
+                  "LIMIT 1").fetchone() is not None:
+        return
+    others = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'claim_edits' AND type IN "
+        "('trigger', 'index') AND sql IS NOT NULL ORDER BY type DESC, name")]
+    db.execute("DROP TABLE IF EXISTS claim_edits_keyed")
+    db.execute(CLAIM_EDITS_WITHOUT_ROWID)
+    db.execute("INSERT INTO claim_edits_keyed (claim_id, field, edited_at, editor) "
+               "SELECT claim_id, field, edited_at, editor FROM claim_edits "
+               "ORDER BY claim_id, field")
+    db.execute("DROP TABLE claim_edits")
+    db.execute("ALTER TABLE claim_edits_keyed RENAME TO claim_edits")
+    for sql in others:
+        db.execute(sql)
+
+
 #: The steps of format 4, in order (each capability appends its own function above).
 STEPS: list[Callable[[sqlite_utils.Database], None]] = [report_index, create_team_tables,
                                                         across_index, span_guard_reads_once,
                                                         finder_learning, report_indexes,
-                                                        across_group_summaries]
+                                                        across_group_summaries,
+                                                        claim_edits_without_rowid]
