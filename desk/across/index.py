@@ -21,7 +21,7 @@ from array import array
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from desk.across.grouping import (
     MAGNITUDE_RATIO,
@@ -32,7 +32,6 @@ from desk.across.grouping import (
 )
 from desk.across.signatures import Keys, bands_of, is_prefix_key, keys_of
 from desk.across.stored import refresh_disagreements
-from desk.across.summary import refresh_summaries
 from desk.clock import now_iso
 from desk.model import Change
 
@@ -74,7 +73,6 @@ def refresh_claims(desk: Desk) -> None:
                 regrouped.update(_regroup(desk, keys))
         refresh_disagreements(conn, ids, regrouped)
         conn.execute("DELETE FROM across_pending")
-        refresh_summaries(conn)
     desk._notify(Change("groups_changed"))  # noqa: SLF001
 
 
@@ -113,7 +111,7 @@ def _forget(conn: sqlite3.Connection, claim_id: str) -> None:
 def _dissolve_if_alone(conn: sqlite3.Connection, group_id: str) -> None:
     members = conn.execute(
         "SELECT g.claim_id, g.how FROM claim_groups g JOIN claims c ON c.id = g.claim_id "
-        "WHERE g.group_id = ? AND c.deleted_at IS NULL", [group_id]).fetchall()
+        "WHERE g.group_id = ? AND c.deleted_at IS NULL LIMIT 2", [group_id]).fetchall()
     if len(members) < 2 and all(how != "editor" for _, how in members):
         conn.execute("DELETE FROM claim_groups WHERE group_id = ?", [group_id])
 
@@ -130,6 +128,13 @@ def _held(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
 
 _MATCH_SQL = f"""SELECT k.n, {', '.join('k.' + c for c in KEY_COLUMNS)}, g.group_id, g.how
     FROM claim_keys k LEFT JOIN claim_groups g ON g.claim_id = k.claim_id"""
+# a band's members counted only up to the cap (a boilerplate band has tens of thousands)
+_BAND_COUNT = ("SELECT count(*) FROM (SELECT 1 FROM claim_bands WHERE band = ? "
+               f"LIMIT {BAND_CAP + 1})")
+# the figures nearest in size above (and at) and below a value: each side read in the
+# index's order, so that only the neighbours are read, not every figure within the ratio
+_FIGURE_SIDE = """SELECT n, value FROM claim_keys WHERE source_key = ? AND unit IS ?
+    AND lo IS NOT NULL AND value {} ? AND value {} ? ORDER BY value {} LIMIT ?"""
 
 
 def candidates(conn: sqlite3.Connection, keys: Keys, bands: list[int] | None = None,
@@ -140,19 +145,20 @@ def candidates(conn: sqlite3.Connection, keys: Keys, bands: list[int] | None = N
     found: dict[str, tuple[float, str, Keys, str | None]] = {}
     bands = bands_of(keys.masked) if bands is None else bands
     if bands:
-        minhash = [band for band in bands if not is_prefix_key(band)]
-        usable = [band for band, count in conn.execute(
-            f"SELECT band, count(*) FROM claim_bands WHERE band IN ({_marks(minhash)}) "
-            "GROUP BY band", minhash) if count <= BAND_CAP]
-        usable += [band for band in bands if is_prefix_key(band)]
+        usable = [band for band in bands if is_prefix_key(band)
+                  or conn.execute(_BAND_COUNT, [band]).fetchone()[0] <= BAND_CAP]
         size = len(keys.masked)
-        rows = conn.execute(
-            f"{_MATCH_SQL} WHERE k.n IN (SELECT n FROM claim_bands WHERE band IN "
-            f"({_marks(usable)})) AND length(k.masked) BETWEEN ? AND ? "
-            "ORDER BY abs(length(k.masked) - ?), k.n LIMIT ?",
+        nearest = conn.execute(
+            f"SELECT n, masked FROM claim_keys WHERE n IN (SELECT n FROM claim_bands WHERE "
+            f"band IN ({_marks(usable)})) AND length(masked) BETWEEN ? AND ? "
+            "ORDER BY abs(length(masked) - ?), n LIMIT ?",
             [*usable, int(size * _MIN_SHARE), int(size / _MIN_SHARE) + 1, size,
              LENGTH_WINDOW // 2]).fetchall()
-        for row in rows:
+        # scored in one call; only the quotes that match are read whole
+        matching = [nearest[i][0] for _, _, i in process.extract(
+            keys.masked, [text for _, text in nearest], scorer=fuzz.ratio, processor=None,
+            score_cutoff=QUOTE_THRESHOLD, limit=None)] if size >= MIN_QUOTE_CHARS else []
+        for row in _rows_of(conn, sorted(matching)):
             other = Keys(*row[1:12])
             if other.article_id == keys.article_id or other.claim_id == keys.claim_id:
                 continue
@@ -160,12 +166,14 @@ def candidates(conn: sqlite3.Connection, keys: Keys, bands: list[int] | None = N
             if score is not None:
                 found[other.claim_id] = (score, "quote", other, row[12])
     if keys.value and keys.source_key:
-        rows = conn.execute(
-            f"{_MATCH_SQL} WHERE k.source_key = ? AND k.unit IS ? AND k.value BETWEEN ? AND ? "
-            "AND k.lo IS NOT NULL ORDER BY abs(k.value - ?) LIMIT ?",
-            [keys.source_key, keys.unit, keys.value / MAGNITUDE_RATIO,
-             keys.value * MAGNITUDE_RATIO, keys.value, FIGURE_NEIGHBOURS]).fetchall()
-        for row in rows:
+        value = keys.value
+        where = [keys.source_key, keys.unit]
+        near = [(value - v, n) for n, v in _values(conn, _FIGURE_SIDE.format(
+                    "<", ">=", "DESC"), [*where, value, value / MAGNITUDE_RATIO])]
+        near += [(v - value, n) for n, v in _values(conn, _FIGURE_SIDE.format(
+                     ">=", "<=", "ASC"), [*where, value, value * MAGNITUDE_RATIO])]
+        near.sort()
+        for row in _rows_of(conn, [n for _, n in near[:FIGURE_NEIGHBOURS]]):
             other = Keys(*row[1:12])
             if other.article_id == keys.article_id or other.claim_id in found \
                     or other.claim_id == keys.claim_id:
@@ -174,6 +182,20 @@ def candidates(conn: sqlite3.Connection, keys: Keys, bands: list[int] | None = N
             if score is not None:
                 found[other.claim_id] = (score, "figure", other, row[12])
     return sorted(found.values(), key=lambda item: (-item[0], item[2].claim_id))
+
+
+def _values(conn: sqlite3.Connection, sql: str, params: list) -> list[tuple[int, float]]:
+    """``(n, value)`` of the figures :data:`_FIGURE_SIDE` reads."""
+    return conn.execute(sql, [*params, FIGURE_NEIGHBOURS]).fetchall()
+
+
+def _rows_of(conn: sqlite3.Connection, numbers: list[int]) -> list[tuple]:
+    """The :data:`_MATCH_SQL` rows of these claims, in this order."""
+    if not numbers:
+        return []
+    rows = {row[0]: row for row in conn.execute(
+        f"{_MATCH_SQL} WHERE k.n IN ({_marks(numbers)})", numbers)}
+    return [rows[n] for n in numbers if n in rows]
 
 
 def _marks(values: list) -> str:
@@ -211,10 +233,14 @@ def _regroup(desk: Desk, keys: Keys) -> set[str]:
     stored = conn.execute("SELECT bands FROM claim_keys WHERE claim_id = ?",
                           [keys.claim_id]).fetchone()
     bands = list(array("q", stored[0])) if stored and stored[0] else None
+    firsts: dict[str, tuple[Keys | None, bool]] = {}  # a group's first claim, and a match
     for score, how, other, group_id in candidates(conn, keys, bands):
         if group_id is not None:
-            first = _first_member(conn, group_id)
-            if first is not None and first.claim_id != other.claim_id and not same(keys, first):
+            if group_id not in firsts:
+                first = _first_member(conn, group_id)
+                firsts[group_id] = (first, first is None or same(keys, first))
+            first, matches = firsts[group_id]
+            if first is not None and first.claim_id != other.claim_id and not matches:
                 continue  # no chains: the group's first claim must match too
             _write_group(desk, [(keys.claim_id, group_id, how)])
             return changed

@@ -34,7 +34,7 @@ from desk.across.index import (
     cancel_check,
     refresh_claims,
 )
-from desk.across import signatures, summary
+from desk.across import signatures
 from desk.across.signatures import ClaimTable as _Claims
 from desk.across.signatures import bands_of_many, is_prefix_key, keys_of
 from desk.across.stored import (
@@ -45,6 +45,7 @@ from desk.across.stored import (
     rebuild_disagreements,
     stored_conflicts,
 )
+from desk.across.summary import rebuild_summaries
 from desk.clock import now_iso
 from desk.model import Change
 
@@ -96,7 +97,7 @@ def current_conflicts(desk: Desk, cancelled: Cancelled | None = None) -> dict[st
 def needs_rebuild(conn) -> bool:  # noqa: ANN001
     """Whether so many claims changed that a rebuild is quicker than one at a time."""
     pending = pending_count(conn)
-    return pending > min(INCREMENTAL_LIMIT, max(1, _indexed(conn) // 10))
+    return pending > 1 and pending > min(INCREMENTAL_LIMIT, max(1, _indexed(conn) // 10))
 
 
 def _indexed(conn) -> int:  # noqa: ANN001
@@ -138,7 +139,7 @@ def rebuild(desk: Desk, progress: Progress | None = None,
         rebuild_disagreements(conn)
         conn.execute("INSERT OR REPLACE INTO desk_meta (key, value) VALUES (?, 'built')",
                      [META_KEY])
-        summary.rebuild_summaries(conn)
+        rebuild_summaries(conn)
     if progress:
         progress(total, total, "done")
     desk._notify(Change("groups_changed"))  # noqa: SLF001

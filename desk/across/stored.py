@@ -20,6 +20,7 @@ from desk.across.disagreement import (
     SOURCE_TOPIC_THRESHOLD,
     _Memo,
     _Row,
+    _length_window,
     _source_pairs,
 )
 from desk.across.grouping import _claims_by_id, masked_quote, outlet_of
@@ -178,18 +179,23 @@ def _pairs_of(conn: sqlite3.Connection, me: _Row) -> list[tuple[str, str, str, s
     if keys is None or not keys[0] or not me.source.strip():
         return pairs
     # its most similarly worded claims of the source (as the rebuild's neighbours), then
-    # those of them whose figures disagree
+    # those of them whose figures disagree; only quotes of a length that can be similar
+    # enough are read (the covering index holds the masked quotes)
+    shortest, longest = _length_window(len(keys[1]))
+    kind_matches = _Memo(lambda kind: same_kind(keys[2], kind))  # type: ignore[arg-type]
     rows = [row for row in conn.execute(
-        "SELECT claim_id, masked, kind, lo, hi, lo_open, hi_open FROM claim_keys "
-        "WHERE source_key = ? AND unit IS ? AND lo IS NOT NULL AND claim_id != ? "
-        "AND article_id != ?", [keys[0], me.unit, me.id, me.article_id])
-        if same_kind(keys[2], row[2])]
-    near = process.extract(keys[1], [row[1] for row in rows], scorer=fuzz.ratio,
-                           processor=None, score_cutoff=SOURCE_TOPIC_THRESHOLD,
-                           limit=SOURCE_NEIGHBOURS)
-    disagreeing = [rows[i][0] for _, _, i in near
-                   if not mine.meets(Interval(rows[i][3], rows[i][4], bool(rows[i][5]),
-                                              bool(rows[i][6])))]
+        "SELECT claim_id, masked, kind FROM claim_keys WHERE source_key = ? AND unit IS ? "
+        "AND lo IS NOT NULL AND claim_id != ? AND article_id != ? "
+        "AND length(masked) BETWEEN ? AND ?",
+        [keys[0], me.unit, me.id, me.article_id, shortest, longest])
+        if kind_matches[row[2]]]
+    near = [rows[i][0] for _, _, i in process.extract(
+        keys[1], [row[1] for row in rows], scorer=fuzz.ratio, processor=None,
+        score_cutoff=SOURCE_TOPIC_THRESHOLD, limit=SOURCE_NEIGHBOURS)]
+    ends = {row[0]: Interval(row[1], row[2], bool(row[3]), bool(row[4])) for row in conn.execute(
+        f"SELECT claim_id, lo, hi, lo_open, hi_open FROM claim_keys WHERE claim_id IN "
+        f"({', '.join('?' * len(near))})", near)} if near else {}
+    disagreeing = [other for other in near if not mine.meets(ends[other])]
     if disagreeing and me.group_id is not None:
         grouped = {row[0] for row in conn.execute(
             f"SELECT claim_id FROM claim_groups WHERE group_id = ? AND claim_id IN "

@@ -5,8 +5,9 @@ first appearance (date and outlet), whether it is confirmed and how it was group
 figures and sources its top row shows. Triggers (:func:`desk.store.schema_v4.
 across_group_summaries`) mark in ``across_groups_dirty`` every group a write may have
 changed, whatever wrote it (the index's refresh, a rebuild, an editor's split or merge, a
-merge of desks, a sync, an undo); :func:`refresh_summaries` redoes those groups only, and
-:func:`rebuild_summaries` every group in one pass. The readers list the groups in the order
+merge of desks, a sync, an undo): a write pays only for the mark. The readers redo the
+marked groups first (:func:`refresh_summaries`, on a writable desk); the rebuild does every
+group in one pass (:func:`rebuild_summaries`). The readers list the groups in the order
 of :func:`desk.across.grouping.groups` from the ``(n_articles DESC, first_date, group_id)``
 index; a group's claims are read only when it is opened (:func:`desk.across.grouping.group`).
 
@@ -22,8 +23,9 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from desk.across import grouping
-from desk.across.grouping import ClaimGroup, outlet_of
+from desk.across.grouping import ClaimGroup, groups_by_id, outlet_of
+from desk.across.grouping import group_count as _aggregate_count
+from desk.across.grouping import group_ids as _aggregate_ids
 
 if TYPE_CHECKING:
     from desk.facade import Desk
@@ -221,9 +223,9 @@ def _read(row: tuple) -> GroupSummary:
 
 def group_summaries(desk: Desk, offset: int = 0, limit: int = 100, *,
                     min_articles: int = 2) -> list[GroupSummary]:
-    """One page of the groups' top rows, in the order of :func:`grouping.groups`, without
-    their claims: an index read (on a read-only desk whose summaries are behind, worked out
-    from the claims of the page's groups)."""
+    """One page of the groups' top rows, in the order of
+    :func:`desk.across.grouping.groups`, without their claims: an index read (on a
+    read-only desk whose summaries are behind, worked out from the page's groups' claims)."""
     if up_to_date(desk):
         return [_read(row) for row in desk.conn.execute(
             f"SELECT {', '.join(COLUMNS)} FROM across_groups WHERE n_articles >= ? "
@@ -246,27 +248,27 @@ def summaries_by_id(desk: Desk, ids: list[str]) -> list[GroupSummary]:
 
 
 def group_ids(desk: Desk, *, min_articles: int = 2) -> list[str]:
-    """The ids of :func:`grouping.groups`, in its order (most articles first, then the
-    earliest), from the summaries' index."""
+    """The ids of :func:`desk.across.grouping.groups`, in its order (most articles first,
+    then the earliest), from the summaries' index."""
     if up_to_date(desk):
         return [row[0] for row in desk.conn.execute(
             f"SELECT group_id FROM across_groups WHERE n_articles >= ? {_ORDER}",
             [min_articles])]
-    return grouping.group_ids(desk, min_articles=min_articles)
+    return _aggregate_ids(desk, min_articles=min_articles)
 
 
 def group_count(desk: Desk, *, min_articles: int = 2) -> int:
-    """How many groups :func:`grouping.groups` lists."""
+    """How many groups :func:`desk.across.grouping.groups` lists."""
     if up_to_date(desk):
         return desk.conn.execute("SELECT count(*) FROM across_groups WHERE n_articles >= ?",
                                  [min_articles]).fetchone()[0]
-    return grouping.group_count(desk, min_articles=min_articles)
+    return _aggregate_count(desk, min_articles=min_articles)
 
 
 def groups_page(desk: Desk, offset: int = 0, limit: int = 100, *,
                 min_articles: int = 2) -> list[ClaimGroup]:
-    """One page of :func:`grouping.groups` with their claims, in the same order, reading only
-    that page's groups."""
+    """One page of :func:`desk.across.grouping.groups` with their claims, in the same
+    order, reading only that page's groups."""
     ids = [s.id for s in group_summaries(desk, offset, limit, min_articles=min_articles)]
-    return grouping.groups_by_id(desk, ids)
+    return groups_by_id(desk, ids)
 
