@@ -61,8 +61,9 @@ class Desk:
         self.backup_error = ""
         self._registered = False
         self._announced = False
-        #: A person waits for this desk's writes (set by the window): see write_transaction.
-        self.prompt = False
+        #: A person waits for this desk's writes (set by the window): see write_transaction;
+        #: its checkpoints run on a background thread (desk/store/checkpoints.py).
+        self.prompt, self._checkpoints = False, None
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -116,6 +117,8 @@ class Desk:
         if self._registered:
             self._registered = False
             connection.register_closed(self.path)
+        if self._checkpoints is not None:
+            self._checkpoints.close()
         if self._announced:
             from desk.trust.instances import withdraw
 
@@ -162,8 +165,13 @@ class Desk:
     def writing(self) -> AbstractContextManager[None]:
         """A write transaction for changes to this desk (nests as a savepoint); see
         :func:`desk.store.connection.write_transaction` (sqlite-utils loaded before the lock)."""
-        db = self.db
-        return connection.write_transaction(self.conn, self.path, db.atomic, prompt=self.prompt)
+        db, after = self.db, None
+        if self.prompt:
+            from desk.store.checkpoints import BackgroundCheckpoints
+            self._checkpoints = self._checkpoints or BackgroundCheckpoints(self.path, self.conn)
+            after = self._checkpoints.soon
+        return connection.write_transaction(self.conn, self.path, db.atomic, prompt=self.prompt,
+                                            on_commit=after)
 
     def _check_writable(self) -> None:
         if self.read_only:

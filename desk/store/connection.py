@@ -183,7 +183,8 @@ def write_failure_message(path: Path, exc: sqlite3.Error) -> str:
 @contextmanager
 def write_transaction(conn: sqlite3.Connection, path: Path,
                       savepoint: Callable[[], AbstractContextManager[object]],
-                      *, prompt: bool = False) -> Iterator[None]:
+                      *, prompt: bool = False,
+                      on_commit: Callable[[], None] | None = None) -> Iterator[None]:
     """A write transaction on ``conn`` (``savepoint()`` when one is already open).
 
     It starts with ``BEGIN IMMEDIATE``, taking the write lock before reading, so that a
@@ -191,8 +192,9 @@ def write_transaction(conn: sqlite3.Connection, path: Path,
     "database is locked". A ``prompt`` write (the window's, a person waiting for it) asks
     again every millisecond (:func:`begin_promptly`) instead of through SQLite's busy
     handler, whose sleeps grow to 100 ms and so lose the lock to writers that come back
-    sooner. SQLite failures (full disk, busy desk, read-only file) and text that cannot be
-    stored (a lone surrogate) roll it back and become a :class:`DeskError`.
+    sooner. ``on_commit`` is called after a successful ``COMMIT`` (not of a savepoint).
+    SQLite failures (full disk, busy desk, read-only file) and text that cannot be stored
+    (a lone surrogate) roll it back and become a :class:`DeskError`.
     """
     try:
         if conn.in_transaction:
@@ -215,6 +217,8 @@ def write_transaction(conn: sqlite3.Connection, path: Path,
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        if on_commit is not None:
+            on_commit()
     except sqlite3.OperationalError as exc:
         raise DeskError(write_failure_message(path, exc)) from exc
     except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8 text can hold it
