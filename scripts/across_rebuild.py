@@ -3,13 +3,14 @@
     python scripts/across_rebuild.py DESK [--json]
 
 The desk is changed (its index is rebuilt, as after an upgrade). Peak memory is this
-process's maximum resident set size.
+process's maximum resident set size; CPU time is the process's (every thread's).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import time
@@ -29,30 +30,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("desk", type=Path)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    phases: list[tuple[str, float]] = []
-    start = time.perf_counter()
+    phases: list[tuple[str, float, float]] = []
+    start, cpu = time.perf_counter(), time.process_time()
 
     def progress(done: int, total: int, label: str) -> None:
         if not phases or phases[-1][0] != label:
-            phases.append((label, time.perf_counter() - start))
+            phases.append((label, time.perf_counter() - start, time.process_time() - cpu))
 
     with Desk.open(args.desk, editor="rebuild") as desk:
         rebuild(desk, progress)
         seconds = time.perf_counter() - start
+        cpu_seconds = time.process_time() - cpu
         claims = desk.conn.execute("SELECT count(*) FROM claim_keys").fetchone()[0]
         groups = desk.conn.execute(
             "SELECT count(DISTINCT group_id) FROM claim_groups").fetchone()[0]
         pairs = desk.conn.execute("SELECT count(*) FROM figure_disagreements").fetchone()[0]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result = {"claims": claims, "seconds": seconds, "peak_mb": peak_mb, "groups": groups,
+    result = {"claims": claims, "seconds": seconds, "cpu_seconds": cpu_seconds,
+              "load": os.getloadavg()[0], "peak_mb": peak_mb, "groups": groups,
               "disagreements": pairs, "phases": phases}
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"{claims:,} claims rebuilt in {seconds:.1f} s, peak memory {peak_mb:.0f} MB; "
+        print(f"{claims:,} claims rebuilt in {seconds:.1f} s ({cpu_seconds:.1f} s CPU, load "
+              f"{result['load']:.1f}), peak memory {peak_mb:.0f} MB; "
               f"{groups:,} groups, {pairs:,} disagreements")
-        for label, at in phases:
-            print(f"  {at:7.1f} s  {label}")
+        for label, at, used in phases:
+            print(f"  {at:7.1f} s  {used:7.1f} s CPU  {label}")
     return 0
 
 

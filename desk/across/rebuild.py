@@ -128,7 +128,7 @@ def rebuild(desk: Desk, progress: Progress | None = None,
     phase("comparing quotes")
     pairs = quote_pairs(desk, claims, cancelled)
     phase("comparing figures")
-    pairs.extend(figure_pairs(desk, claims, cancelled))
+    pairs.extend(_not_in(figure_pairs(desk, claims, cancelled), pairs))
     phase("grouping")
     with desk.writing():
         assigned = _cluster(conn, claims, pairs)
@@ -156,6 +156,7 @@ def _index(desk: Desk, total: int, progress: Progress | None,
         conn.execute("DELETE FROM claim_bands")
         conn.execute("DELETE FROM claim_keys")
     claims = _Claims()
+    claims.bands = signatures.BandMatrix()
     reader = desk.conn.execute(f"{CLAIM_SQL} WHERE deleted_at IS NULL ORDER BY id")
     while True:
         rows = reader.fetchmany(BATCH)
@@ -167,6 +168,7 @@ def _index(desk: Desk, total: int, progress: Progress | None,
         first = len(claims) + 1
         for k in keys:
             claims.add(k)
+        claims.bands.add(bands)
         with desk.writing():
             conn.executemany(INSERT_KEYS, [(first + i, *k, array("q", b).tobytes())
                                            for i, (k, b) in enumerate(zip(keys, bands))])
@@ -176,6 +178,7 @@ def _index(desk: Desk, total: int, progress: Progress | None,
             progress(len(claims), total, "indexing quotes")
     with desk.writing():
         conn.execute("CREATE INDEX IF NOT EXISTS idx_claim_bands_band ON claim_bands (band, n)")
+    claims.bands.done()
     return claims
 
 
@@ -201,185 +204,153 @@ def _pack(score: float, a: int, b: int) -> int:
 
 def quote_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None) -> array:
     """Pairs of claims of different articles with near-identical quotes, found within the
-    claims sharing a band or a prefix key (packed, see :func:`_pack`; a pair may come more
-    than once). MinHash bands shared by more than :data:`BAND_CAP` claims are boilerplate
-    and skipped; within a bucket, quotes are compared (in rapidfuzz, a block at a time)
-    only with those of a length a ratio of 85 allows, at most :data:`LENGTH_WINDOW` of them."""
+    claims sharing a band or a prefix key (packed, see :func:`_pack`), each pair scored
+    once (:func:`desk.across.signatures.quote_candidates`). MinHash bands shared by more
+    than :data:`BAND_CAP` claims are boilerplate and skipped; in a prefix bucket of more,
+    each quote is compared with its :data:`BOILERPLATE_WINDOW` nearest in length."""
     np = signatures.numpy()
-    found = _Pairs("q")
-    if np is None:
-        return _quote_pairs_plain(desk, claims)
+    bands = claims.bands if claims.bands is not None else _stored_bands(desk, claims)
+    texts = np.empty(len(claims.masked), dtype=object)
+    texts[:] = claims.masked
     lengths = np.fromiter((len(t) for t in claims.masked), dtype=np.int64,
                           count=len(claims.masked))
     article = np.frombuffer(claims.article, dtype=np.int32)
     rank = np.frombuffer(claims.rank, dtype=np.int32)
-    members: list[int] = []
-    current = None
-    buckets = 0
-    for band, n in desk.conn.execute("SELECT band, n FROM claim_bands ORDER BY band, n"):
-        if band != current:
-            if len(members) > 1 and (is_prefix_key(current) or len(members) <= BAND_CAP):
-                _bucket_pairs(claims, np.array(members, dtype=np.int64), lengths, article,
-                              rank, found)
-                buckets += 1
-                if buckets % 2000 == 0:
-                    cancel_check(cancelled)
-            members, current = [], band
-        members.append(n)
-    if len(members) > 1 and (is_prefix_key(current) or len(members) <= BAND_CAP):
-        _bucket_pairs(claims, np.array(members, dtype=np.int64), lengths, article, rank, found)
-    return found
-
-
-_BLOCK = 256
-
-
-def _quote_pairs_plain(desk: Desk, claims: _Claims) -> array:
-    """:func:`quote_pairs` without numpy (the standalone build): the same buckets and
-    comparisons, one quote at a time."""
     found = array("q")
-    masked, article, rank = claims.masked, claims.article, claims.rank
-    buckets: list[list[int]] = []
-    members: list[int] = []
-    current = None
-    for band, n in desk.conn.execute("SELECT band, n FROM claim_bands ORDER BY band, n"):
-        if band != current:
-            if len(members) > 1 and (is_prefix_key(current) or len(members) <= BAND_CAP):
-                buckets.append(members)
-            members, current = [], band
-        members.append(n)
-    if len(members) > 1 and (is_prefix_key(current) or len(members) <= BAND_CAP):
-        buckets.append(members)
-    for bucket in buckets:
-        bucket.sort(key=lambda n: len(masked[n]))
-        for i, x in enumerate(bucket):
-            text = masked[x]
-            longest = len(text) / _MIN_SHARE
-            window = [y for y in bucket[i + 1:i + 1 + _window(len(bucket))]
-                      if len(masked[y]) <= longest]
-            for _, score, j in process.extract(text, [masked[y] for y in window],
-                                               scorer=fuzz.ratio, processor=None,
-                                               score_cutoff=QUOTE_THRESHOLD, limit=None):
-                y = window[j]
-                if article[x] != article[y]:
-                    found.append(_pack(score + 100.0, x, y) if rank[x] < rank[y]
-                                 else _pack(score + 100.0, y, x))
-    return found
-
-
-def _window(size: int) -> int:
-    """How many longer quotes each quote of a bucket of ``size`` is compared with: all a
-    ratio of 85 allows up to :data:`LENGTH_WINDOW`; in a bucket of boilerplate (over
-    :data:`BAND_CAP` claims begin the same way) its :data:`BOILERPLATE_WINDOW` nearest in
-    length, enough to join them and no more (all of them would be pairs by the million)."""
-    return LENGTH_WINDOW if size <= BAND_CAP else BOILERPLATE_WINDOW
-
-
-#: See :func:`_window`.
-BOILERPLATE_WINDOW = 24
-#: Packed pairs held before duplicates (found through several bands) are dropped.
-_COMPACT_AT = 4_000_000
-
-
-class _Pairs(array):
-    """Packed pairs, with the size at which repeated ones are next dropped."""
-
-    compact_at = _COMPACT_AT
-
-
-def _compact(found: array) -> None:
-    """Drop repeated pairs from ``found`` (in place) when it has doubled since the last
-    time (so that the pairs are sorted a few times in all, not once per bucket)."""
-    np = signatures.numpy()
-    limit = getattr(found, "compact_at", _COMPACT_AT)
-    if np is not None and len(found) > limit:
-        unique = np.unique(np.frombuffer(found, dtype=np.int64))
-        del found[:]
-        found.frombytes(unique.tobytes())
-        if isinstance(found, _Pairs):
-            found.compact_at = max(_COMPACT_AT, 2 * len(found))
-
-
-def _bucket_pairs(claims: _Claims, members, lengths, article, rank, found: array) -> None:  # noqa: ANN001
-    np = signatures.numpy()
-    window = _window(len(members))
-    block = _BLOCK if window == LENGTH_WINDOW else BOILERPLATE_WINDOW
-
-    order = np.argsort(lengths[members], kind="stable")
-    members = members[order]
-    sizes = lengths[members]
-    texts = [claims.masked[n] for n in members.tolist()]
-    total = len(texts)
-    for start in range(0, total, block):
-        stop = min(start + block, total)
-        reach = int(np.searchsorted(sizes, sizes[stop - 1] / _MIN_SHARE, side="right"))
-        end = min(reach, stop + window)
-        scores = process.cdist(texts[start:stop], texts[start:end], scorer=fuzz.ratio,
-                               processor=None, score_cutoff=QUOTE_THRESHOLD, dtype=np.float32)
-        rows, cols = np.nonzero(scores)
-        keep = cols > rows  # each pair once, never a quote with itself
-        rows, cols = rows[keep], cols[keep]
-        if not len(rows):
+    for step, (x, y) in enumerate(signatures.quote_candidates(
+            bands, lengths, cap=BAND_CAP, boilerplate_window=BOILERPLATE_WINDOW,
+            min_share=_MIN_SHARE)):
+        if step % 20 == 0:
+            cancel_check(cancelled)
+        different = article[x] != article[y]
+        x, y = x[different], y[different]
+        if not len(x):
             continue
-        a, b = members[start + rows], members[start + cols]
-        different = article[a] != article[b]
-        a, b = a[different], b[different]
-        values = scores[rows[different], cols[different]].astype(np.float64) + 100.0
-        first = rank[a] < rank[b]
-        x, y = np.where(first, a, b), np.where(first, b, a)
-        packed = (((_TOP - np.rint(values * _SCORE_SCALE).astype(np.int64)) << (2 * _SHIFT))
-                  | (x << _SHIFT) | y)
-        found.frombytes(packed.astype(np.int64).tobytes())
-    _compact(found)
+        scores = process.cpdist(texts[x], texts[y], scorer=fuzz.ratio, processor=None,
+                                score_cutoff=QUOTE_THRESHOLD, dtype=np.float32,
+                                workers=WORKERS)
+        hit = scores >= QUOTE_THRESHOLD
+        _pack_many(found, scores[hit].astype(np.float64) + 100.0, x[hit], y[hit], rank)
+    return found
 
 
+#: Threads rapidfuzz scores pairs on (-1: every core).
+WORKERS = -1
+
+
+def _pack_many(found: array, scores, a, b, rank) -> None:  # noqa: ANN001
+    """:func:`_pack` for arrays of pairs, the earlier claim in the desk's order first."""
+    np = signatures.numpy()
+    first = rank[a] < rank[b]
+    x, y = np.where(first, a, b).astype(np.int64), np.where(first, b, a).astype(np.int64)
+    packed = (((_TOP - np.rint(scores * _SCORE_SCALE).astype(np.int64)) << (2 * _SHIFT))
+              | (x << _SHIFT) | y)
+    found.frombytes(packed.astype(np.int64).tobytes())
+
+
+def _stored_bands(desk: Desk, claims: _Claims) -> signatures.BandMatrix:
+    """The claims' bands as the index stored them (numbered as ``claims``)."""
+    bands = signatures.BandMatrix()
+    rows = [list(array("q", blob or b"")) for _, blob in desk.conn.execute(
+        "SELECT n, bands FROM claim_keys ORDER BY n")]
+    if len(rows) != len(claims):
+        raise ValueError("the index does not number the claims as given")
+    bands.add(rows)
+    bands.done()
+    return bands
+
+
+#: In a prefix bucket of more than :data:`BAND_CAP` quotes (boilerplate: they begin the same
+#: way), each is compared with its this many nearest in length, enough to join them and no
+#: more (all of them would be pairs by the million).
+BOILERPLATE_WINDOW = 24
 def figure_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None) -> array:
-    """Pairs of claims by the figure rule: the same source's figures of one unit and kind
-    within a factor of two, in similar words; each claim with its
-    :data:`FIGURE_NEIGHBOURS` next larger figures (packed, see :func:`_pack`)."""
+    """Pairs of claims by the figure rule (packed, see :func:`_pack`): every run (a source,
+    unit and counted kind, with the claims of an unsaid kind; and those of an unsaid kind
+    alone) sorted by size, each claim with its next :data:`FIGURE_NEIGHBOURS` of other
+    articles within :data:`MAGNITUDE_RATIO`, all scored at once (``token_sort_ratio`` is
+    ``ratio`` of the words sorted, so each quote's words are sorted once)."""
+    np = signatures.numpy()
     found = array("q")
-    bucket: list[int] = []
-    key = None
+    buckets: dict[tuple[str, str | None], int] = {}
+    kinds: dict[str, int] = {}
+    numbers, bucket = [], []
     for n, source, unit in desk.conn.execute(
             "SELECT n, source_key, unit FROM claim_keys WHERE lo IS NOT NULL AND value > 0 "
-            "AND source_key != '' ORDER BY source_key, unit, value"):
-        if (source, unit) != key:
-            _figure_bucket(claims, bucket, found)
-            bucket, key = [], (source, unit)
-            cancel_check(cancelled)
-        bucket.append(n)
-    _figure_bucket(claims, bucket, found)
+            "AND source_key != ''"):
+        numbers.append(n)
+        bucket.append(buckets.setdefault((source, unit), len(buckets)))
+    if not numbers:
+        return found
+    n = np.array(numbers, dtype=np.int64)
+    kind = np.array([-1 if claims.kind[x] is None else kinds.setdefault(claims.kind[x], len(kinds))
+                     for x in numbers], dtype=np.int64)
+    width = len(kinds) + 1
+    run = np.array(bucket, dtype=np.int64) * width + kind + 1  # kind 0: the unsaid alone
+    unsaid = kind < 0
+    # each claim of an unsaid kind also joins every kind's run of its bucket
+    said_runs = np.unique(run[~unsaid])
+    lows = np.searchsorted(said_runs // width, run[unsaid] // width, side="left")
+    counts = np.searchsorted(said_runs // width, run[unsaid] // width, side="right") - lows
+    extra = np.repeat(np.flatnonzero(unsaid), counts)
+    steps = np.arange(len(extra)) - np.repeat(np.cumsum(counts) - counts, counts)
+    entry = np.concatenate((np.arange(len(n)), extra))
+    runs = np.concatenate((run, said_runs[np.repeat(lows, counts) + steps]))
+    value = np.frombuffer(claims.value, dtype=np.float64)[n][entry]
+    rank = np.frombuffer(claims.rank, dtype=np.int32)[n][entry]
+    order = np.lexsort((rank, value, runs))
+    entry, runs, value = entry[order], runs[order], value[order]
+    claim = n[entry]
+    article = np.frombuffer(claims.article, dtype=np.int32)[claim]
+    blank = unsaid[entry]
+    skip = blank & (runs % width != 0)  # in a kind's run, two unsaid claims are not paired
+    end, _ = signatures._buckets(runs)  # noqa: SLF001
+    words = np.empty(len(claims.masked), dtype=object)
+    for x in set(numbers):
+        words[x] = " ".join(sorted(claims.masked[x].split()))
+    taken = np.zeros(len(entry), dtype=np.int64)
+    active = np.arange(len(entry))
+    step = 1
+    while active.size:
+        cancel_check(cancelled)
+        j = active + step
+        ok = j < end[active]
+        active, j = active[ok], j[ok]
+        ok = value[j] <= value[active] * MAGNITUDE_RATIO
+        active, j = active[ok], j[ok]
+        pair = (article[active] != article[j]) & ~(skip[active] & blank[j])
+        a, b = claim[active[pair]], claim[j[pair]]
+        taken[active[pair]] += 1
+        active = active[taken[active] < FIGURE_NEIGHBOURS]
+        step += 1
+        for start in range(0, len(a), 200_000):
+            x, y = a[start:start + 200_000], b[start:start + 200_000]
+            scores = process.cpdist(words[x], words[y], scorer=fuzz.ratio, processor=None,
+                                    score_cutoff=TOPIC_THRESHOLD, dtype=np.float64,
+                                    workers=WORKERS)
+            hit = scores >= TOPIC_THRESHOLD
+            x, y = x[hit], y[hit]
+            packed = (((_TOP - np.rint(scores[hit] * _SCORE_SCALE).astype(np.int64))
+                       << (2 * _SHIFT)) | (x << _SHIFT) | y)
+            found.frombytes(packed.tobytes())
     return found
 
 
-def _figure_bucket(claims: _Claims, members: list[int], found: array) -> None:
-    """The figure pairs of one source and unit: within each counted kind (claims of an
-    unsaid kind with every kind), each claim with its next larger figures."""
-    by_kind: dict[str | None, list[int]] = {}
-    for n in members:
-        by_kind.setdefault(claims.kind[n], []).append(n)
-    unsaid = by_kind.pop(None, [])
-    for kind, own in by_kind.items():
-        _figure_run(claims, own + unsaid, found, skip_unsaid_pairs=True)
-    _figure_run(claims, unsaid, found, skip_unsaid_pairs=False)
+def _not_in(pairs: array, others: array) -> array:
+    """``pairs`` but those of two claims also paired in ``others`` (a pair that both rules
+    find is a quote pair, as in the all-pairs method)."""
+    np = signatures.numpy()
+    mask = (1 << _SHIFT) - 1
 
+    def keys(packed):  # noqa: ANN001, ANN202
+        a, b = (packed >> _SHIFT) & mask, packed & mask
+        return (np.minimum(a, b) << _SHIFT) | np.maximum(a, b)
 
-def _figure_run(claims: _Claims, members: list[int], found: array, *,
-                skip_unsaid_pairs: bool) -> None:
-    value, article, kind, rank, masked = (claims.value, claims.article, claims.kind,
-                                          claims.rank, claims.masked)
-    members.sort(key=lambda n: (value[n], rank[n]))
-    values = [value[n] for n in members]
-    for i, a in enumerate(members):
-        stop = bisect.bisect_right(values, values[i] * MAGNITUDE_RATIO, lo=i + 1)
-        near = [b for b in members[i + 1:stop] if article[a] != article[b] and not (
-            skip_unsaid_pairs and kind[a] is None and kind[b] is None)][:FIGURE_NEIGHBOURS]
-        if not near:
-            continue
-        for _, score, j in process.extract(masked[a], [masked[b] for b in near],
-                                           scorer=fuzz.token_sort_ratio, processor=None,
-                                           score_cutoff=TOPIC_THRESHOLD, limit=None):
-            found.append(_pack(score, a, near[j]))
+    mine = np.frombuffer(pairs, dtype=np.int64)
+    if not len(mine) or not len(others):
+        return pairs
+    kept = mine[~np.isin(keys(mine), keys(np.frombuffer(others, dtype=np.int64)))]
+    return array("q", kept.tobytes())
 
 
 def unpack_pairs(pairs: array) -> list[tuple[float, int, int]]:
@@ -391,10 +362,12 @@ def unpack_pairs(pairs: array) -> list[tuple[float, int, int]]:
 
 def _sorted_chunks(pairs: array):  # noqa: ANN202
     np = signatures.numpy()
-    ordered = sorted(set(pairs)) if np is None else np.unique(np.frombuffer(pairs, np.int64))
+    ordered = np.frombuffer(pairs, np.int64)  # sorted in place, repeats dropped
+    ordered.sort()
+    ordered = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
     for start in range(0, len(ordered), 100_000):
         chunk = ordered[start:start + 100_000]
-        yield chunk if np is None else chunk.tolist()
+        yield chunk
 
 
 def _cluster(conn, claims: _Claims, pairs: array) -> dict[int, tuple[str, str]]:  # noqa: ANN001
@@ -423,8 +396,12 @@ def _cluster(conn, claims: _Claims, pairs: array) -> dict[int, tuple[str, str]]:
     how_of: dict[int, str] = {}
     mask = (1 << _SHIFT) - 1
     quote_floor = (_TOP - 100 * _SCORE_SCALE)
+    np = signatures.numpy()
+    tops = np.frombuffer(parent, dtype=np.int32)
+    matches: dict[tuple[int, int], bool] = {}  # claims.same of two groups' first claims
     for chunk in _sorted_chunks(pairs):
-        for packed in chunk:
+        _flatten(tops)  # pairs already within one group are passed over in numpy
+        for packed in chunk[tops[(chunk >> _SHIFT) & mask] != tops[chunk & mask]].tolist():
             a, b = (packed >> _SHIFT) & mask, packed & mask
             ra, rb = root(a), root(b)
             if ra == rb:
@@ -432,8 +409,12 @@ def _cluster(conn, claims: _Claims, pairs: array) -> dict[int, tuple[str, str]]:
             ga, gb = anchor.get(ra), anchor.get(rb)
             if ga is not None and gb is not None:
                 continue
-            if (ra, rb) != (a, b) and not claims.same(ra, rb):
-                continue
+            if (ra, rb) != (a, b):
+                same = matches.get((ra, rb))
+                if same is None:
+                    same = matches[(ra, rb)] = claims.same(ra, rb)
+                if not same:
+                    continue
             if ga is None and gb is not None:
                 ra, rb = rb, ra
             parent[rb] = ra
@@ -443,13 +424,27 @@ def _cluster(conn, claims: _Claims, pairs: array) -> dict[int, tuple[str, str]]:
             for n in (a, b):
                 if n not in held and how_of.get(n) != "quote":
                     how_of[n] = how
-    counts = Counter(root(n) for n in range(1, size) if parent[n] != n)
-    components: dict[int, list[int]] = {}
-    for n in range(1, size):
-        top = root(n)
-        if top in counts:
-            components.setdefault(top, []).append(n)
+    _flatten(tops)
+    grouped = np.flatnonzero(np.bincount(tops, minlength=size)[tops] >= 2)
+    grouped = grouped[grouped > 0]
+    owners = tops[grouped]
+    order = np.argsort(owners, kind="stable")
+    owners, grouped = owners[order], grouped[order]
+    cuts = np.flatnonzero(owners[1:] != owners[:-1]) + 1
+    heads = np.concatenate(([0], cuts))
+    found = sorted(zip(grouped[heads].tolist(), owners[heads].tolist(),
+                       np.split(grouped, cuts)))  # in the order of their first claims
+    components = {top: members.tolist() for _, top, members in found if len(members)}
     return _name_components(components, anchor, held, how_of, previous)
+
+
+def _flatten(parent) -> None:  # noqa: ANN001
+    """Point every claim of ``parent`` (a numpy view of the union-find) at its root."""
+    while True:
+        up = parent[parent]
+        if (up == parent).all():
+            return
+        parent[:] = up
 
 
 def _write_groups(desk: Desk, claims: _Claims, assigned: dict[int, tuple[str, str]]) -> None:

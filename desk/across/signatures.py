@@ -138,34 +138,38 @@ def is_prefix_key(key: int) -> bool:
 
 
 def numpy():  # noqa: ANN201
-    """numpy when it is installed (the rebuild's quick path), else None."""
-    try:
-        import numpy as np
-    except ImportError:
-        return None
+    """numpy, imported when first needed (a rebuild, not an edit: it is not loaded at start-up)."""
+    import numpy as np
+
     return np
 
 
 def bands_of_many(texts: Sequence[str]) -> list[list[int]]:
-    """:func:`bands_of` for many masked quotes at once (numpy, imported here only; one by
-    one without it: the standalone build leaves numpy out)."""
+    """:func:`bands_of` for many masked quotes at once (numpy), giving the same keys."""
     np = numpy()
-    if np is None:
-        return [bands_of(text) for text in texts]
 
     result: list[list[int]] = [[] for _ in texts]
     chosen = [i for i, text in enumerate(texts) if len(text) >= MIN_QUOTE_CHARS]
     if not chosen:
         return result
-    grams_per_text = [_grams(texts[i]) for i in chosen]
-    lengths = np.fromiter((len(g) for g in grams_per_text), dtype=np.int64, count=len(chosen))
-    flat = np.fromiter((g for grams in grams_per_text for g in grams), dtype=np.uint64,
-                       count=int(lengths.sum()))
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    # every 4-byte gram of every text, read from one buffer; each distinct gram hashed once
+    data = [texts[i].encode("utf-8") for i in chosen]
+    sizes = np.fromiter((len(d) for d in data), dtype=np.int64, count=len(data))
+    buffer = np.frombuffer(b"".join(data), dtype=np.uint8).astype(np.uint64)
+    every = ((buffer[:-3] << np.uint64(24)) | (buffer[1:-2] << np.uint64(16))
+             | (buffer[2:-1] << np.uint64(8)) | buffer[3:])
+    counts = sizes - 3  # (texts of MIN_QUOTE_CHARS have that many grams at least)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    at = np.repeat(np.cumsum(sizes) - sizes - starts, counts) + np.arange(int(counts.sum()))
+    grams, which = np.unique(every[at], return_inverse=True)
+    prime = np.uint64(_PRIME)
     mins = np.empty((len(chosen), PERMUTATIONS), dtype=np.uint64)
     for k in range(PERMUTATIONS):
-        hashed = (flat * np.uint64(_A[k]) + np.uint64(_B[k])) % np.uint64(_PRIME)
-        mins[:, k] = np.minimum.reduceat(hashed, starts)
+        hashed = grams * np.uint64(_A[k]) + np.uint64(_B[k])  # < 2**63: no overflow
+        hashed = (hashed & prime) + (hashed >> np.uint64(31))  # mod 2**31 - 1, folded
+        hashed = (hashed & prime) + (hashed >> np.uint64(31))
+        hashed = np.where(hashed >= prime, hashed - prime, hashed)
+        mins[:, k] = np.minimum.reduceat(hashed[which], starts)
     for row, index in zip(mins.tolist(), chosen):
         result[index] = _band_keys(row) + prefix_keys(texts[index])
     return result
@@ -184,6 +188,7 @@ class ClaimTable:
         self.value = array("d", [0.0])
         self.kind: list[str | None] = [None]
         self.rank = array("i", [0])  # place in the desk's claim order (articles, then text)
+        self.bands: BandMatrix | None = None  # the quotes' keys (the rebuild fills them)
         self._articles: dict[str, int] = {}
         self._interned: dict[str, str] = {}
 
@@ -224,3 +229,131 @@ class ClaimTable:
     def same(self, a: int, b: int) -> bool:
         """Whether two claims state the same thing by either rule."""
         return self.quote_score(a, b) is not None or self.figure_score(a, b) is not None
+
+
+# -- candidate pairs of the whole desk, each once (numpy; the rebuild) ------------------------
+
+class BandMatrix:
+    """Every claim's quote keys by claim number ``n`` (row 0 unused), for :func:`quote_candidates`:
+    its MinHash bands as a matrix (a row of zeros for a quote too short to have any), its
+    prefix keys (up to three, zeros after), and how many prefix keys it has."""
+
+    def __init__(self) -> None:
+        np = numpy()
+        self.minhash = [np.zeros((1, BANDS), dtype=np.int64)]
+        self.prefix = [np.zeros((1, 3), dtype=np.int64)]
+        self.count = [np.zeros(1, dtype=np.int8)]
+
+    def add(self, bands: list[list[int]]) -> None:
+        """Append the :func:`bands_of_many` of the next claims (in claim-number order)."""
+        np = numpy()
+        minhash = np.zeros((len(bands), BANDS), dtype=np.int64)
+        prefix = np.zeros((len(bands), 3), dtype=np.int64)
+        count = np.zeros(len(bands), dtype=np.int8)
+        for row, keys in enumerate(bands):
+            if keys:
+                minhash[row] = keys[:BANDS]
+                prefix[row, :len(keys) - BANDS] = keys[BANDS:]
+                count[row] = len(keys) - BANDS
+        self.minhash.append(minhash)
+        self.prefix.append(prefix)
+        self.count.append(count)
+
+    def done(self) -> None:
+        """Join the parts (call once all claims are added)."""
+        np = numpy()
+        self.minhash = [np.concatenate(self.minhash)]
+        self.prefix = [np.concatenate(self.prefix)]
+        self.count = [np.concatenate(self.count)]
+
+
+def _buckets(keys):  # noqa: ANN001, ANN202
+    """For sorted ``keys``: each entry's bucket end (exclusive) and bucket size."""
+    np = numpy()
+    breaks = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    starts = np.concatenate(([0], breaks))
+    ends = np.concatenate((breaks, [len(keys)]))
+    sizes = ends - starts
+    return np.repeat(ends, sizes), np.repeat(sizes, sizes)
+
+
+def _runs(lengths, end, limit, min_share: float):  # noqa: ANN001, ANN202
+    """Entry pairs ``(i, j)`` of sorted entries, ``i < j`` in one bucket (``end``), at most
+    ``limit[i]`` apart, ``lengths[j] <= lengths[i] / min_share`` (lengths ascend within a
+    bucket), one offset at a time (bounded memory)."""
+    np = numpy()
+    active = np.flatnonzero(limit > 0)
+    step = 1
+    while active.size:
+        j = active + step
+        ok = (j < end[active]) & (step <= limit[active])
+        active, j = active[ok], j[ok]
+        ok = lengths[j] <= lengths[active] / min_share
+        active, j = active[ok], j[ok]
+        if active.size:
+            yield active, j
+        step += 1
+
+
+def quote_candidates(bands: BandMatrix, lengths, *, cap: int, boilerplate_window: int,  # noqa: ANN001, ANN201
+                     min_share: float, chunk: int = 200_000):
+    """Candidate pairs of quotes ``(x, y)`` (numpy arrays of claim numbers), each pair once:
+    the claims sharing a MinHash band or a prefix key whose bucket has at most ``cap``
+    claims (all of like length), or, in a prefix bucket of more (boilerplate), its
+    ``boilerplate_window`` nearest in length. A pair sharing several buckets is given by
+    the first (MinHash bands in order, then the smallest prefix key), so that each is
+    scored once. Pairs of like length only: a ratio needs the shorter ``min_share`` of the
+    longer."""
+    np = numpy()
+    minhash, prefix, count = bands.minhash[0], bands.prefix[0], bands.count[0]
+    lengths = np.asarray(lengths, dtype=np.float64)
+    ids = np.flatnonzero(minhash.any(axis=1))
+    complete = np.zeros(minhash.shape, dtype=bool)
+    for k in range(BANDS):
+        keys = minhash[ids, k]
+        order = np.lexsort((lengths[ids], keys))
+        members, keys = ids[order], keys[order]
+        end, size = _buckets(keys)
+        whole = (size >= 2) & (size <= cap)
+        complete[members, k] = whole
+        for i, j in _runs(lengths[members], end, np.where(whole, cap, 0), min_share):
+            for start in range(0, len(i), chunk):
+                x, y = members[i[start:start + chunk]], members[j[start:start + chunk]]
+                if k:
+                    earlier = ((minhash[x, :k] == minhash[y, :k]) & complete[x, :k]).any(axis=1)
+                    x, y = x[~earlier], y[~earlier]
+                yield x, y
+    # prefix keys: after every MinHash band
+    slots = [np.flatnonzero(count > s) for s in range(3)]
+    members = np.concatenate(slots)
+    slot = np.concatenate([np.full(len(s), k, dtype=np.int64) for k, s in enumerate(slots)])
+    keys = prefix[members, slot]
+    order = np.lexsort((lengths[members], keys))
+    members, slot, keys = members[order], slot[order], keys[order]
+    end, size = _buckets(keys)
+    whole = (size >= 2) & (size <= cap)
+    prefix_complete = np.zeros(prefix.shape, dtype=bool)
+    prefix_complete[members, slot] = whole
+    limit = np.where(whole, cap, np.where(size > cap, boilerplate_window, 0))
+    spare = []
+    for i, j in _runs(lengths[members], end, limit, min_share):
+        for start in range(0, len(i), chunk):
+            ii, jj = i[start:start + chunk], j[start:start + chunk]
+            x, y = members[ii], members[jj]
+            seen = ((minhash[x] == minhash[y]) & complete[x]).any(axis=1)
+            shared = ((prefix[x][:, :, None] == prefix[y][:, None, :]).any(axis=2)
+                      & prefix_complete[x])
+            first = np.where(shared, prefix[x], np.iinfo(np.int64).max).min(axis=1)
+            mine = whole[ii]
+            keep = ~seen & np.where(mine, first == keys[ii], ~shared.any(axis=1))
+            yield x[keep & mine], y[keep & mine]
+            rest = keep & ~mine
+            if rest.any():
+                spare.append((np.minimum(x[rest], y[rest]) << 32) | np.maximum(x[rest], y[rest]))
+    if spare:  # boilerplate buckets: a pair may be in several; once
+        packed = np.concatenate(spare)
+        packed.sort()
+        packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
+        for start in range(0, len(packed), chunk):
+            part = packed[start:start + chunk]
+            yield part >> 32, part & 0xFFFFFFFF

@@ -4,13 +4,18 @@ rebuild against the all-pairs method, and the export reading the stored disagree
 from __future__ import annotations
 
 import shutil
+import bisect
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz, process
 
 from desk import Desk, across
 from desk.across import disagreement, grouping
+from desk.across.grouping import MAGNITUDE_RATIO, TOPIC_THRESHOLD
+from desk.across import rebuild as rebuild_module
+from desk.across.index import FIGURE_NEIGHBOURS
 from desk.across.rebuild import (
     _Claims,
     _rank,
@@ -166,14 +171,62 @@ def test_views_read_a_page_at_a_time(across_desk: Desk) -> None:
     assert report.endswith(f"{len(conflicts)} disagreements\n")
 
 
-def test_the_rebuild_without_numpy_gives_the_same_groups(across_desk: Desk,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """The standalone build leaves numpy out: the plain path finds the same groups."""
-    with_numpy = [sorted(c.id for c in g.claims) for g in across.refresh_groups(across_desk)]
-    conflicts = disagreement.conflicts_by_claim(across_desk)
-    from desk.across import signatures
+def _figure_walk(claims: _Claims, eligible: set[int], neighbours: int,
+                 ) -> list[tuple[float, int, int]]:
+    """The figure rule's pairs one claim at a time, as the rebuild found them before numpy:
+    per source and unit, within each counted kind (claims of an unsaid kind with every
+    kind), each claim with its next FIGURE_NEIGHBOURS larger figures of other articles."""
+    buckets: dict[tuple[str, str | None], list[int]] = {}
+    for n in range(1, len(claims) + 1):
+        if n in eligible and claims.value[n] > 0 and claims.source[n]:
+            buckets.setdefault((claims.source[n], claims.unit[n]), []).append(n)
+    found = []
 
-    monkeypatch.setattr(signatures, "numpy", lambda: None)
-    rebuild(across_desk)
-    assert [sorted(c.id for c in g.claims) for g in across.groups(across_desk)] == with_numpy
-    assert disagreement.conflicts_by_claim(across_desk) == conflicts
+    def run(members: list[int], skip_unsaid_pairs: bool) -> None:
+        members.sort(key=lambda n: (claims.value[n], claims.rank[n]))
+        values = [claims.value[n] for n in members]
+        for i, a in enumerate(members):
+            stop = bisect.bisect_right(values, values[i] * MAGNITUDE_RATIO, lo=i + 1)
+            near = [b for b in members[i + 1:stop] if claims.article[a] != claims.article[b]
+                    and not (skip_unsaid_pairs and claims.kind[a] is None
+                             and claims.kind[b] is None)][:neighbours]
+            for _, score, j in process.extract(
+                    claims.masked[a], [claims.masked[b] for b in near],
+                    scorer=fuzz.token_sort_ratio, processor=None,
+                    score_cutoff=TOPIC_THRESHOLD, limit=None):
+                found.append((round(score * 1000) / 1000, a, near[j]))
+
+    for members in buckets.values():
+        by_kind: dict[str | None, list[int]] = {}
+        for n in members:
+            by_kind.setdefault(claims.kind[n], []).append(n)
+        unsaid = by_kind.pop(None, [])
+        for own in by_kind.values():
+            run(own + unsaid, True)
+        run(unsaid, False)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("neighbours", [FIGURE_NEIGHBOURS, 3])
+def test_figure_pairs_in_numpy_are_those_one_claim_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, neighbours: int) -> None:
+    """The rebuild's figure pairs worked out in numpy (all runs at once, scored by ``ratio``
+    of the sorted words) are exactly those of the plain walk (``token_sort_ratio`` per claim)."""
+    path = tmp_path / "synthetic.desk"
+    build_desk(path, DeskSpec(articles=80, claims=800, big_articles=0, big_size=0,
+                              claims_on_big=0), seed=3)
+    with Desk.open(path, editor="t") as desk:
+        claims = _Claims()
+        for row in desk.conn.execute("SELECT id, article_id, quote, source, figure, "
+                                     "figure_value, figure_unit, figure_qualifier FROM claims "
+                                     "WHERE deleted_at IS NULL ORDER BY id"):
+            claims.add(keys_of(*row))
+        refresh(desk)
+        _rank(desk, claims)
+        monkeypatch.setattr(rebuild_module, "FIGURE_NEIGHBOURS", neighbours)
+        quick = sorted(unpack_pairs(figure_pairs(desk, claims)))
+        with_interval = {n for (n,) in desk.conn.execute(
+            "SELECT n FROM claim_keys WHERE lo IS NOT NULL")}
+    plain = _figure_walk(claims, with_interval, neighbours)
+    assert len(plain) > 100
+    assert quick == plain
