@@ -83,9 +83,14 @@ def main() -> int:
         verdict = verify(desk_path, work, everything)
         verdict.p50_ms, verdict.p99_ms = percentiles(log.add_seconds)  # under load only
         alone_p50, alone_p99 = percentiles(alone_times)
+        alone_core = percentiles([t for part in alone for t in part.core_seconds])
+        core = percentiles(log.core_seconds)
         if alone_times:
             say(f"alone: {len(alone_times)} adds, add-claim p50 {alone_p50:.0f} ms "
-                f"p99 {alone_p99:.0f} ms")
+                f"p99 {alone_p99:.0f} ms (in Desk.add_claim: p50 {alone_core[0]:.0f} ms "
+                f"p99 {alone_core[1]:.0f} ms)")
+        say(f"under load: {len(log.add_seconds)} adds; in Desk.add_claim (lock, write, "
+            f"commit): p50 {core[0]:.0f} ms p99 {core[1]:.0f} ms")
         say("calls: " + ", ".join(f"{k} {n}" for k, n in sorted(verdict.calls.items())))
         for error in verdict.errors[:10]:
             say(f"  error: {error}")
@@ -102,7 +107,8 @@ def main() -> int:
                 "adds": len(log.add_seconds),
                 "p50_ms": verdict.p50_ms, "p99_ms": verdict.p99_ms,
                 "alone_adds": len(alone_times), "alone_p50_ms": alone_p50,
-                "alone_p99_ms": alone_p99}))
+                "alone_p99_ms": alone_p99, "core_p50_ms": core[0], "core_p99_ms": core[1],
+                "alone_core_p50_ms": alone_core[0], "alone_core_p99_ms": alone_core[1]}))
         return 0 if not verdict.errors and not verdict.lost and verdict.sound else 1
 
 

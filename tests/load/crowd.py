@@ -41,7 +41,8 @@ def prepare(work: Path) -> Path:
 
     path = work / "crowded.desk"
     with Desk.open(path, editor="setup") as desk:
-        desk.import_path(SEEDS)
+        results = desk.import_path(SEEDS)
+        assert all(r.status == "imported" for r in results), results
     shutil.copy(path, work / "laptop.desk")
     with Desk.open(work / "laptop.desk", editor="laptop") as laptop:
         for article in laptop.articles():
@@ -119,6 +120,8 @@ class WindowLog:
     """What the window did: add-claim timings (s) and its acknowledged claims."""
 
     add_seconds: list[float] = field(default_factory=list)
+    #: Of each add, the time in ``Desk.add_claim``: waiting for the lock, writing, committing.
+    core_seconds: list[float] = field(default_factory=list)
     live: set[str] = field(default_factory=set)
     deleted: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
@@ -130,14 +133,36 @@ class WindowLog:
 
 def drive_window(window: Any, seconds: float, seed: int = 1) -> WindowLog:
     """Add claims through the window's Add Claim action (a selection in the reader, as the
-    editor makes it) and undo some (a delete), for ``seconds``; the events keep flowing."""
-    from PySide6.QtGui import QTextDocument
-    from PySide6.QtWidgets import QApplication
-
+    editor makes it) and undo some (a delete), for ``seconds``; the events keep flowing.
+    Each add is timed from the action to its return (durable, the window updated), and
+    within it the core's ``Desk.add_claim``."""
     rng = random.Random(seed)
     log = WindowLog()
     articles = [a.id for a in window.desk.articles()][:5]
     deadline = time.monotonic() + seconds
+    desk = window.desk
+    add_claim = desk.add_claim
+
+    def timed_add(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return add_claim(*args, **kwargs)
+        finally:
+            log.core_seconds.append(time.perf_counter() - started)
+
+    desk.add_claim = timed_add  # the instance's own attribute, removed below
+    try:
+        _drive(window, rng, log, articles, deadline)
+    finally:
+        del desk.add_claim
+    return log
+
+
+def _drive(window: Any, rng: random.Random, log: WindowLog, articles: list[str],
+           deadline: float) -> None:
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtWidgets import QApplication
+
     while time.monotonic() < deadline:
         QApplication.processEvents()
         article_id = rng.choice(articles)
@@ -165,7 +190,6 @@ def drive_window(window: Any, seconds: float, seed: int = 1) -> WindowLog:
             window.undo_stack.undo()
             log.live -= added
             log.deleted |= added
-    return log
 
 
 def _window_claims(window: Any, article_id: str, quote: str) -> set[str]:

@@ -27,9 +27,10 @@ def install(folder: Path, who: str) -> None:
     log = open(folder / f"trace-{os.getpid()}.jsonl", "a", encoding="utf-8")  # noqa: SIM115
 
     @contextmanager
-    def traced(conn: Any, path: Path, savepoint: Any, *, prompt: bool = False) -> Iterator[None]:
+    def traced(conn: Any, path: Path, savepoint: Any, *, prompt: bool = False,
+               on_commit: Any = None) -> Iterator[None]:
         if conn.in_transaction:
-            with original(conn, path, savepoint, prompt=prompt):
+            with original(conn, path, savepoint, prompt=prompt, on_commit=on_commit):
                 yield
             return
         caller = sys._getframe(2).f_code.co_name  # noqa: SLF001
@@ -50,6 +51,8 @@ def install(folder: Path, who: str) -> None:
             body_done = time.perf_counter()
             before = _stamp(path)
             conn.execute("COMMIT")
+            if on_commit is not None:
+                on_commit()
         except sqlite3.OperationalError as exc:
             raise DeskError(connection.write_failure_message(path, exc)) from exc
         done = time.perf_counter()
