@@ -77,24 +77,34 @@ def refresh_claims(desk: Desk) -> None:
 
 
 def _store_keys(conn: sqlite3.Connection, ids: list[str]) -> list[Keys]:
-    """Store the keys and bands of these claims (removing deleted ones); the live keys."""
+    """Store the keys and bands of these claims (removing deleted ones); the live keys.
+
+    A claim whose masked quote did not change (a figure or source edited) keeps its bands:
+    they are neither worked out nor written again."""
     live: list[Keys] = []
     for claim_id in ids:
-        old = conn.execute("SELECT n FROM claim_keys WHERE claim_id = ?", [claim_id]).fetchone()
-        if old is not None:
-            conn.execute("DELETE FROM claim_bands WHERE n = ?", [old[0]])
-            conn.execute("DELETE FROM claim_keys WHERE n = ?", [old[0]])
+        old = conn.execute("SELECT n, masked, bands FROM claim_keys WHERE claim_id = ?",
+                           [claim_id]).fetchone()
         row = conn.execute(f"{CLAIM_SQL} WHERE id = ? AND deleted_at IS NULL",
                            [claim_id]).fetchone()
-        if row is None:
+        keys = keys_of(*row) if row is not None else None
+        same_bands = old is not None and keys is not None and old[1] == keys.masked \
+            and old[2] is not None
+        if old is not None:
+            if not same_bands:
+                conn.execute("DELETE FROM claim_bands WHERE n = ?", [old[0]])
+            conn.execute("DELETE FROM claim_keys WHERE n = ?", [old[0]])
+        if keys is None:
             _forget(conn, claim_id)
             continue
-        keys = keys_of(*row)
-        bands = bands_of(keys.masked)
-        n = old[0] if old is not None else None
-        cursor = conn.execute(INSERT_KEYS, [n, *keys, array("q", bands).tobytes()])
-        conn.executemany("INSERT OR IGNORE INTO claim_bands (n, band) VALUES (?, ?)",
-                         [(cursor.lastrowid, band) for band in bands])
+        if same_bands:
+            conn.execute(INSERT_KEYS, [old[0], *keys, old[2]])
+        else:
+            bands = bands_of(keys.masked)
+            cursor = conn.execute(INSERT_KEYS, [old[0] if old is not None else None, *keys,
+                                                array("q", bands).tobytes()])
+            conn.executemany("INSERT OR IGNORE INTO claim_bands (n, band) VALUES (?, ?)",
+                             [(cursor.lastrowid, band) for band in bands])
         live.append(keys)
     return live
 
@@ -148,12 +158,17 @@ def candidates(conn: sqlite3.Connection, keys: Keys, bands: list[int] | None = N
         usable = [band for band in bands if is_prefix_key(band)
                   or conn.execute(_BAND_COUNT, [band]).fetchone()[0] <= BAND_CAP]
         size = len(keys.masked)
-        nearest = conn.execute(
-            f"SELECT n, masked FROM claim_keys WHERE n IN (SELECT n FROM claim_bands WHERE "
-            f"band IN ({_marks(usable)})) AND length(masked) BETWEEN ? AND ? "
+        # the lengths from the (n, length) index when the desk has it: a boilerplate
+        # beginning's bucket holds thousands of claims, and their rows are not read
+        numbers = [row[0] for row in conn.execute(
+            f"SELECT n FROM claim_keys {_by_length(conn)} WHERE n IN (SELECT n FROM "
+            f"claim_bands WHERE band IN ({_marks(usable)})) AND length(masked) BETWEEN ? AND ? "
             "ORDER BY abs(length(masked) - ?), n LIMIT ?",
             [*usable, int(size * _MIN_SHARE), int(size / _MIN_SHARE) + 1, size,
-             LENGTH_WINDOW // 2]).fetchall()
+             LENGTH_WINDOW // 2])]
+        texts = dict(conn.execute(f"SELECT n, masked FROM claim_keys WHERE n IN "
+                                  f"({_marks(numbers)})", numbers).fetchall()) if numbers else {}
+        nearest = [(n, texts[n]) for n in numbers if n in texts]
         # scored in one call; only the quotes that match are read whole
         matching = [nearest[i][0] for _, _, i in process.extract(
             keys.masked, [text for _, text in nearest], scorer=fuzz.ratio, processor=None,
@@ -182,6 +197,13 @@ def candidates(conn: sqlite3.Connection, keys: Keys, bands: list[int] | None = N
             if score is not None:
                 found[other.claim_id] = (score, "figure", other, row[12])
     return sorted(found.values(), key=lambda item: (-item[0], item[2].claim_id))
+
+
+def _by_length(conn: sqlite3.Connection) -> str:
+    """``INDEXED BY`` the index of quote lengths by claim number, if the desk has it."""
+    return "INDEXED BY idx_claim_keys_length" if conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'idx_claim_keys_length'"
+    ).fetchone() else ""
 
 
 def _values(conn: sqlite3.Connection, sql: str, params: list) -> list[tuple[int, float]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from desk import Desk, across
-from desk.across import grouping, summary
+from desk.across import grouping, stored, summary
 from desk.across.grouping import ClaimGroup
 from desk.across.rebuild import rebuild
 from desk.across.summary import GroupSummary
@@ -178,3 +178,106 @@ def test_each_module_imports_on_its_own(module: str) -> None:
     done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,
                           text=True, cwd=Path(__file__).resolve().parents[3], timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _reference_candidates(conn, keys) -> dict[str, float]:  # noqa: ANN001
+    """One claim's candidates read as before (every figure within the ratio, every band's
+    claims with their rows), as ``{claim id: score}``."""
+    from desk.across.index import (
+        _MATCH_SQL, _MIN_SHARE, BAND_CAP, FIGURE_NEIGHBOURS, LENGTH_WINDOW, MAGNITUDE_RATIO,
+        figure_score, quote_score,
+    )
+    from desk.across.signatures import Keys, bands_of, is_prefix_key
+
+    found: dict[str, float] = {}
+    bands = bands_of(keys.masked)
+    if bands:
+        minhash = [b for b in bands if not is_prefix_key(b)]
+        usable = [b for b, count in conn.execute(
+            "SELECT band, count(*) FROM claim_bands WHERE band IN "
+            f"({', '.join('?' * len(minhash))}) GROUP BY band", minhash) if count <= BAND_CAP] + [b for b in bands if is_prefix_key(b)]
+        size = len(keys.masked)
+        for row in conn.execute(
+                f"{_MATCH_SQL} WHERE k.n IN (SELECT n FROM claim_bands WHERE band IN "
+                f"({', '.join('?' * len(usable))})) AND length(k.masked) BETWEEN ? AND ? "
+                "ORDER BY abs(length(k.masked) - ?), k.n LIMIT ?",
+                [*usable, int(size * _MIN_SHARE), int(size / _MIN_SHARE) + 1, size,
+                 LENGTH_WINDOW // 2]):
+            other = Keys(*row[1:12])
+            if other.article_id != keys.article_id and other.claim_id != keys.claim_id:
+                score = quote_score(keys, other)
+                if score is not None:
+                    found[other.claim_id] = score
+    if keys.value and keys.source_key:
+        for row in conn.execute(
+                f"{_MATCH_SQL} WHERE k.source_key = ? AND k.unit IS ? AND k.value BETWEEN ? "
+                "AND ? AND k.lo IS NOT NULL ORDER BY abs(k.value - ?) LIMIT ?",
+                [keys.source_key, keys.unit, keys.value / MAGNITUDE_RATIO,
+                 keys.value * MAGNITUDE_RATIO, keys.value, FIGURE_NEIGHBOURS]):
+            other = Keys(*row[1:12])
+            if other.article_id != keys.article_id and other.claim_id not in found \
+                    and other.claim_id != keys.claim_id:
+                score = figure_score(keys, other)
+                if score is not None:
+                    found[other.claim_id] = score
+    return found
+
+
+def test_an_edits_narrow_reads_find_the_same_candidates(tmp_path: Path) -> None:
+    """The edit's candidates (nearest figures read from each side of the index, quote
+    lengths from their index, quotes read whole only when they match) and its source's
+    disagreements (only quotes of a length that can match) are those the whole reads find."""
+    from desk.across.index import candidates
+    from desk.across.signatures import Keys
+    from desk.across.stored import _pairs_of, _ROW_COLUMNS
+    from desk.across.disagreement import _Row
+    from tests.benchdata import DeskSpec, build_desk
+
+    path = tmp_path / "bench.desk"
+    build_desk(path, DeskSpec(articles=100, claims=1_000, big_articles=0, big_size=0,
+                              claims_on_big=0), seed=11)
+    with Desk.open(path, editor="tester") as desk:
+        across.refresh(desk)
+        conn = desk.conn
+        rows = conn.execute("SELECT claim_id, article_id, masked, source_key, unit, value, kind, "
+                            "lo, hi, lo_open, hi_open FROM claim_keys ORDER BY n").fetchall()
+        compared = 0
+        for row in rows[::7]:
+            keys = Keys(*row)
+            ours = {other.claim_id: score for score, _, other, _ in candidates(conn, keys)}
+            assert ours == _reference_candidates(conn, keys), keys.claim_id
+            compared += bool(ours)
+        assert compared > 50
+        # a claim's source disagreements against the whole bucket read
+        from rapidfuzz import fuzz, process
+
+        from desk.across.disagreement import SOURCE_NEIGHBOURS, SOURCE_TOPIC_THRESHOLD
+        from desk.across.intervals import Interval, same_kind
+
+        checked = 0
+        for raw in conn.execute(f"SELECT {_ROW_COLUMNS} FROM claims c LEFT JOIN claim_groups g "
+                                "ON g.claim_id = c.id WHERE c.deleted_at IS NULL AND "
+                                "c.figure_value IS NOT NULL AND c.source != '' "
+                                "ORDER BY c.id LIMIT 120").fetchall():
+            me = _Row(*raw)
+            mine = stored._interval(me)
+            key = conn.execute("SELECT source_key, masked, kind FROM claim_keys "
+                               "WHERE claim_id = ?", [me.id]).fetchone()
+            if mine is None or key is None or not key[0]:
+                continue
+            bucket = [r for r in conn.execute(
+                "SELECT claim_id, masked, kind, lo, hi, lo_open, hi_open FROM claim_keys "
+                "WHERE source_key = ? AND unit IS ? AND lo IS NOT NULL AND claim_id != ? "
+                "AND article_id != ?", [key[0], me.unit, me.id, me.article_id])
+                if same_kind(key[2], r[2])]
+            near = process.extract(key[1], [r[1] for r in bucket], scorer=fuzz.ratio,
+                                   processor=None, score_cutoff=SOURCE_TOPIC_THRESHOLD,
+                                   limit=SOURCE_NEIGHBOURS)
+            expected = {bucket[i][0] for _, _, i in near if not mine.meets(Interval(
+                bucket[i][3], bucket[i][4], bool(bucket[i][5]), bool(bucket[i][6])))}
+            grouped = {c.id for c in grouping.group(desk, me.group_id).claims} \
+                if me.group_id else set()
+            ours = {b for _, b, why, _ in _pairs_of(conn, me) if why == "source"}
+            assert ours == expected - grouped, me.id
+            checked += bool(ours)
+        assert checked > 5
