@@ -5,9 +5,10 @@ enums on first use) and for each widget it builds, paints and styles: a bare ``Q
 pays for none of that, so the ratio of our start-up to it cannot say what our own code costs.
 :func:`describe` records, from our window at its first paint, what it is built of — the
 PySide6 modules loaded, the Qt classes our modules use, every widget our code created
-(its Qt class, parent, place, size, visibility and text), the menus and their actions, and
-the stylesheet — and :func:`build_floor` builds that again from Qt's own classes with no
-desk, no models and none of our code. Our start-up over the floor's is the cost of our code.
+(its Qt class, name, font, parent, place, size, visibility and text), the menus and their
+actions, and the stylesheet — and :func:`build_floor` builds that again from Qt's own classes
+with no desk, no models and none of our code. Our start-up over the floor's is the cost of our
+code. What the window builds after its first paint (ui/later.py) is in neither.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def describe(window: Any) -> dict[str, Any]:
     """What ``window`` is built of, as JSON-ready data (see the module's docstring)."""
     classes = qt_names()  # before this function uses any class of its own
     import shiboken6
-    from PySide6.QtCore import QPoint
+    from PySide6.QtCore import QPoint, Qt
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
@@ -65,7 +66,10 @@ def describe(window: Any) -> dict[str, Any]:
                     text = ""
                 if text:
                     break
+        own_font = widget.testAttribute(Qt.WidgetAttribute.WA_SetFont)
         records.append({"class": _name(qt_base(type(widget))),
+                        "name": widget.objectName(),  # (the stylesheet's rules go by names)
+                        "font": widget.font().toString() if own_font else "",
                         "parent": -1 if parent is None else index[id(parent)],
                         "geometry": [at.x(), at.y(), widget.width(), widget.height()],
                         "visible": widget.isVisibleTo(window) or widget is window,
@@ -93,7 +97,7 @@ def describe(window: Any) -> dict[str, Any]:
 def build_floor(spec: dict[str, Any]) -> Any:
     """Build, from Qt's own classes, the window that ``spec`` describes; returns it unshown.
     A QApplication must exist."""
-    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtGui import QAction, QFont, QKeySequence
     from PySide6.QtWidgets import QApplication, QWidget
 
     for name in spec["modules"]:
@@ -111,6 +115,11 @@ def build_floor(spec: dict[str, Any]) -> Any:
         except TypeError:
             widget = cls()
             widget.setParent(parent)
+        widget.setObjectName(record.get("name", ""))
+        if record.get("font"):
+            font = QFont()
+            font.fromString(record["font"])
+            widget.setFont(font)
         x, y, width, height = record["geometry"]
         if parent is None:
             widget.resize(width, height)

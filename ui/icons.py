@@ -9,10 +9,10 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRect, QSize, Qt
+from PySide6.QtGui import QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyleOption
 
 
 def resource_text(*parts: str) -> str:
@@ -30,19 +30,50 @@ def _text_colour() -> str:
     return app.palette().color(QPalette.ColorRole.WindowText).name()
 
 
+class SvgIconEngine(QIconEngine):
+    """Draws an SVG at the size asked for, when first asked (a disabled look is made from
+    it by the style), and keeps each size drawn. Start-up draws no icon: the toolbar's
+    draw with the first paint, at the one size the toolbar shows."""
+
+    def __init__(self, svg: bytes) -> None:
+        super().__init__()
+        self.svg = svg
+        self._pixmaps: dict[tuple[int, int, QIcon.Mode], QPixmap] = {}
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:  # noqa: D102
+        key = (size.width(), size.height(), mode)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            if mode == QIcon.Mode.Disabled:
+                normal = self.pixmap(size, QIcon.Mode.Normal, state)
+                pixmap = QApplication.style().generatedIconPixmap(mode, normal, QStyleOption())
+            else:
+                pixmap = QPixmap(size)
+                pixmap.fill(Qt.GlobalColor.transparent)
+                painter = QPainter(pixmap)
+                QSvgRenderer(QByteArray(self.svg)).render(painter)
+                painter.end()
+            self._pixmaps[key] = pixmap
+        return pixmap
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode,  # noqa: D102
+              state: QIcon.State) -> None:
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        size = QSize(round(rect.width() * ratio), round(rect.height() * ratio))
+        painter.drawPixmap(rect, self.pixmap(size, mode, state))
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:  # noqa: D102,N802
+        return size
+
+    def clone(self) -> QIconEngine:  # noqa: D102
+        return SvgIconEngine(self.svg)
+
+
 @cache
 def _icon(name: str, colour: str) -> QIcon:
     svg = resource_text("icons", f"{name}.svg").replace("currentColor", colour)
-    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-    result = QIcon()
-    for size in (16, 20, 24, 32, 48, 64):
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        renderer.render(painter)
-        painter.end()
-        result.addPixmap(pixmap)
-    return result
+    return QIcon(SvgIconEngine(svg.encode("utf-8")))
 
 
 def icon(name: str) -> QIcon:

@@ -24,8 +24,6 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, 
 
 from desk import Change, Claim, Desk, DeskError
 
-from .about import AboutController
-from .across_controller import AcrossController
 from .actions import Actions, add_undo_actions
 from .article_list import ArticleListPane
 from .article_model import ArticleListModel
@@ -34,23 +32,18 @@ from .claims_model import ClaimsTableModel
 from .claims_table import ClaimsTablePane
 from .controller import WindowContext
 from .editing import Editing
-from .files import DeskFiles
 from .find_bar import FindBar
 from .icons import app_icon
 from .jobs import Jobs
 from .layout_state import LayoutState
 from .menus import build_menus, build_toolbar
 from .messages import Messages
+from .later import LaterControllers, build_later
 from .navigation import Navigation
-from .operations import DeskOperations
 from .reader import Reader
-from .reports_controller import ReportsController
-from .review_marks import ReviewMarksController
-from .revisions_controller import RevisionsController
 from .selection import Selection
 from .status_bar import StatusLabels
 from .suggest import Suggester
-from .sync import SyncController
 
 #: Windows that are open (a window opened on another desk must outlive its opener).
 OPEN_WINDOWS: list[MainWindow] = []
@@ -95,14 +88,8 @@ class MainWindow(QMainWindow):
         self.claims_pane = ClaimsTablePane(self.claims_model)
         self._compose()
         self.recent_menu = build_menus(self.menuBar(), self.registry)
-        self.files = DeskFiles(self.context, self.article_pane, self.recent_menu)
         self.review_menu = self.suggester.add_to_menu(self.menuBar())
-        self.across = AcrossController(self.context, self.reader, self.review_menu)
-        self.revisions = RevisionsController(self.context, self.review_menu)
-        self.review_marks = ReviewMarksController(self.context, self.review_menu,
-                                                  self.articles_model.set_reviewed)
-        self.reports = ReportsController.from_context(self.context)
-        self.team_sync = SyncController.from_context(self.context)  # File ▸ Sync (desk.team)
+        self.help_menu = self.menuBar().addMenu("&Help")  # About goes in with the rest
         self.addToolBar(build_toolbar(self.registry))
         self.status_labels = StatusLabels(self.statusBar(), desk)
         self.counts_label = self.status_labels.counts_label
@@ -116,17 +103,40 @@ class MainWindow(QMainWindow):
         self.registry.set_read_only(desk.read_only)
         self.claim_panel.set_read_only(desk.read_only)
         self._painted = False  # see paintEvent: some work waits for the first paint
+        self._later: LaterControllers | None = None  # see later(): built after the first paint
         self.layout_state = LayoutState(self, self.main_splitter, self.centre_splitter,
                                         self.reader, self.registry.actionWholeDesk)
         self.layout_state.restore()
         if self.articles_model.rowCount():
             self.article_pane.choose(self.articles_model.summary(0).id)
         self.editing.update_actions()
-        # backups, updates, merges, the attention list (its menu entries go in after the rest)
-        self.operations = DeskOperations(self.context, self.reader)
-        self.about = AboutController(self.context)  # Help ▸ About: the version, where things are
-        self.about.add_to_menu(self.menuBar())
         OPEN_WINDOWS.append(self)
+
+    # -- built after the first paint -------------------------------------------------------
+
+    def later(self) -> LaterControllers:
+        """The controllers the first sight of the window does not need (files, backups and
+        updates, across the desk, revisions, reviewed marks, reports, sync, About): built
+        just after the first paint, or now if something asks for one sooner."""
+        if self._later is None:
+            self._later = build_later(self.context, self.reader, self.article_pane,
+                                      self.recent_menu, self.review_menu, self.help_menu,
+                                      self.articles_model.set_reviewed)
+        return self._later
+
+    @property
+    def complete(self) -> bool:
+        """Whether the controllers built after the first paint are there (menus filled)."""
+        return self._later is not None
+
+    files = property(lambda self: self.later().files)
+    across = property(lambda self: self.later().across)
+    revisions = property(lambda self: self.later().revisions)
+    review_marks = property(lambda self: self.later().review_marks)
+    reports = property(lambda self: self.later().reports)
+    team_sync = property(lambda self: self.later().team_sync)
+    operations = property(lambda self: self.later().operations)
+    about = property(lambda self: self.later().about)
 
     # -- what the controllers and the tests read -------------------------------------------
 
@@ -164,6 +174,7 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         if self.desk_closed:
             return
+        self.later()  # the menus' entries, their shortcuts, the docks
         if self.status_labels.counts is None:
             self.status_labels.refresh_counts()  # counting 100,000 claims takes a few milliseconds
         self._refresh_completions()  # completion lists scan the sources and tags in use
@@ -332,13 +343,17 @@ class MainWindow(QMainWindow):
             return
         self.claim_panel.commit_pending()
         self.jobs.stop()
-        self.operations.stop()
+        later = self._later  # (None when the window closes before its first paint)
+        if later is not None:
+            later.operations.stop()
         self.claims_model.wait_for_sorting()
-        self.reports.shutdown()
-        self.team_sync.close()
+        if later is not None:
+            later.reports.shutdown()
+            later.team_sync.close()
         self.layout_state.save()
         self._unsubscribe()
-        self.review_marks.close()
+        if later is not None:
+            later.review_marks.close()
         self.desk.close()
         self.desk_closed = True
         if self in OPEN_WINDOWS:

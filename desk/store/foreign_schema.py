@@ -74,11 +74,10 @@ def normal(sql: str | None) -> str:
 
 
 @functools.cache
-def known_sql() -> dict[str, str]:
-    """The triggers and virtual tables every desk has, by name, without sqlite-utils."""
+def _plain_sql() -> dict[str, str]:
+    """:func:`known_sql` but for the optional triggers (their modules are imported only when
+    a desk has an object this does not know: opening an ordinary desk loads none of them)."""
     from desk.store import schema
-
-    import importlib
 
     from desk.store.schema_v4 import STEPS
 
@@ -89,11 +88,25 @@ def known_sql() -> dict[str, str]:
             step(recorder)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001,S112 - a step using sqlite-utils' table API
             continue
+    return _by_name({name: normal(sql) for name, sql in FTS_SQL.items()}, recorder.sql)
+
+
+@functools.cache
+def known_sql() -> dict[str, str]:
+    """The triggers and virtual tables every desk has, and those some desks carry
+    (:data:`OPTIONAL_TRIGGERS`), by name, without sqlite-utils."""
+    import importlib
+
+    extra: list[str] = []
     for provider in OPTIONAL_TRIGGERS:
         module, _, function = provider.partition(":")
-        recorder.sql.extend(getattr(importlib.import_module(module), function)())
-    known = {name: normal(sql) for name, sql in FTS_SQL.items()}
-    for sql in recorder.sql:
+        extra.extend(getattr(importlib.import_module(module), function)())
+    return _by_name(dict(_plain_sql()), extra)
+
+
+def _by_name(known: dict[str, str], statements: list[str]) -> dict[str, str]:
+    """``known`` with the triggers, views and virtual tables ``statements`` create."""
+    for sql in statements:
         text = normal(sql)
         for kind in ("CREATE TRIGGER ", "CREATE VIEW ", "CREATE VIRTUAL TABLE "):
             if text.upper().startswith(kind):
@@ -148,13 +161,13 @@ def check_schema(conn: sqlite3.Connection, name: str, *, full: bool = False) -> 
     Reads only ``sqlite_master``. ``full`` also refuses tables and indexes a desk never had.
     """
     objects = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
-    quick = known_sql()
+    quick = _plain_sql()
     for kind, object_name, sql in objects:
         if str(object_name).startswith("sqlite_"):
             continue  # SQLite's own: sqlite_sequence, sqlite_stat1, sqlite_autoindex_*
         if _runs_sql(kind, sql):
             if quick.get(object_name) == normal(sql) or normal(sql) in FORMER_SQL.get(
-                    object_name, ()):
+                    object_name, ()) or known_sql().get(object_name) == normal(sql):
                 continue
             if reference().get(object_name) == (kind, normal(sql)):
                 continue

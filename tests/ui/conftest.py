@@ -49,6 +49,7 @@ def open_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
         window.resize(1400, 900)
         window.show()
         qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.complete)  # its menus are filled just after it paints
         window.activateWindow()  # shortcuts reach only the active window
         qtbot.waitUntil(window.isActiveWindow)
         windows.append(window)
