@@ -5,7 +5,7 @@ how), then builds N images a power cut could leave (seeded: the cut point, which
 writes reached the disk, torn sectors) and checks that each opens, passes `check` and holds
 every acknowledged edit. Needs strace.
 
-    python scripts/powercut.py --images 500 --seed 1 [--edits 24] [--runs 2]
+    python scripts/powercut.py --images 500 --seed 1 [--edits 24] [--runs 2] [--prompt]
 
 Ends with ``images: N, losses: L, unopenable: U``.
 """
@@ -30,12 +30,14 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=24, help="edits per traced run")
     parser.add_argument("--runs", type=int, default=2,
                         help="traced runs (each with its own seed); images are shared out")
+    parser.add_argument("--prompt", action="store_true",
+                        help="write as the window does (checkpoints on a background thread)")
     args = parser.parse_args()
     total = Outcome()
     for run in range(args.runs):
         with tempfile.TemporaryDirectory() as folder:
             started = time.perf_counter()
-            recording = record(Path(folder), args.seed + run, args.edits)
+            recording = record(Path(folder), args.seed + run, args.edits, prompt=args.prompt)
             images = args.images // args.runs + (run < args.images % args.runs)
             outcome = run_images(recording, images, args.seed + run, Path(folder))
             syncs = sum(1 for e in recording.events if e[0] == "sync")

@@ -36,6 +36,11 @@ def run(desk_path: Path, work: Path, seed: int, edits: int) -> None:
     with Desk.open(desk_path, editor="powercut") as desk:
         if os.environ.get("POWERCUT_SYNCHRONOUS"):  # the simulator's own test: lose edits
             desk.conn.execute(f"PRAGMA synchronous = {os.environ['POWERCUT_SYNCHRONOUS']}")
+        if os.environ.get("POWERCUT_PROMPT"):  # the window's way: background checkpoints
+            from desk.store import checkpoints
+
+            checkpoints.DELAY_S = 0.0
+            desk.prompt = True
         steps: list[str] = []
         for number in range(edits):
             kind = _choose(rng, number, edits)

@@ -109,17 +109,22 @@ def prepare(work: Path) -> tuple[Path, dict[str, Any]]:
     return path, initial
 
 
-def record(work: Path, seed: int, edits: int = 24, synchronous: str = "") -> Recording:
+def record(work: Path, seed: int, edits: int = 24, synchronous: str = "",
+           prompt: bool = False) -> Recording:
     """Run ``edits`` edits on a fresh desk under strace and return what they wrote
-    (``synchronous`` overrides the desk's setting: the simulator's own test)."""
+    (``synchronous`` overrides the desk's setting: the simulator's own test). With
+    ``prompt`` the desk writes as the window's does (:attr:`desk.Desk.prompt`): its
+    checkpoints run on a background thread, here at once after every commit, so that they
+    interleave with the next edits (strace follows the thread)."""
     path, initial = prepare(work)
     folder = path.parent
     before = {str(p.resolve()): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     trace = work / "trace.txt"
-    command = ["strace", "-y", "-xx", "-s", "100000000", "-o", str(trace), "-e",
-               f"trace={TRACED}", sys.executable, "-m", "tests.crash.edits", str(path),
-               str(work), str(seed), str(edits)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "POWERCUT_SYNCHRONOUS": synchronous}
+    command = ["strace", *(["-f"] if prompt else []), "-y", "-xx", "-s", "100000000", "-o",
+               str(trace), "-e", f"trace={TRACED}", sys.executable, "-m", "tests.crash.edits",
+               str(path), str(work), str(seed), str(edits)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "POWERCUT_SYNCHRONOUS": synchronous,
+           "POWERCUT_PROMPT": "1" if prompt else ""}
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=600, check=False)
     if done.returncode != 0:
@@ -264,11 +269,35 @@ def _fd_path(arg: str) -> str | None:
     return _hex(match.group(1)).decode("utf-8", "replace") if match else None
 
 
+_PID = re.compile(r"^(\d+) +")
+_RESUMED = re.compile(r"^<\.\.\. \w+ resumed>")
+
+
+def _whole_calls(text: str) -> list[str]:
+    """The trace's calls one a line: with ``strace -f`` each line starts with its thread's
+    id, and a call another thread interrupted is split into ``… <unfinished ...>`` and
+    ``<... name resumed> …``; it is put together where it ended (when it took effect)."""
+    calls: list[str] = []
+    started: dict[str, str] = {}
+    for line in text.splitlines():
+        pid_match = _PID.match(line)
+        pid = pid_match.group(1) if pid_match else ""
+        line = line[pid_match.end():] if pid_match else line
+        if line.endswith(" <unfinished ...>"):
+            started[pid] = line[:-len(" <unfinished ...>")]
+            continue
+        resumed = _RESUMED.match(line)
+        if resumed:
+            line = started.pop(pid, "") + line[resumed.end():]
+        calls.append(line)
+    return calls
+
+
 def parse_trace(text: str, folder: Path, acks_name: str = "acks.log") -> list[tuple[Any, ...]]:
     """Events in the desk's folder (and the acknowledgements) from an ``strace -y -xx`` log."""
     inside = str(folder.resolve()) + os.sep
     events: list[tuple[Any, ...]] = []
-    for line in text.splitlines():
+    for line in _whole_calls(text):
         match = _CALL.match(line)
         if not match or match.group("result").startswith("-"):
             continue

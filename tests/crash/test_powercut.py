@@ -30,3 +30,18 @@ def test_the_simulator_finds_losses_when_edits_are_not_flushed(tmp_path: Path) -
     recording = record(tmp_path, seed=7, edits=10, synchronous="OFF")
     outcome = run_images(recording, images=40, seed=7, where=tmp_path)
     assert outcome.losses + outcome.unopenable + outcome.unsound > 0
+
+
+def test_power_cuts_during_background_checkpoints_lose_nothing(tmp_path: Path) -> None:
+    """The window's desk checkpoints on a background thread (here after every commit, racing
+    the next edits): a cut in the middle of one loses nothing either."""
+    recording = record(tmp_path, seed=3, edits=16, prompt=True)
+    assert recording.acks == 16
+    desk_file = str(recording.folder / "newsroom.desk")
+    last_ack = max(i for i, e in enumerate(recording.events) if e[0] == "ack")
+    # Without them the desk file is written only when it is closed, after the last edit.
+    assert sum(1 for e in recording.events[:last_ack]
+               if e[0] == "write" and e[1] == desk_file) > 50
+    outcome = run_images(recording, images=40, seed=3, where=tmp_path)
+    assert (outcome.images, outcome.losses, outcome.unopenable, outcome.unsound) == (
+        40, 0, 0, 0), outcome.notes[:5]
