@@ -105,25 +105,57 @@ def write_text_atomically(path: str | Path, write: Callable[[IO[str]], int], *,
 
 def _write_rows(desk: Desk, out: IO[str], progress: Progress | None,
                 cancelled: Cancelled | None) -> int:
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    # csv.writer formats each line (and hands it back: see _Lines); the figure_conflict
+    # cell, most of the file's bytes on a big desk, is put in the line by _conflict_cell
+    line = csv.writer(_Lines(), lineterminator="\r\n").writerow
+    out.write(line(CSV_HEADER))
     total = desk.counts()[1] if progress else 0
     count = 0
     conflicts = _figure_conflicts(desk, cancelled)
     if cancelled and cancelled():
         raise ExportError("The export was cancelled.")
+    cell_of = conflicts.get
     rows = desk.export_rows()
     while True:
-        batch = [csv_cells(row) + [_neutral(conflicts.get(row[0]))]
-                 for row in itertools.islice(rows, 2000)]
+        batch = list(itertools.islice(rows, 2000))
         if not batch:
             return count
-        writer.writerows(batch)
+        lines = []
+        for row in batch:
+            text = line(csv_cells(row))
+            cell = cell_of(row[0])
+            lines.append(text[:-2] + "," + _conflict_cell(cell) + "\r\n" if cell
+                         else text[:-2] + ",\r\n")
+        out.write("".join(lines))
         count += len(batch)
         if cancelled and cancelled():
             raise ExportError("The export was cancelled.")
         if progress:
             progress(count, total, "")
+
+
+class _Lines:
+    """A file for ``csv.writer`` whose ``write`` returns the line it is given (as
+    ``writerow`` returns what ``write`` returns): the writer's formatting, one line at a time."""
+
+    @staticmethod
+    def write(text: str) -> str:
+        return text
+
+
+_CELL = csv.writer(_Lines(), lineterminator="\r\n").writerow
+
+
+def _conflict_cell(cell: str) -> str:
+    """A figure_conflict cell as ``csv.writer`` writes it (neutralised; quoted when it holds
+    a comma, quote or line break), without the writer reading the whole text through: a
+    cell runs to thousands of characters on a big desk (every figure it disagrees with)."""
+    cell = _neutral(cell)
+    if '"' in cell or "\x00" in cell:
+        return _CELL([cell])[:-2]  # the writer's own quoting
+    if "," in cell or "\n" in cell or "\r" in cell:
+        return f'"{cell}"'
+    return cell
 
 
 def _figure_conflicts(desk: Desk, cancelled: Cancelled | None = None) -> dict[str, str]:
