@@ -243,18 +243,12 @@ def _load_groups(desk: Desk, where: str = "1", params: Iterable[Any] = ()) -> di
         ordered = tuple(sorted(appearances.values(), key=lambda a: (a.date, a.outlet)))
         hows = {row[2] for row in items}
         how = "editor" if "editor" in hows else ("quote" if "quote" in hows else "figure")
+        rank = {appearance.article_id: index for index, appearance in enumerate(ordered)}
         result[group_id] = ClaimGroup(
-            group_id, tuple(sorted((claims[row[1]] for row in items),
-                                   key=lambda c: _appearance_rank(ordered, c))),
+            group_id, tuple(sorted((claims[row[1]] for row in items), key=lambda c: (
+                rank.get(c.article_id, len(ordered)), c.start_char))),
             ordered, all(row[3] for row in items), how, {row[1]: row[2] for row in items})
     return result
-
-
-def _appearance_rank(appearances: tuple[Appearance, ...], claim: Claim) -> tuple[int, int]:
-    for index, appearance in enumerate(appearances):
-        if appearance.article_id == claim.article_id:
-            return index, claim.start_char
-    return len(appearances), claim.start_char
 
 
 def _claims_by_id(desk: Desk, ids: list[str]) -> list[Claim]:
