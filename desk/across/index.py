@@ -136,8 +136,6 @@ def _held(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
     return held
 
 
-_MATCH_SQL = f"""SELECT k.n, {', '.join('k.' + c for c in KEY_COLUMNS)}, g.group_id, g.how
-    FROM claim_keys k LEFT JOIN claim_groups g ON g.claim_id = k.claim_id"""
 # a band's members counted only up to the cap (a boilerplate band has tens of thousands)
 _BAND_COUNT = ("SELECT count(*) FROM (SELECT 1 FROM claim_bands WHERE band = ? "
                f"LIMIT {BAND_CAP + 1})")
@@ -152,7 +150,7 @@ def candidates(conn: sqlite3.Connection, keys: Keys, bands: list[int] | None = N
     """The claims of other articles that state the same thing as ``keys``' claim, by the
     rules of :mod:`desk.across.grouping`: ``(score, how, their keys, their group)``, the
     strongest first."""
-    found: dict[str, tuple[float, str, Keys, str | None]] = {}
+    found: dict[str, tuple[float, str, Keys]] = {}
     bands = bands_of(keys.masked) if bands is None else bands
     if bands:
         usable = [band for band in bands if is_prefix_key(band)
@@ -179,7 +177,7 @@ def candidates(conn: sqlite3.Connection, keys: Keys, bands: list[int] | None = N
                 continue
             score = quote_score(keys, other)
             if score is not None:
-                found[other.claim_id] = (score, "quote", other, row[12])
+                found[other.claim_id] = (score, "quote", other)
     if keys.value and keys.source_key:
         value = keys.value
         where = [keys.source_key, keys.unit]
@@ -195,8 +193,11 @@ def candidates(conn: sqlite3.Connection, keys: Keys, bands: list[int] | None = N
                 continue
             score = figure_score(keys, other)
             if score is not None:
-                found[other.claim_id] = (score, "figure", other, row[12])
-    return sorted(found.values(), key=lambda item: (-item[0], item[2].claim_id))
+                found[other.claim_id] = (score, "figure", other)
+    groups = _groups_of(conn, list(found))
+    return sorted(((score, how, other, groups.get(other.claim_id))
+                   for score, how, other in found.values()),
+                  key=lambda item: (-item[0], item[2].claim_id))
 
 
 def _by_length(conn: sqlite3.Connection) -> str:
@@ -212,12 +213,19 @@ def _values(conn: sqlite3.Connection, sql: str, params: list) -> list[tuple[int,
 
 
 def _rows_of(conn: sqlite3.Connection, numbers: list[int]) -> list[tuple]:
-    """The :data:`_MATCH_SQL` rows of these claims, in this order."""
+    """``(n, *keys)`` of these claims, in this order."""
     if not numbers:
         return []
     rows = {row[0]: row for row in conn.execute(
-        f"{_MATCH_SQL} WHERE k.n IN ({_marks(numbers)})", numbers)}
+        f"SELECT n, {', '.join(KEY_COLUMNS)} FROM claim_keys WHERE n IN ({_marks(numbers)})",
+        numbers)}
     return [rows[n] for n in numbers if n in rows]
+
+
+def _groups_of(conn: sqlite3.Connection, claim_ids: list[str]) -> dict[str, str]:
+    """The groups of these claims (those in one)."""
+    return dict(conn.execute(f"SELECT claim_id, group_id FROM claim_groups WHERE claim_id IN "
+                             f"({_marks(claim_ids)})", claim_ids).fetchall()) if claim_ids else {}
 
 
 def _marks(values: list) -> str:
@@ -280,9 +288,9 @@ def _regroup(desk: Desk, keys: Keys) -> set[str]:
 
 def _first_member(conn: sqlite3.Connection, group_id: str) -> Keys | None:
     """A group's first claim (the earliest indexed), the one a newcomer must match."""
-    row = conn.execute(
-        f"SELECT {', '.join('k.' + c for c in KEY_COLUMNS)} FROM claim_groups g "
-        "JOIN claim_keys k ON k.claim_id = g.claim_id WHERE g.group_id = ? ORDER BY k.n LIMIT 1",
+    row = conn.execute(  # the smallest number from the claim_id index; then one row read
+        f"SELECT {', '.join(KEY_COLUMNS)} FROM claim_keys WHERE n = (SELECT min(k.n) FROM "
+        "claim_groups g JOIN claim_keys k ON k.claim_id = g.claim_id WHERE g.group_id = ?)",
         [group_id]).fetchone()
     return None if row is None else Keys(*row)
 

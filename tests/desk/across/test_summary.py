@@ -184,11 +184,13 @@ def _reference_candidates(conn, keys) -> dict[str, float]:  # noqa: ANN001
     """One claim's candidates read as before (every figure within the ratio, every band's
     claims with their rows), as ``{claim id: score}``."""
     from desk.across.index import (
-        _MATCH_SQL, _MIN_SHARE, BAND_CAP, FIGURE_NEIGHBOURS, LENGTH_WINDOW, MAGNITUDE_RATIO,
+        _MIN_SHARE, BAND_CAP, KEY_COLUMNS, FIGURE_NEIGHBOURS, LENGTH_WINDOW, MAGNITUDE_RATIO,
         figure_score, quote_score,
     )
     from desk.across.signatures import Keys, bands_of, is_prefix_key
 
+    match_sql = (f"SELECT k.n, {', '.join('k.' + c for c in KEY_COLUMNS)}, g.group_id, g.how "
+                 "FROM claim_keys k LEFT JOIN claim_groups g ON g.claim_id = k.claim_id")
     found: dict[str, float] = {}
     bands = bands_of(keys.masked)
     if bands:
@@ -198,7 +200,7 @@ def _reference_candidates(conn, keys) -> dict[str, float]:  # noqa: ANN001
             f"({', '.join('?' * len(minhash))}) GROUP BY band", minhash) if count <= BAND_CAP] + [b for b in bands if is_prefix_key(b)]
         size = len(keys.masked)
         for row in conn.execute(
-                f"{_MATCH_SQL} WHERE k.n IN (SELECT n FROM claim_bands WHERE band IN "
+                f"{match_sql} WHERE k.n IN (SELECT n FROM claim_bands WHERE band IN "
                 f"({', '.join('?' * len(usable))})) AND length(k.masked) BETWEEN ? AND ? "
                 "ORDER BY abs(length(k.masked) - ?), k.n LIMIT ?",
                 [*usable, int(size * _MIN_SHARE), int(size / _MIN_SHARE) + 1, size,
@@ -210,7 +212,7 @@ def _reference_candidates(conn, keys) -> dict[str, float]:  # noqa: ANN001
                     found[other.claim_id] = score
     if keys.value and keys.source_key:
         for row in conn.execute(
-                f"{_MATCH_SQL} WHERE k.source_key = ? AND k.unit IS ? AND k.value BETWEEN ? "
+                f"{match_sql} WHERE k.source_key = ? AND k.unit IS ? AND k.value BETWEEN ? "
                 "AND ? AND k.lo IS NOT NULL ORDER BY abs(k.value - ?) LIMIT ?",
                 [keys.source_key, keys.unit, keys.value / MAGNITUDE_RATIO,
                  keys.value * MAGNITUDE_RATIO, keys.value, FIGURE_NEIGHBOURS]):
