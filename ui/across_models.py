@@ -49,6 +49,8 @@ class _TwoLevelModel(QAbstractItemModel):
         self._children: list[list[Claim]] = []
         self._outlets: list[list[str]] = []
         self.total = 0  # top rows there are, loaded or not
+        self._open = False  # how many is not known yet: read pages until one is empty
+        self._fetching = False
         self._fetch: Callable[[int], list[Any]] | None = None
 
     def canFetchMore(self, parent: Index = Index()) -> bool:  # noqa: N802, B008 - Qt's API
@@ -58,26 +60,42 @@ class _TwoLevelModel(QAbstractItemModel):
 
     def fetchMore(self, parent: Index = Index()) -> None:  # noqa: N802, B008 - Qt's API
         """Read the next page of top rows."""
-        if not self.canFetchMore(parent) or self._fetch is None:
-            return
+        if not self.canFetchMore(parent) or self._fetch is None or self._fetching:
+            return  # (not again from a slot while the rows are being inserted)
+        self._fetching = True
+        try:
+            self._fetch_page()
+        finally:
+            self._fetching = False
+
+    def _fetch_page(self) -> None:
+        assert self._fetch is not None
         items = self._fetch(len(self._children))
         if not items:
-            self.total = len(self._children)
+            self.total, self._open = len(self._children), False
             return
         first = len(self._children)
         self.beginInsertRows(Index(), first, first + len(items) - 1)
         self._append(items)
         self.endInsertRows()
+        if self._open:
+            self.total = len(self._children) + 1
+
+    def set_total(self, total: int) -> None:
+        """How many top rows there are, learnt after the first page was shown."""
+        self.total, self._open = max(total, len(self._children)), False
 
     def _reset(self, items: list[Any], total: int | None,
                fetch: Callable[[int], list[Any]] | None) -> None:
-        """Show these first items of ``total`` (all of them when None); ``fetch(n)`` reads
-        the page after the first ``n``."""
+        """Show these first items of ``total`` (all of them when None, or -1: not known yet,
+        see :meth:`set_total`); ``fetch(n)`` reads the page after the first ``n``."""
         self.beginResetModel()
         self._children, self._outlets = [], []
         self._clear()
         self._append(items)
-        self.total = len(items) if total is None else max(total, len(items))
+        self._open = total == -1 and fetch is not None and bool(items)
+        self.total = len(items) + self._open if total is None or total == -1 \
+            else max(total, len(items))
         self._fetch = fetch
         self.endResetModel()
 
@@ -318,8 +336,8 @@ class DisagreementsModel(_TwoLevelModel):
 
     def set_disagreements(self, items: list[Disagreement], total: int | None = None,
                           fetch: Callable[[int], list[Disagreement]] | None = None) -> None:
-        """Show these disagreements, the first of ``total`` (resets the model); ``fetch(n)``
-        reads the page after the first ``n`` as the view scrolls."""
+        """Show these disagreements, the first of ``total`` (resets the model; -1: not known
+        yet); ``fetch(n)`` reads the page after the first ``n`` as the view scrolls."""
         self._reset(items, total, fetch)
 
     def _clear(self) -> None:

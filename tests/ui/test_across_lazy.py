@@ -44,3 +44,28 @@ def test_groups_read_their_claims_only_when_opened(qtmodeltester, tmp_path: Path
         assert model.groups[1].claims == groups[1].claims
         qtmodeltester.check(model, force_py=True)
         assert sorted(loads) == sorted(g.id for g in groups[1:])  # the tester opened them all
+
+
+def test_disagreements_show_before_they_are_counted(qtmodeltester, tmp_path: Path) -> None:
+    from ui.across_models import DisagreementsModel
+
+    with Desk.open(tmp_path / "across.desk", editor="tester") as desk:
+        fill(desk)
+        across.refresh(desk)
+        everything = across.disagreements(desk)
+        assert len(everything) > 3
+        model = DisagreementsModel()
+        model.set_disagreements(across.disagreements_page(desk, 0, 2), -1,
+                                lambda n: across.disagreements_page(desk, n, 2))
+        assert model.rowCount() == 2 and model.canFetchMore()  # not known yet: more may follow
+        while model.canFetchMore():
+            model.fetchMore()
+        assert model.items == everything and model.total == len(everything)
+        model.set_disagreements(across.disagreements_page(desk, 0, 2), -1,
+                                lambda n: across.disagreements_page(desk, n, 2))
+        model.set_total(across.disagreement_count(desk))  # the count came
+        assert model.total == len(everything)
+        qtmodeltester.check(model, force_py=True)
+        while model.canFetchMore():
+            model.fetchMore()
+        assert model.items == everything
