@@ -20,18 +20,12 @@ from desk.clock import now_iso
 from desk.errors import DeskError, NotFoundError, ReadOnlyDeskError
 from desk.model import (ARTICLE_COLUMNS, Article, ArticleDraft, ArticleSummary, Cancelled,
                         Change, Claim, ClaimMark, ImportResult, Progress, new_id)
+from desk.reports.review import check_review_url, set_article_url
 from desk.store import connection, reads, schema
 from desk.store.opening import login_name, open_connection
 from desk.store.reads import CLAIM_SORTS, PageKey, fts_query  # noqa: F401 (the public face)
-from desk.store.writes import (
-    check_status,
-    clean_tags,
-    insert_claim,
-    insert_article,
-    record_edits,
-    without_nul,
-    write_tags,
-)
+from desk.store.writes import (check_status, clean_tags, insert_article, insert_claim,
+                               record_edits, without_nul, write_tags)
 from desk.text.figures import figure_columns
 from desk.trust import operations
 
@@ -320,7 +314,7 @@ class Desk:
             "end_char": anchor.end,
             "quote": anchor.quote, "prefix": anchor.prefix, "suffix": anchor.suffix,
             "source": source.strip(), "status": status, "note": note, "editor": self.editor,
-            "created_at": now, "updated_at": now, "deleted_at": None,
+            "created_at": now, "updated_at": now, "deleted_at": None, "review_url": "",
             "anchor_status": "anchored", "previous_quote": None, **figure_columns(figure),
         }
         with self.writing():
@@ -329,17 +323,19 @@ class Desk:
         return Claim(**record, tags=tags)  # as written (it is not read back)
 
     def update_claim(self, claim_id: str, *, source: str = _UNSET, figure: str = _UNSET,
-                     status: str = _UNSET, note: str = _UNSET,
-                     tags: Iterable[str] = _UNSET) -> Claim:
-        """Change some of a claim's fields; only fields that really change are written."""
+                     status: str = _UNSET, note: str = _UNSET, tags: Iterable[str] = _UNSET,
+                     review_url: str = _UNSET) -> Claim:
+        """Change some of a claim's fields; only fields that really change are written.
+        ``review_url``: the claim's published fact check (:mod:`desk.reports.review`)."""
         self._check_writable()
         old = self.claim(claim_id)
-        asked = {"source": source, "figure": figure, "status": status, "note": note}
+        asked = dict(source=source, figure=figure, status=status, note=note, review_url=review_url)
         changes: dict[str, Any] = {}
         for name, value in asked.items():
             if value is _UNSET:
                 continue
             value = value.strip() if name in ("source", "figure") else value
+            value = check_review_url(value) if name == "review_url" else value
             if value != getattr(old, name):
                 changes[name] = value
         new_tags = None if tags is _UNSET else clean_tags(tags)
@@ -458,6 +454,10 @@ class Desk:
         """Replace the text of the article ``draft`` matches (URL, else file name) and
         re-anchor its claims; a new article is added; the same text is ``unchanged``."""
         return operations.update_article(self, draft)
+
+    def set_article_url(self, article_id: str, url: str) -> None:
+        """Set an article's published URL where import found none ('' clears it)."""
+        set_article_url(self, article_id, url)
 
     def announce(self) -> bool:
         """Tell other processes this desk is open here (False where that cannot be done)."""

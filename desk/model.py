@@ -75,6 +75,8 @@ class Claim:
     deleted_at: str | None
     anchor_status: str
     previous_quote: str | None
+    #: The newsroom's published write-up of this check ("": the desk's review URL).
+    review_url: str = ""
     tags: list[str] = field(default_factory=list)
 
 

@@ -1,4 +1,4 @@
-"""The claim panel: the selected claim's quote, source, figure, status, tags and note.
+"""The claim panel: the selected claim's quote, source, figure, status, tags, note and review URL.
 
 Nothing here writes to the desk: a field that is left (or Enter pressed) emits
 :attr:`ClaimPanel.edited` with the field and new value when it really changed, and the window
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import STATUSES, Claim
+from desk import STATUSES, Claim, DeskError
 from desk.text.figures import parse_figure
 
 from . import status as status_look
@@ -121,6 +121,11 @@ class ClaimPanel(QWidget):
         self.noteEdit.setMaximumHeight(200)
         self.noteEdit.installEventFilter(self)
 
+        self.reviewUrlEdit = QLineEdit(objectName="reviewUrlEdit", placeholderText=(
+            "The newsroom's published check of this claim, https://… (else the desk's)"))
+        self.reviewUrlHint = QLabel(objectName="reviewUrlHint")
+        self.reviewUrlHint.setWordWrap(True)
+
         self.metaLabel = QLabel(objectName="claimMeta")
         self.metaLabel.setWordWrap(True)
 
@@ -134,6 +139,8 @@ class ClaimPanel(QWidget):
         self.form.addRow("S&tatus", self.statusCombo)
         self.form.addRow("Ta&gs", self.tagsEdit)
         self.form.addRow("&Note", self.noteEdit)
+        self.form.addRow("Revie&w URL", self.reviewUrlEdit)
+        self.form.addRow("", self.reviewUrlHint)
         self.fields = QWidget()
         self.fields.setLayout(self.form)
         self.form.setContentsMargins(0, 0, 0, 0)
@@ -154,6 +161,7 @@ class ClaimPanel(QWidget):
         self.statusCombo.activated.connect(lambda _: self._commit("status"))
         self.tagsEdit.editingFinished.connect(lambda: self._commit("tags"))
         self.tagsEdit.returnPressed.connect(self.finished)
+        self.reviewUrlEdit.editingFinished.connect(lambda: self._commit("review_url"))
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self._escape)
@@ -179,6 +187,8 @@ class ClaimPanel(QWidget):
         _set_text(self.tagsEdit, ", ".join(claim.tags))
         if self.noteEdit.toPlainText() != claim.note:
             self.noteEdit.setPlainText(claim.note)
+        _set_text(self.reviewUrlEdit, claim.review_url)
+        self.reviewUrlHint.setText("")
         when = claim.updated_at[:16].replace("T", " ")
         self.metaLabel.setText(f"{status_look.LABELS[claim.status]} · last edited by "
                                f"{claim.editor or 'unknown'}, {when} UTC")
@@ -201,7 +211,8 @@ class ClaimPanel(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         """Show the claim without letting it be changed."""
         self.read_only = read_only
-        for edit in (self.sourceEdit, self.figureEdit, self.tagsEdit, self.noteEdit):
+        for edit in (self.sourceEdit, self.figureEdit, self.tagsEdit, self.noteEdit,
+                     self.reviewUrlEdit):
             edit.setReadOnly(read_only)
         self.statusCombo.setEnabled(not read_only)
 
@@ -220,14 +231,14 @@ class ClaimPanel(QWidget):
 
     def commit_pending(self) -> None:
         """Report every field whose text differs from the claim (before switching claims)."""
-        for field in ("source", "figure", "tags", "note"):
+        for field in ("source", "figure", "tags", "note", "review_url"):
             self._commit(field)
 
     def _value(self, field: str) -> Any:
         if field == "source":
             return self.sourceEdit.text().strip()
-        if field == "figure":
-            return self.figureEdit.text().strip()
+        if field in ("figure", "review_url"):
+            return (self.figureEdit if field == "figure" else self.reviewUrlEdit).text().strip()
         if field == "status":
             return self.statusCombo.currentData()
         if field == "tags":
@@ -238,8 +249,19 @@ class ClaimPanel(QWidget):
         if self.claim is None or self.read_only:
             return
         value = self._value(field)
-        if value != getattr(self.claim, field):
-            self.edited.emit(self.claim.id, field, value)
+        if value == getattr(self.claim, field):
+            return
+        if field == "review_url":
+            from desk.reports.review import check_review_url  # an edit only
+
+            try:
+                check_review_url(value)
+            except DeskError as exc:  # said beside the field; the claim keeps its URL
+                self.reviewUrlHint.setText(str(exc))
+                self.reviewUrlEdit.setText(self.claim.review_url)
+                return
+            self.reviewUrlHint.setText("")
+        self.edited.emit(self.claim.id, field, value)
 
     def _to_figure(self) -> None:
         """Enter in the source field moves on to the figure, selected for retyping."""

@@ -17,7 +17,7 @@ from desk import Claim, Desk, DeskError
 ErrorReporter = Callable[[str], None]
 
 _FIELD_LABELS = {"source": "source", "figure": "figure", "status": "status", "note": "note",
-                 "tags": "tags"}
+                 "tags": "tags", "review_url": "review URL"}
 
 
 class DeskCommand(QUndoCommand):

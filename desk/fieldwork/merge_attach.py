@@ -25,6 +25,7 @@ from typing import Any
 from desk.errors import DeskError
 from desk.fieldwork.merge_io import TIMESTAMP
 from desk.model import CLAIM_COLUMNS
+from desk.store.reads import claim_columns
 
 #: The other file's tables the copy reads; each must be a plain table.
 TABLES = ("articles", "claims", "claim_edits", "claims_tags", "tags")
@@ -123,8 +124,8 @@ def copy_staged(conn: sqlite3.Connection, other: str) -> None:
     Runs inside the merge's transaction with the claims' per-row guards set aside by the
     caller (their values were checked in Python)."""
     columns = ", ".join(CLAIM_COLUMNS)
-    selected = ", ".join("m.article_id" if c == "article_id" else f"c.{c}"
-                         for c in CLAIM_COLUMNS)
+    selected = ", ".join("m.article_id" if c == "article_id" else expression for c, expression
+                         in zip(CLAIM_COLUMNS, claim_columns(conn, other)))
     conn.execute(f"INSERT INTO main.claims ({columns}) SELECT {selected} "
                  f"FROM temp.merge_copy m JOIN {other}.claims c ON c.id = m.id")
     conn.execute(

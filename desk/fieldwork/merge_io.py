@@ -17,6 +17,7 @@ from typing import Any
 from desk.errors import DeskError
 from desk.fieldwork.merge_rules import ANCHOR_COLUMNS, VALUE_FIELDS, live_tags
 from desk.model import CLAIM_COLUMNS, STATUSES
+from desk.store.reads import claim_columns
 
 #: Where each column sits in a claim row.
 CLAIM_INDEX = {name: index for index, name in enumerate(CLAIM_COLUMNS)}
@@ -56,9 +57,16 @@ def check_row(name: str, row: tuple[Any, ...]) -> None:
         times.append(row[CLAIM_INDEX["deleted_at"]])
     if (not isinstance(start, int) or not isinstance(end, int)
             or not all(isinstance(t, str) and TIMESTAMP.match(t) for t in times)
-            or row[CLAIM_INDEX["status"]] not in STATUSES):
+            or row[CLAIM_INDEX["status"]] not in STATUSES
+            or not _web_address(row[CLAIM_INDEX["review_url"]])):
         raise DeskError(f"{name} holds a claim ({row[0]}) with values no Claims Desk writes "
-                        "(offsets, times or status); the desk is unchanged.")
+                        "(offsets, times, status or review URL); the desk is unchanged.")
+
+
+def _web_address(url: Any) -> bool:
+    """'' or an http(s) address without spaces (what ``Desk.update_claim`` lets through)."""
+    return isinstance(url, str) and (url == "" or (
+        url.startswith(("http://", "https://")) and not any(c.isspace() for c in url)))
 
 
 def anchor_fits(row: tuple[Any, ...], body: str) -> bool:
@@ -91,7 +99,7 @@ def signature(claim: dict[str, Any], tags: dict[str, Any]) -> tuple[Any, ...]:
 
 def load_claims(conn: sqlite3.Connection, scope: str | None = None) -> dict[str, tuple[Any, ...]]:
     """Claims as rows in :data:`CLAIM_COLUMNS` order, by id."""
-    columns = ", ".join(f"c.{name}" for name in CLAIM_COLUMNS)
+    columns = ", ".join(claim_columns(conn))  # an older desk's have no review_url
     source = "claims c" if scope is None else "json_each(?) j JOIN claims c ON c.id = j.value"
     return {row[0]: row for row in conn.execute(f"SELECT {columns} FROM {source}",
                                                 [] if scope is None else [scope])}

@@ -3,7 +3,7 @@
 Pure functions over plain dictionaries (rows of ``claims``, ``claim_edits`` and
 ``claims_tags``) so that they can be reasoned about and tested without a desk.
 
-* **Fields** (``source``, ``figure``, ``status``, ``note``, ``deleted_at``): each side's
+* **Fields** (``source``, ``figure``, ``status``, ``note``, ``review_url``, ``deleted_at``): each side's
   value comes with its edit time and editor (``claim_edits``; a claim without a row there
   counts as edited when it was created). Equal values stay; otherwise the later edit wins
   (ties broken by editor name, then value, so that the result never depends on the order
@@ -28,7 +28,7 @@ from typing import Any
 from desk.text.figures import parse_figure
 
 #: The claim fields merged value by value.
-VALUE_FIELDS: tuple[str, ...] = ("source", "figure", "status", "note")
+VALUE_FIELDS: tuple[str, ...] = ("source", "figure", "status", "note", "review_url")
 #: Columns that say where a claim sits in its article's text.
 ANCHOR_COLUMNS: tuple[str, ...] = ("start_char", "end_char", "quote", "prefix", "suffix",
                                    "anchor_status", "previous_quote")

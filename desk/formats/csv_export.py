@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 CSV_HEADER: tuple[str, ...] = (
     "claim_id", "article_id", "article_title", "article_url", "quote", "source", "figure",
     "figure_value", "figure_unit", "figure_qualifier", "status", "tags", "note", "editor",
-    "start_char", "end_char", "created_at", "updated_at", "figure_conflict",
+    "start_char", "end_char", "created_at", "updated_at", "review_url", "figure_conflict",
 )
 #: Columns written as numbers, never neutralised.
 NUMERIC_COLUMNS = frozenset({"figure_value", "start_char", "end_char"})
@@ -39,14 +39,14 @@ def neutralise(cell: str) -> str:
 def csv_cells(row: tuple[Any, ...]) -> list[Any]:
     """One export row as CSV cells: numbers as numbers, text neutralised, tags joined."""
     (claim_id, article_id, title, url, quote, source, figure, value, unit, qualifier, status,
-     tags, note, editor, start, end, created, updated) = row
+     tags, note, editor, start, end, created, updated, review_url) = row
     n = _neutral
     return [
         n(claim_id), n(article_id), n(title), n(url), n(quote), n(source), n(figure),
         "" if value is None else (int(value) if float(value).is_integer() else value),
         n(unit), n(qualifier), n(status),
         n("; ".join(sorted(tags.split("\x1f")))) if tags else "",
-        n(note), n(editor), start, end, n(created), n(updated),
+        n(note), n(editor), start, end, n(created), n(updated), n(review_url),
     ]
 
 
@@ -180,14 +180,16 @@ def _remove(name: str) -> None:
         pass
 
 
-#: The rows of the CSV export, in :data:`CSV_HEADER` order (tags joined by \x1f).
+#: The rows of the CSV export, in :data:`CSV_HEADER` order without ``figure_conflict`` (tags
+#: joined by \x1f).
 EXPORT_SQL = f"""
     SELECT c.id, c.article_id, a.title, a.url, c.quote, c.source, c.figure,
            c.figure_value, c.figure_unit, c.figure_qualifier, c.status,
            (SELECT group_concat(t.name, '{TAG_SEP}') FROM claims_tags ct
             JOIN tags t ON t.id = ct.tags_id
             WHERE ct.claims_id = c.id AND ct.deleted_at IS NULL),
-           c.note, c.editor, c.start_char, c.end_char, c.created_at, c.updated_at
+           c.note, c.editor, c.start_char, c.end_char, c.created_at, c.updated_at,
+           c.review_url
     FROM claims c JOIN articles a ON a.id = c.article_id
     WHERE c.deleted_at IS NULL
     ORDER BY a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at

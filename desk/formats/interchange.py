@@ -176,6 +176,14 @@ def source_entity(source: str) -> dict[str, str]:
     return {"@type": "Person" if personal else "Organization", "name": source}
 
 
+def published_review(claim_url: str, desk_url: str, claim_id: str) -> str:
+    """The URL of a claim's published fact check: its own write-up when the newsroom
+    published one, else the desk's review URL with the claim's anchor ('' when neither)."""
+    if claim_url:
+        return claim_url
+    return f"{desk_url.rstrip('#')}#claim-{claim_id}" if desk_url else ""
+
+
 def claim_reviews(desk: Desk) -> list[dict[str, Any]]:
     """A schema.org ``ClaimReview`` for every live claim that has a verdict."""
     organisation = desk.setting(META_ORGANISATION)
@@ -209,8 +217,9 @@ def claim_reviews(desk: Desk) -> list[dict[str, Any]]:
         }
         if organisation:
             review["author"] = {"@type": "Organization", "name": organisation}
-        if review_url:
-            review["url"] = f"{review_url.rstrip('#')}#claim-{claim.id}"
+        url = published_review(claim.review_url, review_url, claim.id)
+        if url:
+            review["url"] = url
         if claim.note:
             review["reviewBody"] = claim.note
         reviews.append(review)

@@ -2,8 +2,8 @@
 editor sets where import found none.
 
 schema.org's ClaimReview, as search engines read it, *requires* ``claimReviewed``,
-``reviewRating`` (with ``alternateName``) and ``url`` (the published fact check: the desk's
-review URL, see ``claims-desk settings --review-url``); it *recommends* ``author`` (the
+``reviewRating`` (with ``alternateName``) and ``url`` (the published fact check: the
+claim's own review URL, else the desk's, see ``claims-desk settings --review-url``); it *recommends* ``author`` (the
 newsroom), ``datePublished`` and, on the claim reviewed, its ``appearance`` (the article's
 URL) and ``author`` (who made the claim).
 """
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 #: What a review must have, and what it should have: (path, what to do about it).
 REQUIRED = (("claimReviewed", "the claim's quote"), ("reviewRating.alternateName", "a verdict"),
-            ("url", "set the desk's review URL (claims-desk settings --review-url)"))
+            ("url", "set the claim's review URL, or the desk's (claims-desk settings "
+                    "--review-url)"))
 RECOMMENDED = (("author", "set the organisation (claims-desk settings --organisation)"),
                ("datePublished", "a verdict date"),
                ("itemReviewed.appearance", "set the article's URL"),
@@ -87,14 +88,26 @@ def gap_summary(gaps: list[ReviewGap], total: int) -> list[str]:
     return lines
 
 
-def set_article_url(desk: Desk, article_id: str, url: str) -> None:
-    """Set the published URL of an article (one import did not find); empty clears it."""
-    desk._check_writable()  # noqa: SLF001 - the facade's guard, as the other capabilities use it
+def check_web_address(url: str) -> str:
+    """``url`` without surrounding spaces; :class:`DeskError` unless it is empty or an
+    http(s) address with a host."""
     url = url.strip()
     if url:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme not in ("http", "https") or not parts.hostname or any(
+                c.isspace() for c in url):
             raise DeskError(f"{url!r} is not a web address (http:// or https://).")
+    return url
+
+
+#: A claim's review URL is checked as any web address.
+check_review_url = check_web_address
+
+
+def set_article_url(desk: Desk, article_id: str, url: str) -> None:
+    """Set the published URL of an article (one import did not find); empty clears it."""
+    desk._check_writable()  # noqa: SLF001 - the facade's guard, as the other capabilities use it
+    url = check_web_address(url)
     desk.article(article_id)  # NotFoundError for an unknown id
     with desk.writing():
         desk.conn.execute("UPDATE articles SET url = ?, updated_at = ? WHERE id = ?",

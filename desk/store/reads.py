@@ -96,6 +96,12 @@ def text_around(conn: sqlite3.Connection, article_id: str, start: int, end: int,
         return None
     return row[0], low
 
+def claim_columns(conn: sqlite3.Connection, schema: str = "main") -> list[str]:
+    """``c.<column>`` for each of :data:`CLAIM_COLUMNS`, or ``''`` for one that a desk of an
+    older format (a merge's input) has not: ``review_url`` came with format 5."""
+    have = {row[1] for row in conn.execute(f"PRAGMA {schema}.table_info(claims)")}
+    return [f"c.{name}" if name in have else "''" for name in CLAIM_COLUMNS]
+
 def claim_of(row: tuple[Any, ...]) -> Claim:
     """A claim from a row of its columns followed by its tags joined by \x1f."""
     return Claim(*row[:-1], tags=sorted(row[-1].split(TAG_SEP)) if row[-1] else [])

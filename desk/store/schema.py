@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 #: "ClmD" — marks an SQLite file as a Claims Desk.
 APPLICATION_ID = 0x436C6D44
 #: The schema version this code writes. Older desks are migrated on open.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: The ``desk_meta`` keys every desk has.
 META_DESK_ID = "desk_id"
@@ -138,6 +138,7 @@ def create(db: sqlite_utils.Database) -> None:
         _create_v2(db)
         _create_v3(db)
         _create_v4(db)
+        _create_v5(db)
         db["article_revisions"].create_index(["article_id"])
         db["merge_conflicts"].create_index(["claim_id"])
         db["articles"].create_index(["body_sha256"])
@@ -273,11 +274,25 @@ def _create_v4(db: sqlite_utils.Database) -> None:
         step(db)
 
 
+def _create_v5(db: sqlite_utils.Database) -> None:
+    """What schema version 5 adds: a claim's own review URL (``claims.review_url``, the
+    newsroom's published write-up of that check; empty: the desk's review URL is used).
+
+    The upgrade from format 4 first runs the format 4 steps again (each is idempotent): a
+    desk made before a step was appended to :data:`desk.store.schema_v4.STEPS` gets it here."""
+    from desk.store.schema_v4 import add_column
+
+    if db.execute("PRAGMA user_version").fetchone()[0] == 4:
+        _create_v4(db)
+    add_column(db, "claims", "review_url", "TEXT NOT NULL DEFAULT ''")
+
+
 #: Migrations: ``MIGRATIONS[n]`` upgrades a desk from version n to n + 1.
 MIGRATIONS: dict[int, object] = {
     1: _create_v2,  # v2: claim_groups, claim_changes, listing indexes
     2: _create_v3,  # v3: the article list's order as an index
     3: _create_v4,  # v4: see desk.store.schema_v4
+    4: _create_v5,  # v5: claims.review_url
 }
 
 

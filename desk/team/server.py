@@ -23,7 +23,7 @@ from typing import Any
 from desk.errors import DeskError
 
 #: The schema this code writes; a server with a newer one is refused.
-SERVER_VERSION = 1
+SERVER_VERSION = 2
 SCHEMA = "claims_desk"
 
 _ARTICLE_COLUMNS = """
@@ -41,7 +41,7 @@ _CLAIM_COLUMNS = """
     status text NOT NULL DEFAULT 'unchecked', note text NOT NULL DEFAULT '',
     editor text NOT NULL DEFAULT '', created_at text NOT NULL, updated_at text NOT NULL,
     deleted_at text, anchor_status text NOT NULL DEFAULT 'anchored', previous_quote text,
-    edits jsonb NOT NULL DEFAULT '{}', tags jsonb NOT NULL DEFAULT '{}', grp jsonb,
+    review_url text NOT NULL DEFAULT '', edits jsonb NOT NULL DEFAULT '{}', tags jsonb NOT NULL DEFAULT '{}', grp jsonb,
     conflicts jsonb NOT NULL DEFAULT '[]'"""
 
 #: Columns sent both ways, in order (the JSON parts last).
@@ -50,7 +50,8 @@ ARTICLE_FIELDS = ("id", "title", "body", "url", "byline", "published_at", "sourc
 CLAIM_FIELDS = ("id", "article_id", "start_char", "end_char", "quote", "prefix", "suffix",
                 "source", "figure", "figure_value", "figure_unit", "figure_qualifier",
                 "status", "note", "editor", "created_at", "updated_at", "deleted_at",
-                "anchor_status", "previous_quote", "edits", "tags", "grp", "conflicts")
+                "anchor_status", "previous_quote", "review_url", "edits", "tags", "grp",
+                "conflicts")
 
 _SCHEMA_SQL = f"""
 CREATE SCHEMA IF NOT EXISTS {SCHEMA};
@@ -70,6 +71,8 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.article_alias (
 CREATE TABLE IF NOT EXISTS {SCHEMA}.claims (
     team_id uuid NOT NULL REFERENCES {SCHEMA}.teams, id text NOT NULL, {_CLAIM_COLUMNS},
     seq bigint NOT NULL, pushed_by name NOT NULL, PRIMARY KEY (team_id, id));
+-- Version 2: a claim's own review URL (a version-1 server gets it from 'server init').
+ALTER TABLE {SCHEMA}.claims ADD COLUMN IF NOT EXISTS review_url text NOT NULL DEFAULT '';
 CREATE INDEX IF NOT EXISTS claims_seq ON {SCHEMA}.claims (team_id, seq);
 CREATE INDEX IF NOT EXISTS claims_article ON {SCHEMA}.claims (team_id, article_id);
 
@@ -196,14 +199,19 @@ def server_version(conn: Any) -> int | None:
     return int(row[0]) if row else None
 
 
-def check_version(version: int | None) -> None:
-    """Refuse a server that was never set up, or one set up by a newer Claims Desk."""
+def check_version(version: int | None, *, upgrading: bool = False) -> None:
+    """Refuse a server that was never set up, one set up by a newer Claims Desk, or (unless
+    ``server init`` is ``upgrading`` it) one of an older schema."""
     if version is None:
         raise DeskError("This database holds no team desk: run 'claims-desk server init URL "
                         "--team NAME' first.")
     if version > SERVER_VERSION:
         raise DeskError(f"The team server's schema is version {version}, newer than this "
                         f"Claims Desk knows ({SERVER_VERSION}): update Claims Desk.")
+    if version < SERVER_VERSION and not upgrading:
+        raise DeskError(f"The team server's schema is version {version}, older than this "
+                        f"Claims Desk's ({SERVER_VERSION}): its admin upgrades it with "
+                        "'claims-desk server init URL --team NAME'.")
 
 
 def init_server(url: str, team: str) -> str:
@@ -216,10 +224,11 @@ def init_server(url: str, team: str) -> str:
     try:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('claims_desk init'))")
-            check_version(server_version(conn) or SERVER_VERSION)
+            check_version(server_version(conn) or SERVER_VERSION, upgrading=True)
             conn.execute(_SCHEMA_SQL)
             conn.execute(f"INSERT INTO {SCHEMA}.meta VALUES ('version', %s) "
-                         "ON CONFLICT (key) DO NOTHING", [str(SERVER_VERSION)])
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                         [str(SERVER_VERSION)])
             row = conn.execute(f"SELECT id FROM {SCHEMA}.teams WHERE name = %s",
                                [team]).fetchone()
             if row is None:

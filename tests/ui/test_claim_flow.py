@@ -262,3 +262,26 @@ def test_an_empty_desk_says_how_to_start(open_window, desk_path: Path) -> None:
     assert hint.isVisible() and "Ctrl+I" in hint.text()
     assert not window.claim_panel.fields.isVisible()
     assert "Ctrl+Enter" in window.claim_panel.hint.text()
+
+
+def test_a_review_url_is_set_in_the_panel_and_undone(qtbot, open_window,
+                                                       seeded_desk: Desk) -> None:
+    """The claim panel's Review URL goes through the undo stack; what is not a web
+    address is said beside the field and never reaches the desk."""
+    window = open_window(seeded_desk.path)
+    open_article(window, "Vaccination")
+    select_with_qt(window, PHRASE)
+    claim = window.editing.add_claim_from_selection()
+    panel = window.claim_panel
+    panel.reviewUrlEdit.setText("news.example/checks/vaccination")
+    panel.reviewUrlEdit.editingFinished.emit()
+    assert "not a web address" in panel.reviewUrlHint.text()
+    assert panel.reviewUrlEdit.text() == "" and seeded_desk.claim(claim.id).review_url == ""
+    panel.reviewUrlEdit.setText("https://news.example/checks/vaccination")
+    panel.reviewUrlEdit.editingFinished.emit()
+    assert seeded_desk.claim(claim.id).review_url == "https://news.example/checks/vaccination"
+    assert panel.reviewUrlHint.text() == ""
+    assert window.registry.actionUndo.text().endswith("Edit review URL")
+    window.registry.actionUndo.trigger()
+    assert seeded_desk.claim(claim.id).review_url == ""
+    assert panel.reviewUrlEdit.text() == ""

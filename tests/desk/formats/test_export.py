@@ -14,7 +14,7 @@ from tests.conftest import article_titled
 
 HEADER = ("claim_id,article_id,article_title,article_url,quote,source,figure,figure_value,"
           "figure_unit,figure_qualifier,status,tags,note,editor,start_char,end_char,"
-          "created_at,updated_at,figure_conflict")
+          "created_at,updated_at,review_url,figure_conflict")
 
 
 def _claim_at(desk: Desk, title_word: str, phrase: str, **fields):

@@ -29,12 +29,24 @@ def _version_of(path: Path) -> int:
     return int(re.match(r"v(\d+)", path.name).group(1))
 
 
-def _rows(path: Path) -> dict[str, list[tuple]]:
+def _columns(path: Path) -> dict[str, list[str]]:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return {t: [r[1] for r in conn.execute(f"PRAGMA table_info([{t}])")] for t in KEPT_TABLES}
+    finally:
+        conn.close()
+
+
+def _rows(path: Path, columns: dict[str, list[str]] | None = None) -> dict[str, list[tuple]]:
+    """The rows of the kept tables (of their ``columns`` only: those of the desk before its
+    upgrade, which may add columns, as format 5 added ``claims.review_url``)."""
+    columns = columns or _columns(path)
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        return {t: sorted(map(repr, conn.execute(f"SELECT * FROM [{t}]")))
-                for t in KEPT_TABLES if t in tables}
+        return {t: sorted(map(repr, conn.execute(
+                    f"SELECT {', '.join(f'[{c}]' for c in columns[t])} FROM [{t}]")))
+                for t in KEPT_TABLES if t in tables and columns[t]}
     finally:
         conn.close()
 
@@ -52,7 +64,7 @@ def test_each_fixture_upgrades_with_a_backup_and_keeps_its_data(fixture: Path, t
     shutil.copyfile(fixture, path)
     version = _version_of(fixture)
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == version
-    before = _rows(path)
+    before, columns = _rows(path), _columns(path)
     assert check_desk(path).sound
 
     with Desk.open(path) as desk:
@@ -66,12 +78,12 @@ def test_each_fixture_upgrades_with_a_backup_and_keeps_its_data(fixture: Path, t
         # the upgraded desk is fully usable
         article = desk.articles()[0]
         added = desk.add_claim(article.id, 0, 5, tags=["after-migration"])
-        desk.update_claim(added.id, status="verified")
+        desk.update_claim(added.id, status="verified", review_url="https://example.org/c")
     report = check_desk(path)
     assert report.sound, report.problems
     assert f"desk format version {schema.SCHEMA_VERSION}" in report.facts
 
-    after = _rows(path)
+    after = _rows(path, columns)
     for table, rows in before.items():
         if table in ("claims", "claim_edits", "tags", "claims_tags"):
             assert set(rows) <= set(after[table]), table  # only our new claim was added
