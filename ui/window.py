@@ -7,7 +7,8 @@ stack, ``report``, the selection, …) and the panes it needs, never the window:
 (:mod:`ui.operations`), suggestions (:mod:`ui.suggest`), across the desk
 (:mod:`ui.across_view`), revisions (:mod:`ui.revisions_view`), worker jobs (:mod:`ui.jobs`),
 messages (:mod:`ui.messages`). This module builds them, connects their signals, shows the
-selected article and claim everywhere, and follows the desk's changes.
+selected article and claim everywhere, and follows the desk's changes. What the first frame
+does not show is built just after the window has painted (:mod:`ui.later`, :meth:`later`).
 """
 
 from __future__ import annotations
