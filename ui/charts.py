@@ -27,6 +27,7 @@ BRUSHES = {
     "diagonal": Qt.BrushStyle.BDiagPattern,
     "cross": Qt.BrushStyle.DiagCrossPattern,
     "horizontal": Qt.BrushStyle.HorPattern,
+    "vertical": Qt.BrushStyle.VerPattern,
 }
 
 

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     window = create_window(home / "newsroom.desk", seed=True)
     window.resize(1400, 900)
     window.show()
-    window.registry["actionDashboard"].trigger()
+    window.reports.actionDashboard.trigger()  # (built just after the first paint)
     view = window.reports.dashboard
     while view.figures is None or view.jobs:
         app.processEvents()

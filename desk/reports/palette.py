@@ -2,7 +2,7 @@
 
 Colours are the Okabe–Ito palette (distinct under the common colour-vision deficiencies);
 status is never told by colour alone: every chart also names it (legend and labels) and
-fills the verdicts with a pattern of their own.
+fills each status but "unchecked" (plain) with a pattern of its own.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ COLOURS: dict[str, str] = {
     "unverifiable": "#CC79A7",
 }
 
-#: status -> pattern drawn over the colour (``""``: plain), so that grey print tells them apart.
+#: status -> pattern drawn over the colour (``""``: plain), one of its own each, so that grey
+#: print and a reader who cannot tell the colours apart tell them apart.
 PATTERNS: dict[str, str] = {
     "unchecked": "",
     "checking": "dots",
-    "verified": "",
+    "verified": "vertical",
     "false": "cross",
     "misleading": "diagonal",
     "unverifiable": "horizontal",

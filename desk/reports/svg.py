@@ -24,6 +24,7 @@ _PATTERN_SHAPES = {
     "cross": '<path d="M0,0 L6,6 M6,0 L0,6" stroke="#000" stroke-opacity="0.55" '
              'stroke-width="1"/>',
     "horizontal": '<path d="M0,3 L6,3" stroke="#000" stroke-opacity="0.5" stroke-width="1.2"/>',
+    "vertical": '<path d="M3,0 L3,6" stroke="#000" stroke-opacity="0.4" stroke-width="1"/>',
 }
 
 

@@ -187,3 +187,10 @@ def test_set_article_url_from_the_window(qtbot, sample_desk):
     controller.ask_url = lambda current: "nonsense"
     assert not controller.set_article_url()
     assert told and "web address" in told[-1]
+
+
+def test_the_window_draws_every_pattern_of_the_palette():
+    from desk.reports.palette import PATTERNS
+    from ui.charts import BRUSHES
+
+    assert {p for p in PATTERNS.values() if p} <= set(BRUSHES)

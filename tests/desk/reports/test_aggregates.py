@@ -93,3 +93,16 @@ def test_packed_counts_fall_back_when_a_count_does_not_fit(seeded_desk, monkeypa
     assert [b.counts for b in expected["outlets"]] and expected["articles"] == 2
     monkeypatch.setattr(aggregates, "_BITS", 1)
     assert aggregates.by_outlet(seeded_desk.conn, Filters()) == expected
+
+
+def test_each_status_has_a_pattern_and_a_label_of_its_own():
+    """Status is never told by colour alone: one status plain, every other its own pattern,
+    each drawn by the SVG charts and the window's."""
+    from desk.model import STATUSES
+    from desk.reports.palette import COLOURS, LABELS, PATTERNS
+    from desk.reports.svg import _PATTERN_SHAPES
+
+    assert set(PATTERNS) == set(LABELS) == set(COLOURS) == set(STATUSES)
+    assert len(set(PATTERNS.values())) == len(STATUSES)
+    assert {p for p in PATTERNS.values() if p} <= set(_PATTERN_SHAPES)
+    assert len(set(LABELS.values())) == len(set(COLOURS.values())) == len(STATUSES)
