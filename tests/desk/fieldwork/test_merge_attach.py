@@ -92,3 +92,50 @@ def test_without_an_attached_file_the_merge_is_the_same(office: dict,  # noqa: F
         summary = merge_desks(desk, [news["path"]], backup=False)
     assert attached_none == [True]
     assert summary.claims_added == 4
+
+
+def test_the_across_marks_made_at_once_are_the_triggers_marks(office: dict, tmp_path: Path,  # noqa: F811
+                                                              monkeypatch) -> None:
+    """The claims copied in bulk are marked for the across index and their groups' summaries
+    by one statement each (merge_attach.ACROSS_MARKS) instead of a trigger per row: the same
+    marks as the triggers make, and the triggers are back as they were."""
+    news = newsroom(tmp_path / "newsroom.desk")
+    results = []
+    for marks in (merge_attach.ACROSS_MARKS, {}):
+        monkeypatch.setattr(merge_attach, "ACROSS_MARKS", marks)
+        target = tmp_path / f"office-{len(marks)}.desk"
+        target.write_bytes(office["path"].read_bytes())
+        with Desk.open(target, editor="lead") as desk:
+            desk.conn.execute("PRAGMA foreign_keys = OFF")  # a group row left behind for a
+            with desk.writing():                            # claim id the other file brings
+                desk.conn.execute("INSERT INTO claim_groups (claim_id, group_id, how, editor, "
+                                  "updated_at) VALUES (?, 'g-stale', 'quote', '', '')",
+                                  [news["hectares"]])
+                desk.conn.execute("DELETE FROM across_pending")
+                desk.conn.execute("DELETE FROM across_groups_dirty")
+            desk.conn.execute("PRAGMA foreign_keys = ON")
+            triggers = sorted(desk.conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+            merge_desks(desk, [news["path"]], backup=False)
+            assert sorted(desk.conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")) == triggers
+            results.append((sorted(desk.conn.execute("SELECT * FROM across_pending")),
+                            sorted(desk.conn.execute("SELECT * FROM across_groups_dirty"))))
+    assert results[0] == results[1]
+    assert len(results[0][0]) >= 5 and ("g-stale",) in results[0][1]
+
+
+def test_a_mark_trigger_unlike_a_desks_own_is_left_to_run(office: dict) -> None:  # noqa: F811
+    with Desk.open(office["path"], editor="lead") as desk:
+        with desk.writing():
+            desk.conn.execute("DROP TRIGGER across_claim_added")
+            desk.conn.execute("CREATE TRIGGER across_claim_added AFTER INSERT ON claims BEGIN "
+                              "INSERT OR IGNORE INTO across_pending (claim_id) "
+                              "VALUES ('seen ' || NEW.id); END")
+        assert merge_attach._known_marks(desk.conn) == ["across_groups_claim_added"]  # noqa: SLF001
+        with desk.writing():
+            desk.conn.execute("DROP TRIGGER across_claim_added")
+            desk.conn.execute(  # back to the desk's own, so that it opens again
+                merge_attach.known_sql()["across_claim_added"])
+        assert sorted(merge_attach._known_marks(desk.conn)) == sorted(  # noqa: SLF001
+            merge_attach.ACROSS_MARKS)
