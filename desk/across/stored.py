@@ -137,11 +137,20 @@ def _flush(conn: sqlite3.Connection, batch: list) -> int:
 
 def refresh_disagreements(conn: sqlite3.Connection, claim_ids: Iterable[str],
                           regrouped: Iterable[str] = ()) -> None:
-    """Redo the stored disagreements of these claims (and of those whose group changed)."""
+    """Redo the stored disagreements of these claims (and of those whose group changed).
+
+    A pair that is still there keeps its row (and its place in the list); only the pairs
+    that went are deleted and the new ones written."""
     ids = set(claim_ids) | set(regrouped)
+    stored: dict[int, tuple[tuple[str, str], str, str | None]] = {}
     for claim_id in ids:
-        conn.execute("DELETE FROM figure_disagreements WHERE a = ?", [claim_id])
-        conn.execute("DELETE FROM figure_disagreements WHERE b = ?", [claim_id])
+        for row_id, a, b, why, group_id in conn.execute(
+                "SELECT id, a, b, why, group_id FROM figure_disagreements WHERE a = ? "
+                "UNION ALL SELECT id, a, b, why, group_id FROM figure_disagreements WHERE b = ?",
+                [claim_id, claim_id]):
+            stored[row_id] = (_unordered(a, b), why, group_id)
+    first = {value: row_id for row_id, value in sorted(stored.items(), reverse=True)}
+    kept: set[int] = set()
     done: set[tuple[str, str]] = set()
     batch: list[tuple[str, str, str, str | None]] = []
     for claim_id in sorted(ids):
@@ -151,11 +160,21 @@ def refresh_disagreements(conn: sqlite3.Connection, claim_ids: Iterable[str],
         if row is None:
             continue
         for pair in _pairs_of(conn, _Row(*row)):
-            key = (pair[0], pair[1]) if pair[0] < pair[1] else (pair[1], pair[0])
+            key = _unordered(pair[0], pair[1])
             if key not in done:
                 done.add(key)
-                batch.append(pair)
+                same = first.pop((key, pair[2], pair[3]), None)
+                if same is None:
+                    batch.append(pair)
+                else:
+                    kept.add(same)
+    conn.executemany("DELETE FROM figure_disagreements WHERE id = ?",
+                     [(row_id,) for row_id in stored if row_id not in kept])
     _flush(conn, batch)
+
+
+def _unordered(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
 
 
 def _pairs_of(conn: sqlite3.Connection, me: _Row) -> list[tuple[str, str, str, str | None]]:

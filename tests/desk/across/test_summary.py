@@ -283,3 +283,32 @@ def test_an_edits_narrow_reads_find_the_same_candidates(tmp_path: Path) -> None:
             assert ours == expected - grouped, me.id
             checked += bool(ours)
         assert checked > 5
+
+
+def test_an_edit_rewrites_only_the_disagreements_that_changed(across_desk: Desk) -> None:
+    desk, conn = across_desk, across_desk.conn
+
+    def pairs_of(claim_id: str) -> dict[tuple, int]:
+        return {(frozenset((a, b)), why, group_id): row_id for row_id, a, b, why, group_id in
+                conn.execute("SELECT id, a, b, why, group_id FROM figure_disagreements "
+                             "WHERE a = ? OR b = ?", [claim_id, claim_id])}
+
+    claim_id = max(((c, len(pairs_of(c))) for (c,) in conn.execute(
+        "SELECT id FROM claims WHERE figure_value IS NOT NULL")), key=lambda item: item[1])[0]
+    before = pairs_of(claim_id)
+    assert len(before) >= 2
+    claim = desk.claim(claim_id)
+    desk.update_claim(claim_id, note="x", source=claim.source + " ")  # marks it, same pairs
+    across.refresh(desk)
+    after = pairs_of(claim_id)
+    assert after == before  # the same rows, ids and all: their place in the list kept
+    # against deleting every pair of the claim and working them out again
+    with desk.writing():
+        conn.execute("DELETE FROM figure_disagreements WHERE a = ? OR b = ?",
+                     [claim_id, claim_id])
+        stored.refresh_disagreements(conn, [claim_id])
+    assert set(pairs_of(claim_id)) == set(after)
+    # a figure that now agrees with everything: its pairs go
+    desk.update_claim(claim_id, figure="")
+    across.refresh(desk)
+    assert pairs_of(claim_id) == {}
