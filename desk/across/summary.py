@@ -42,10 +42,13 @@ COLUMNS = ("group_id", "n_claims", "n_articles", "first_date", "first_outlet", "
 _INSERT = (f"INSERT OR REPLACE INTO across_groups ({', '.join(COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(COLUMNS))})")
 _MEMBERS = """SELECT g.group_id, g.claim_id, g.how, g.confirmed_at, c.article_id, c.start_char,
-                     c.figure, c.source, a.url, a.byline, a.source_file,
-                     coalesce(nullif(a.published_at, ''), substr(a.imported_at, 1, 10))
-              FROM claim_groups g JOIN claims c ON c.id = g.claim_id
-              JOIN articles a ON a.id = c.article_id WHERE c.deleted_at IS NULL"""
+                     c.figure, c.source
+              FROM claim_groups g JOIN claims c ON c.id = g.claim_id WHERE c.deleted_at IS NULL"""
+# an article's outlet and date (read once per article, not once per claim: a row of
+# ``articles`` holds its text before these columns)
+_ARTICLES = """SELECT id, url, byline, source_file,
+                      coalesce(nullif(published_at, ''), substr(imported_at, 1, 10))
+               FROM articles"""
 _ARTICLE = "article:"  # a dirty mark naming an article (whose date or address changed)
 _ORDER = "ORDER BY n_articles DESC, first_date, group_id"
 
@@ -77,17 +80,15 @@ def _shown(values: Iterable[str]) -> str:
     return " / ".join(distinct[:SHOWN] + (["…"] if len(distinct) > SHOWN else []))
 
 
-def _summarise(group_id: str, rows: list[tuple], outlets: dict[str, str]) -> tuple:
-    """One group's summary row from its live members (rows of :data:`_MEMBERS`), by the
-    rules of :func:`desk.across.grouping._load_groups`."""
-    dates: dict[str, tuple[str, str]] = {}
-    for row in rows:
-        article = row[4]
-        if article not in dates:
-            outlet = outlets.get(article)
-            if outlet is None:
-                outlet = outlets[article] = outlet_of(row[8], row[9], row[10])
-            dates[article] = ((row[11] or "")[:10], outlet)
+def _summarise(group_id: str, rows: list[tuple], articles: dict[str, tuple[str, str]],
+               ) -> tuple | None:
+    """One group's summary row from its live members (rows of :data:`_MEMBERS`; ``articles``
+    gives each article's date and outlet), by the rules of
+    :func:`desk.across.grouping._load_groups`; None when no member is left."""
+    rows = [row for row in rows if row[4] in articles]
+    if not rows:
+        return None
+    dates = {row[4]: articles[row[4]] for row in rows}
     order = sorted(dates, key=lambda art: (*dates[art], art))
     rank = {article: index for index, article in enumerate(order)}
     members = sorted(rows, key=lambda row: (rank[row[4]], row[5], row[1]))
@@ -99,11 +100,30 @@ def _summarise(group_id: str, rows: list[tuple], outlets: dict[str, str]) -> tup
             _shown(row[7] for row in members))
 
 
-def _summaries(rows: Iterable[tuple]) -> Iterator[tuple]:
+def _articles(conn: sqlite3.Connection, ids: Iterable[str] | None = None,
+              ) -> dict[str, tuple[str, str]]:
+    """``{article id: (date, outlet)}`` of these articles (every article when None)."""
+    def read(rows: Iterable[tuple]) -> Iterator[tuple[str, tuple[str, str]]]:
+        for article, url, byline, source_file, date in rows:
+            yield article, ((date or "")[:10], outlet_of(url, byline, source_file))
+
+    if ids is None:
+        return dict(read(conn.execute(_ARTICLES)))
+    wanted = sorted(set(ids))
+    found: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(wanted), 400):
+        chunk = wanted[start:start + 400]
+        found.update(read(conn.execute(f"{_ARTICLES} WHERE id IN ({', '.join('?' * len(chunk))})",
+                                       chunk)))
+    return found
+
+
+def _summaries(rows: Iterable[tuple], articles: dict[str, tuple[str, str]]) -> Iterator[tuple]:
     """Summary rows of member rows ordered by group."""
-    outlets: dict[str, str] = {}
     for group_id, members in groupby(rows, key=lambda row: row[0]):
-        yield _summarise(group_id, list(members), outlets)
+        found = _summarise(group_id, list(members), articles)
+        if found is not None:
+            yield found
 
 
 def summaries_of(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple]:
@@ -113,8 +133,9 @@ def summaries_of(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple]:
     for start in range(0, len(ids), 400):
         chunk = ids[start:start + 400]
         rows = conn.execute(f"{_MEMBERS} AND g.group_id IN ({', '.join('?' * len(chunk))}) "
-                            "ORDER BY g.group_id", chunk)
-        found.update((row[0], row) for row in _summaries(rows))
+                            "ORDER BY g.group_id", chunk).fetchall()
+        articles = _articles(conn, (row[4] for row in rows))
+        found.update((row[0], row) for row in _summaries(rows, articles))
     return found
 
 
@@ -149,7 +170,7 @@ def rebuild_summaries(conn: sqlite3.Connection) -> int:
     conn.execute("DELETE FROM across_groups")
     count = 0
     batch: list[tuple] = []
-    for row in _summaries(conn.execute(f"{_MEMBERS} ORDER BY g.group_id")):
+    for row in _summaries(conn.execute(f"{_MEMBERS} ORDER BY g.group_id"), _articles(conn)):
         batch.append(row)
         if len(batch) >= 2_000:
             count += _write(conn, batch)
