@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenuBar, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenuBar, QWidget
 
 from desk import Desk, DeskError
 
@@ -71,7 +71,16 @@ class ReportsController(QObject):
         controller.add_to_menus(context.parent.menuBar())
         for action in controller.actions():
             context.add_action(action)
+        article_list = context.parent.findChild(QAbstractItemView, "articleList")
+        if article_list is not None:
+            controller.add_to_article_menu(article_list)
         return controller
+
+    def add_to_article_menu(self, view: QWidget) -> None:
+        """Set Article URL… in the article list's context menu (a right click picks the
+        article first, as the list does for any click)."""
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        view.addAction(self.actionArticleUrl)
 
     def _action(self, name: str, text: str, keys: Any, tip: str,
                 slot: Callable[[], Any]) -> QAction:

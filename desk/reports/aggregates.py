@@ -269,8 +269,8 @@ def by_outlet(conn: sqlite3.Connection, filters: Filters) -> dict[str, Any]:
 
 
 #: The parts of :class:`DeskFigures`, each read on its own (the dashboard runs them side by
-#: side on their own connections and draws each chart as its numbers come).
-PARTS = {"days": by_day, "sources": by_source, "outlets": by_outlet}
+#: side on their own connections and draws each chart as its numbers come). The longest first.
+PARTS = {"outlets": by_outlet, "days": by_day, "sources": by_source}
 
 
 def backlog(conn: sqlite3.Connection, filters: Filters, where: str,

@@ -194,3 +194,26 @@ def test_the_window_draws_every_pattern_of_the_palette():
     from ui.charts import BRUSHES
 
     assert {p for p in PATTERNS.values() if p} <= set(BRUSHES)
+
+
+def test_set_article_url_from_the_article_lists_context_menu(open_window, tmp_path, qtbot):
+    """A right click on an article picks it; its context menu sets the article's URL."""
+    from desk import Desk
+    from tests.conftest import SEEDS
+
+    path = tmp_path / "w.desk"
+    with Desk.open(path) as desk:
+        desk.import_path(SEEDS)
+    window = open_window(path)
+    window.later()  # the report actions come just after the first paint
+    view = window.findChild(QWidget, "articleList")
+    assert view.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    assert window.reports.actionArticleUrl in view.actions()
+    index = view.model().index(1, 0)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.RightButton,
+                     pos=view.visualRect(index).center())
+    article_id = window.article_id
+    assert article_id == view.model().summary(1).id
+    window.reports.ask_url = lambda current: "https://herald.example/picked"
+    window.reports.actionArticleUrl.trigger()
+    assert window.desk.article(article_id).url == "https://herald.example/picked"

@@ -106,3 +106,27 @@ def test_each_status_has_a_pattern_and_a_label_of_its_own():
     assert len(set(PATTERNS.values())) == len(STATUSES)
     assert {p for p in PATTERNS.values() if p} <= set(_PATTERN_SHAPES)
     assert len(set(LABELS.values())) == len(set(COLOURS.values())) == len(STATUSES)
+
+
+def test_outlets_are_the_hosts_of_the_urls_else_the_grouping_rule(desk):
+    """A plain URL's host is its outlet (lower case, without www.); anything else goes to
+    outlet_of (byline, else file name)."""
+    from desk import ArticleDraft
+    from desk.across.grouping import outlet_of
+    from desk.reports.aggregates import outlets
+
+    urls = ["https://www.News.Example/a/b", "http://dailyledger.example", "https://x.example:8080/",
+            "https://bücher.example/", "ftp//nothing", "", "https://www./x", "https://-/x",
+            "https://a_b.example/"]
+    ids = {}
+    for n, url in enumerate(urls):
+        result = desk.add_article(ArticleDraft(f"T{n}", f"Text {n}.", f"f{n}.txt", url=url,
+                                               byline="The Ledger" if n == 5 else ""))
+        ids[result.article_id] = url
+    found = outlets(desk.conn)
+    assert found[next(a for a, u in ids.items() if u == urls[0])] == "news.example"
+    assert found[next(a for a, u in ids.items() if u == urls[1])] == "dailyledger.example"
+    for article_id, url in ids.items():
+        if url not in urls[:2]:
+            article = desk.article(article_id)
+            assert found[article_id] == outlet_of(url, article.byline, article.source_file), url
