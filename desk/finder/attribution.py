@@ -53,6 +53,13 @@ _ORG_HEAD = re.compile(r"(?:Office|Ministry|Agency|Service|Association|Authority
                        r"Organi[sz]ation|Bureau|Union|Fund|Court|Board)\b")
 _TITLE_HEAD = re.compile(r"(?:inister|ecretary|eader|hief|resident|pokes|ouncillor|irector|"
                          r"conomist|xecutive|rofessor|hair|Dr|Mr|Mrs|Ms)\b")
+#: An organisation named in full ("the National Health Agency"): capitalised words and a head.
+_NAMED_ORGANISATION = re.compile(
+    r"\b(?:[A-Z][\w'’\-]*\s+){0,4}(?:" + "|".join(w.capitalize() for w in (
+        "office", "ministry", "agency", "service", "association", "authority",
+        "council", "committee", "department", "administration", "commission",
+        "institute", "university", "organization", "organisation", "bureau", "union",
+        "fund", "court", "board")) + r")\b")
 _TITLED_PERSON = re.compile(
     r"\b(?:[Mm]inister|[Ss]ecretary|[Ll]eader|[Cc]hief|[Pp]resident|[Ss]pokes\w+|[Cc]ouncillor|"
     r"[Dd]irector|[Ee]conomist|[Ee]xecutive|[Pp]rofessor|[Cc]hair\w*|Dr|Mr|Mrs|Ms),?\s+"
@@ -174,12 +181,7 @@ class SourceContext:
         """Note organisations named anywhere in a sentence ("by the National Health Agency")."""
         if not _ORG_HEAD.search(text) and not _TITLE_HEAD.search(text):
             return  # (a quick test first: most sentences name nobody new)
-        for match in re.finditer(
-            r"\b(?:[A-Z][\w'’\-]*\s+){0,4}(?:" + "|".join(w.capitalize() for w in (
-                "office", "ministry", "agency", "service", "association", "authority",
-                "council", "committee", "department", "administration", "commission",
-                "institute", "university", "organization", "organisation", "bureau", "union",
-                "fund", "court", "board")) + r")\b", text):
+        for match in _NAMED_ORGANISATION.finditer(text):
             if len(match.group(0).split()) >= 2:
                 self.remember(match.group(0))
         for match in _TITLED_PERSON.finditer(text):

@@ -15,6 +15,7 @@ are in :mod:`desk.suggestions`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -95,7 +96,8 @@ _VAGUE_FIGURE = re.compile(
 class Scorer(Protocol):
     """What scores a candidate: the trained model (:class:`desk.finder.model.Model`)."""
 
-    def score(self, text: str, cues: dict[str, float]) -> float: ...  # noqa: D102
+    def score(self, text: str, cues: dict[str, float],  # noqa: D102
+              words: list[str] | None = None) -> float: ...
 
     def reasons(self, text: str, cues: dict[str, float]) -> list[str]: ...  # noqa: D102
 
@@ -136,7 +138,7 @@ def suggest(text: str, *, min_score: float = DEFAULT_MIN_SCORE, model: Scorer | 
             attribution = (find_attribution(text[part.start:part.end], context)
                            if len(parts) > 1 else whole) or whole
             item = _score(text, part, part_figures, attribution, min_score,
-                          words if part == sentence else None, scorer)
+                          words if part is sentence else None, scorer)
             if item is not None:
                 found.append(item)
         if whole is not None:
@@ -256,7 +258,8 @@ def _counted_noun(text: str, number_end: int, default_end: int) -> int:
 
 
 def _cues(text: str, part: Span, figures: list[FigureMatch],
-          attribution: Attribution | None, words: list[str] | None, min_score: float = 0.0
+          attribution: Attribution | None, words: list[str] | None, min_score: float = 0.0,
+          hopeless: Callable[[dict[str, float]], bool] | None = None
           ) -> tuple[dict[str, float], tuple[FigureMatch, FigureMatch] | None, str]:
     """The cues of the candidate ``part``, its primary figure and that figure as noted."""
     quote = text[part.start:part.end]
@@ -268,7 +271,7 @@ def _cues(text: str, part: Span, figures: list[FigureMatch],
         attributed=attribution is not None, figure_text=figure_text,
         reporting_verb=attribution.cue if attribution else "",
         figure_clause=_clause_around(text, part, primary[0].start) if primary else None,
-        min_score=min_score, words=words)
+        min_score=min_score, words=words, hopeless=hopeless)
     return found, primary, figure_text
 
 
@@ -287,9 +290,13 @@ def _score(text: str, part: Span, figures: list[FigureMatch], attribution: Attri
            ) -> Suggestion | None:
     """The candidate ``part`` as a suggestion, or None when it scores below ``min_score``."""
     quote = text[part.start:part.end]
+    hopeless = None
+    if scorer is not None and min_score > 0 and hasattr(scorer, "most"):
+        def hopeless(cheap: dict[str, float]) -> bool:
+            return scorer.most(quote, cheap, words) < min_score  # type: ignore[union-attr]
     found, primary, figure_text = _cues(text, part, figures, attribution, words,
-                                        min_score if scorer is None else 0.0)
-    score = scoring.score(found) if scorer is None else scorer.score(quote, found)
+                                        min_score if scorer is None else 0.0, hopeless)
+    score = scoring.score(found) if scorer is None else scorer.score(quote, found, words)
     if score < min_score:
         return None
     reasons: list[str] = []

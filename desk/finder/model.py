@@ -17,7 +17,10 @@ from __future__ import annotations
 import json
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 from desk.finder import features as feats
@@ -41,8 +44,9 @@ CUE_WORDS: dict[str, tuple[str, str]] = {
     "time_anchor": ("dated", ""),
     "attributed": ("attributed to a source", ""),
     "named": ("names people or places", ""),
-    "names": ("names people or organisations", ""),
-    "numbers": ("numbers", ""),
+    "number": ("numbers", ""),
+    "money_sign": ("an amount of money", ""),
+    "percent_sign": ("a percentage", ""),
     "attribution_verb": ("a reporting verb (said, according to)", ""),
     "past_tense": ("past tense: something that happened", ""),
     "long": ("", ""),
@@ -58,6 +62,51 @@ CUE_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Tokens whose weights (or shapes) a model remembers at most.
+_REMEMBERED = 300_000
+
+
+class _TokenWeights(dict[str, float]):
+    """The weight of each token as first met (a dict, so that a sentence's sum of weights
+    runs in C: ``sum(map(weights.__getitem__, words))``)."""
+
+    def __init__(self, weigh: Callable[[str], float]) -> None:
+        super().__init__()
+        self._weigh = weigh
+
+    def __missing__(self, token: str) -> float:
+        value = self._weigh(token)
+        if len(self) < _REMEMBERED:
+            self[token] = value
+        return value
+
+
+class _Shapes(dict[str, str]):
+    """Tokens as the model sees them (:func:`desk.finder.features.shape`), remembered."""
+
+    def __missing__(self, token: str) -> str:
+        value = feats.shape(token)
+        if len(self) < _REMEMBERED:
+            self[token] = value
+        return value
+
+
+_SHAPES = _Shapes()
+
+
+class _Kinds(dict[str, tuple[str, ...]]):
+    """The ``x:`` kinds of each token (:func:`desk.finder.features.word_kinds`), remembered."""
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        value = tuple(feats.word_kinds(_SHAPES[token]))
+        if len(self) < _REMEMBERED:
+            self[token] = value
+        return value
+
+
+_KINDS = _Kinds()
+
+
 @dataclass
 class Model:
     """Weights by feature name, a bias, and the threshold that 0.5 stands for."""
@@ -67,11 +116,13 @@ class Model:
     threshold: float = 0.5
     rules_share: float = 0.0
     info: dict[str, object] = field(default_factory=dict)
-    _token_cache: dict[str, tuple[str, float, float, int]] = field(default_factory=dict,
-                                                                   repr=False)
+    _token_cache: _TokenWeights | None = field(default=None, repr=False)
     _pairs: dict[tuple[str, str], float] | None = field(default=None, repr=False)
-    _last: tuple[str, list[str], float, dict[str, float]] | None = field(default=None,
-                                                                         repr=False)
+    _last: tuple[str, list[str], float] | None = field(default=None, repr=False)
+    _pattern_gain: float | None = field(default=None, repr=False)
+    _blend: tuple[dict[str, float], float, dict[str, float]] | None = field(default=None,
+                                                                            repr=False)
+    _telling: dict[str, float] | None = field(default=None, repr=False)
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Model:
@@ -99,84 +150,116 @@ class Model:
 
     # -- scoring -------------------------------------------------------------------------
 
-    def _token_entry(self, raw: str) -> tuple[str, float, float, int]:
-        """(shaped token, word weight, sum of its pieces' weights, number of pieces) of
-        one token as written."""
-        entry = self._token_cache.get(raw)
-        if entry is None:
-            get = self.weights.get
-            token = feats.shape(raw)
-            pieces = feats.char_pieces(token)
-            entry = (token, get("w:" + token, 0.0), sum(get(p, 0.0) for p in pieces),
-                     len(pieces))
-            if len(self._token_cache) > 200_000:
-                self._token_cache.clear()
-            self._token_cache[raw] = entry
-        return entry
+    def _token_weight(self, token: str) -> float:
+        """The weight one token (as :func:`desk.finder.scoring.tokens` gives it) adds to a
+        sentence before scaling: its word, word pieces and kinds."""
+        get = self.weights.get
+        return sum(get(name, 0.0) * value
+                   for name, value in feats.token_features(feats.shape(token)))
+
+    def _read(self, text: str, words: list[str] | None = None
+              ) -> tuple[list[str], float]:
+        """The words of ``text`` and the sum of their weights (word, pieces, kinds, pairs),
+        scaled; the last text asked is remembered (scoring and then explaining a suggestion
+        reads its sentence once)."""
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1], last[2]
+        if words is None:
+            words = scoring.tokens(text)
+        total = 0.0
+        if words:
+            cache = self._token_cache
+            if cache is None:
+                cache = self._token_cache = _TokenWeights(self._token_weight)
+            shapes = _SHAPES
+            shaped = list(map(shapes.__getitem__, words))
+            total = (sum(map(cache.__getitem__, words))
+                     + sum(map(self._pair_weights().get, zip(["<s>", *shaped], shaped),
+                               repeat(0.0)))) / math.sqrt(len(words))
+        self._last = (text, words, total)
+        return words, total
 
     def _pair_weights(self) -> dict[tuple[str, str], float]:
         if self._pairs is None:
             self._pairs = {tuple(name[2:].split(" ", 1)): weight  # type: ignore[misc]
-                           for name, weight in self.weights.items()
-                           if name.startswith("w:") and " " in name}
+                           for name, weight in self.weights.items() if name[:2] == "p:"}
         return self._pairs
 
-    def _read(self, text: str) -> tuple[list[str], float, dict[str, float]]:
-        """The shaped words of ``text``, the sum of its word and word-piece weights (each
-        block scaled) and its extra cues; the last text asked is remembered (scoring and
-        then explaining a suggestion reads its sentence once)."""
-        last = self._last
-        if last is not None and last[0] == text:
-            return last[1], last[2], last[3]
-        cache, pairs = self._token_cache, self._pair_weights()
-        tokens: list[str] = []
-        word_sum = char_sum = 0.0
-        count = 0
-        previous = "<s>"
-        for raw in feats.TOKEN.findall(text):
-            entry = cache.get(raw) or self._token_entry(raw)
-            token = entry[0]
-            tokens.append(token)
-            word_sum += entry[1] + pairs.get((previous, token), 0.0)
-            char_sum += entry[2]
-            count += entry[3]
-            previous = token
-        total = 0.0
-        if tokens:
-            total = word_sum / math.sqrt(2 * len(tokens)) + char_sum / math.sqrt(count)
-        extra = feats.extra_cues(text, tokens)
-        self._last = (text, tokens, total, extra)
-        return tokens, total, extra
+    def _cue_weights(self) -> tuple[dict[str, float], float, dict[str, float]]:
+        """(weight of each cue on the blended scale, the blended bias, the model's own
+        weights of the ``k:`` features by bare name)."""
+        if self._blend is None:
+            share = self.rules_share
+            own = {name[2:]: weight for name, weight in self.weights.items()
+                   if name[:2] == "k:"}
+            combined = {name: (1 - share) * own.get(name, 0.0)
+                        + share * (scoring.CUES[name].weight if name in scoring.CUES else 0.0)
+                        for name in set(own) | set(scoring.CUES) if name != "bias"}
+            bias = (1 - share) * self.bias + share * scoring.CUES["bias"].weight
+            self._blend = (combined, bias, own)
+        return self._blend
 
-    def logit(self, text: str, cues: dict[str, float]) -> float:
-        """The raw score (before the threshold shift) of a sentence with these cues."""
-        get = self.weights.get
-        _, words_total, extra = self._read(text)
-        total = self.bias + words_total
-        for name, value in cues.items():
-            total += get("k:" + name, 0.0) * value
-        for name, value in extra.items():
-            total += get("k:" + name, 0.0) * value
-        return total
+    def logit(self, text: str, cues: dict[str, float], words: list[str] | None = None
+              ) -> float:
+        """The raw score (before the threshold shift) of a sentence with these cues
+        (``words``: its :func:`~desk.finder.scoring.tokens`, when the caller has them)."""
+        own = self._cue_weights()[2]
+        words, total = self._read(text, words)
+        extra = feats.sentence_cues(text, len(words))
+        return (self.bias + total
+                + sum(map(mul, map(own.get, cues, repeat(0.0)), cues.values()))
+                + sum(map(mul, map(own.get, extra, repeat(0.0)), extra.values())))
 
-    def blended(self, text: str, cues: dict[str, float]) -> float:
-        """The model's logit blended with the hand-weighted cue score (``rules_share``)."""
-        logit = self.logit(text, cues)
-        if not self.rules_share:
-            return logit
-        return (1 - self.rules_share) * logit + self.rules_share * scoring.raw(cues)
+    def blended(self, text: str, cues: dict[str, float], words: list[str] | None = None
+                ) -> float:
+        """The model's logit blended with the hand-weighted cue score (``rules_share``):
+        ``(1 - share) * logit + share * scoring.raw(cues)``, summed in one pass."""
+        combined, bias, own = self._cue_weights()
+        words, total = self._read(text, words)
+        extra = feats.sentence_cues(text, len(words))
+        return (bias + (1 - self.rules_share) * (
+                    total + sum(map(mul, map(own.get, extra, repeat(0.0)), extra.values())))
+                + sum(map(mul, map(combined.get, cues, repeat(0.0)), cues.values())))
 
-    def score(self, text: str, cues: dict[str, float]) -> float:
+    def most(self, text: str, cues: dict[str, float], words: list[str] | None = None
+             ) -> float:
+        """The highest :meth:`score` this sentence can reach whatever its pattern cues
+        (:data:`desk.finder.scoring.PATTERN_CUES`), given the others: below the minimum, the
+        finder need not look for them."""
+        if self._pattern_gain is None:
+            share = self.rules_share
+            self._pattern_gain = sum(
+                max(0.0, ((1 - share) * self.weights.get("k:" + name, 0.0)
+                          + share * scoring.CUES[name].weight) * most)
+                for name, most in scoring.PATTERN_CUES.items())
+        shifted = (self.blended(text, cues, words) + self._pattern_gain
+                   - _logit(self.threshold))
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, shifted))))
+
+    def score(self, text: str, cues: dict[str, float], words: list[str] | None = None
+              ) -> float:
         """How check-worthy a sentence is, 0–1; 0.5 is the model's chosen threshold."""
-        shifted = self.blended(text, cues) - _logit(self.threshold)
+        shifted = self.blended(text, cues, words) - _logit(self.threshold)
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, shifted))))
 
     def reasons(self, text: str, cues: dict[str, float], limit: int = 3) -> list[str]:
         """The cues that moved this sentence's score most, in words, strongest first."""
-        tokens, _, extra = self._read(text)
-        values = {**cues, **extra}
-        moved = sorted(((self.weights.get("k:" + n, 0.0) * v, n) for n, v in values.items()),
-                       key=lambda item: -abs(item[0]))
+        words, _ = self._read(text)
+        own = self._cue_weights()[2]
+        get = self.weights.get
+        moved = [(own.get(name, 0.0) * value, name) for name, value in cues.items()]
+        moved.extend((own.get(name, 0.0) * value, name)
+                     for name, value in feats.sentence_cues(text, len(words)).items())
+        if words:
+            counts: dict[str, int] = {}
+            for kinds in filter(None, map(_KINDS.__getitem__, words)):
+                for kind in kinds:
+                    counts[kind] = counts.get(kind, 0) + 1
+            scale = 1 / math.sqrt(len(words))
+            moved.extend((get(kind, 0.0) * count * scale, kind[2:])
+                         for kind, count in counts.items())
+        moved.sort(key=lambda item: -abs(item[0]))
         said = []
         for weight, name in moved:
             up, down = CUE_WORDS.get(name, ("", ""))
@@ -185,13 +268,19 @@ class Model:
                 said.append(text_ if weight > 0 else "less likely: " + text_)
             if len(said) >= limit:
                 break
-        get = self.weights.get
-        weighted = sorted(((get("w:" + t, 0.0), t) for t in set(tokens)
-                           if t[0] != "<" and len(t) > 3), reverse=True)  # not "an", "had"
-        telling = [t for weight, t in weighted[:2] if weight > 0.5]
-        if telling:
-            said.append("telling words: " + ", ".join(telling))
+        telling = self._telling_words()
+        found = sorted(((telling[t], t) for t in telling.keys() & words), reverse=True)
+        if found:
+            said.append("telling words: " + ", ".join(t for _, t in found[:2]))
         return said
+
+    def _telling_words(self) -> dict[str, float]:
+        """Words whose own weight says "check-worthy" (above 0.5; not "an", "had")."""
+        if self._telling is None:
+            self._telling = {name[2:]: weight for name, weight in self.weights.items()
+                             if name[:2] == "w:" and weight > 0.5 and len(name) > 5
+                             and name[2].isalpha()}
+        return self._telling
 
 
 def _logit(p: float) -> float:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -137,7 +138,9 @@ def tokens(text: str) -> list[str]:
 def cue_values(quote: str, *, figure: bool, money_or_percent: bool, attributed: bool,
                figure_text: str = "", reporting_verb: str = "",
                figure_clause: str | None = None, min_score: float = 0.0,
-               words: list[str] | None = None) -> dict[str, float]:
+               words: list[str] | None = None,
+               hopeless: Callable[[dict[str, float]], bool] | None = None
+               ) -> dict[str, float]:
     """The cues present in ``quote`` and their strengths (1 unless counted).
 
     ``reporting_verb`` is the verb that attributed the quote ("said"): it counts once, as the
@@ -145,8 +148,9 @@ def cue_values(quote: str, *, figure: bool, money_or_percent: bool, attributed: 
     figure: a promise or a modal elsewhere in the sentence ("… and we will keep them there")
     does not make the figure less checkable. With ``min_score`` > 0, the costlier cues are
     not looked for once the cheap ones show that the score cannot reach it (the cues
-    returned then score below ``min_score`` too). ``words`` are the quote's :func:`tokens`
-    when the caller has them.
+    returned then score below ``min_score`` too); ``hopeless``, given the cheap cues, says
+    the same for another scorer (it must allow for :data:`PATTERN_CUES` at their most).
+    ``words`` are the quote's :func:`tokens` when the caller has them.
     """
     if words is None:
         words = tokens(quote)
@@ -180,6 +184,8 @@ def cue_values(quote: str, *, figure: bool, money_or_percent: bool, attributed: 
         found["short"] = 1
     if min_score > 0 and raw(found) + _PATTERN_GAIN < math.log(min_score / (1 - min_score)):
         return found  # even every pattern cue could not lift it to min_score
+    if hopeless is not None and hopeless(found):
+        return found
     # The patterns run only when a word they need is there (speed: a set lookup first).
     if vocabulary & _ADDRESS_WORDS and _ADDRESS.search(quote):
         found["address"] = 1
@@ -209,6 +215,9 @@ def score(found: dict[str, float]) -> float:
     return 1 / (1 + math.exp(-raw(found)))
 
 
+#: The cues looked for last (by patterns), and the most each can count.
+PATTERN_CUES: dict[str, int] = {"address": 1, "reported_act": 1, "time_anchor": 1, "named": 3,
+                                "opinion": 2, "modal": 1}
 #: The most the pattern cues (looked for last) can add to a score.
 _PATTERN_GAIN = sum(max(CUES[name].weight, 0) * most for name, most in (
     ("reported_act", 1), ("time_anchor", 1), ("named", 3)))

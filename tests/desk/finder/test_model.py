@@ -103,3 +103,45 @@ def test_the_model_loads_on_first_suggestion_and_never_imports_numpy() -> None:
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True", "False", "1"]
+
+
+class _NoShortcut:
+    """The shipped model without :meth:`Model.most`: the finder then reads every cue."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+
+    def score(self, text: str, cues: dict[str, float], words: list[str] | None = None
+              ) -> float:
+        return self.model.score(text, cues, words)
+
+    def reasons(self, text: str, cues: dict[str, float]) -> list[str]:
+        return self.model.reasons(text, cues)
+
+
+def test_skipping_the_pattern_cues_of_hopeless_sentences_changes_nothing() -> None:
+    from desk.text.importers import read_article
+    text = "\n\n".join(read_article(p).body for p in sorted((ROOT / "seeds").iterdir()))
+    model = shipped()
+    for min_score in (0.3, 0.5, 0.8):
+        fast = suggest(text, model=model, min_score=min_score)
+        full = suggest(text, model=_NoShortcut(model), min_score=min_score)
+        assert fast == full and fast
+    # the bound holds: no sentence scores above what ``most`` promised
+    for sentence in text.split(". ")[:200]:
+        cues = sentence_cues(sentence)
+        cheap = {k: v for k, v in cues.items() if k not in scoring.PATTERN_CUES}
+        assert model.score(sentence, cues) <= model.most(sentence, cheap) + 1e-12
+
+
+def test_a_word_counts_the_same_wherever_it_is_met() -> None:
+    model = Model({"w:tax": 1.0, "p:<s> tax": 0.5, "p:tax tax": 0.25, "c: ta": 2.0,
+                   "x:number": 0.75, "w:<num>": 0.125}, 0.0)
+    text = "Tax tax 42"
+    expected = sum(model.weights.get(name, 0.0) * value
+                   for name, value in feats.features(text, {}).items())
+    assert model.logit(text, {}) == pytest.approx(expected)
+    assert model.logit(text, {}) == pytest.approx(  # cached words, asked again
+        model.logit(text + " ", {}))
+    three = (1.0 + 0.6) * 2 + 0.5 + 0.25 + 0.75 + 0.125
+    assert expected == pytest.approx(three / math.sqrt(3))
