@@ -30,7 +30,8 @@ PUBLIC = ("claims_overview", "claims", "articles", "disagreements", "claim_group
 
 _OVERVIEW = """
 CREATE VIEW claims_overview AS
-SELECT c.id, c.quote, c.source, c.figure, c.status, c.note, c.editor, a.title AS article,
+SELECT c.id, c.quote, c.source, c.figure, c.status, c.note, c.review_url, c.editor,
+       a.title AS article,
        o.outlet, coalesce((SELECT json_group_array(t.name) FROM claims_tags ct
                            JOIN tags t ON t.id = ct.tags_id
                            WHERE ct.claims_id = c.id AND ct.deleted_at IS NULL), '[]') AS tags,
@@ -47,6 +48,7 @@ CLAIM_COLUMNS = {
     "status": "the review verdict: unchecked, checking, verified, false, misleading, "
               "unverifiable",
     "note": "the checking editor's note",
+    "review_url": "the newsroom's published check of this claim ('': the desk's review page)",
     "editor": "who last changed the claim",
     "created_at": "when the claim was tagged (UTC)",
     "updated_at": "when the claim last changed (UTC)",
