@@ -27,7 +27,7 @@ from desk.store.reads import CLAIM_SORTS, PageKey, fts_query  # noqa: F401 (the 
 from desk.store.writes import (check_status, clean_tags, insert_article, insert_claim,
                                record_edits, without_nul, write_tags)
 from desk.text.figures import figure_columns
-from desk.trust import operations
+from desk.trust import instances, operations
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -159,13 +159,12 @@ class Desk:
     def writing(self) -> AbstractContextManager[None]:
         """A write transaction for changes to this desk (nests as a savepoint); see
         :func:`desk.store.connection.write_transaction` (sqlite-utils loaded before the lock)."""
-        db, after = self.db, None
-        if self.prompt:
-            from desk.store.checkpoints import BackgroundCheckpoints
-            self._checkpoints = self._checkpoints or BackgroundCheckpoints(self.path, self.conn)
-            after = self._checkpoints.soon
-        return connection.write_transaction(self.conn, self.path, db.atomic, prompt=self.prompt,
-                                            on_commit=after)
+        db = self.db
+        if self.prompt and self._checkpoints is None:
+            self._checkpoints = operations.background_checkpoints(self)
+        return connection.write_transaction(
+            self.conn, self.path, db.atomic, prompt=self.prompt, turns=instances,
+            on_commit=self._checkpoints.soon if self.prompt else None)
 
     def _check_writable(self) -> None:
         if self.read_only:

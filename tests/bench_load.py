@@ -27,11 +27,12 @@ P99_TARGET_MS = 250
 
 
 def crowded_figures(quick: bool) -> list[Row]:
-    """Run the crowd (6 s, or 60 s) and return the two figures."""
-    seconds, baseline = (6, 4) if quick else (60, 20)
+    """Run the crowd (6 s and at least 10 adds, or 60 s) and return the two figures."""
+    seconds, baseline, adds = (6, 4, 10) if quick else (60, 20, 0)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "load.py"), "--seconds",
-                           str(seconds), "--baseline", str(baseline), "--json"], cwd=ROOT,
+                           str(seconds), "--baseline", str(baseline), "--min-adds", str(adds),
+                           "--json"], cwd=ROOT,
                           capture_output=True, text=True, env=env, timeout=seconds * 10 + 300)
     if not done.stdout.strip():
         raise RuntimeError(f"scripts/load.py failed: {done.stderr[-2000:]}")

@@ -10,8 +10,9 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
 from desk.errors import DeskError, NewerDeskError, NotADeskError, readable
 from desk.store.foreign_schema import check_schema
@@ -183,8 +184,8 @@ def write_failure_message(path: Path, exc: sqlite3.Error) -> str:
 @contextmanager
 def write_transaction(conn: sqlite3.Connection, path: Path,
                       savepoint: Callable[[], AbstractContextManager[object]],
-                      *, prompt: bool = False,
-                      on_commit: Callable[[], None] | None = None) -> Iterator[None]:
+                      *, prompt: bool = False, on_commit: Callable[[], None] | None = None,
+                      turns: Any = None) -> Iterator[None]:
     """A write transaction on ``conn`` (``savepoint()`` when one is already open).
 
     It starts with ``BEGIN IMMEDIATE``, taking the write lock before reading, so that a
@@ -192,7 +193,10 @@ def write_transaction(conn: sqlite3.Connection, path: Path,
     "database is locked". A ``prompt`` write (the window's, a person waiting for it) asks
     again every millisecond (:func:`begin_promptly`) instead of through SQLite's busy
     handler, whose sleeps grow to 100 ms and so lose the lock to writers that come back
-    sooner. ``on_commit`` is called after a successful ``COMMIT`` (not of a savepoint).
+    sooner. ``turns`` (:mod:`desk.trust.instances`) lets them go first across processes: a
+    prompt write that has to wait says so (``turns.window_waiting(path)``), and any other
+    write first waits while one does (``turns.let_windows_go_first(path)``, at most half a
+    second). ``on_commit`` is called after a successful ``COMMIT`` (not of a savepoint).
     SQLite failures (full disk, busy desk, read-only file) and text that cannot be stored
     (a lone surrogate) roll it back and become a :class:`DeskError`.
     """
@@ -202,8 +206,10 @@ def write_transaction(conn: sqlite3.Connection, path: Path,
                 yield
             return
         if prompt:
-            begin_promptly(conn)
+            begin_promptly(conn, waiting=turns.window_waiting(path) if turns else None)
         else:
+            if turns is not None:
+                turns.let_windows_go_first(path)
             conn.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -226,7 +232,8 @@ def write_transaction(conn: sqlite3.Connection, path: Path,
                         "valid Unicode (a lone surrogate). Nothing else was changed.") from exc
 
 
-def begin_promptly(conn: sqlite3.Connection, timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+def begin_promptly(conn: sqlite3.Connection, timeout_ms: int = BUSY_TIMEOUT_MS, *,
+                   waiting: AbstractContextManager[object] | None = None) -> None:
     """``BEGIN IMMEDIATE`` on ``conn``, asking for the write lock every
     :data:`PROMPT_POLL_S` until ``timeout_ms`` (then SQLite's "database is locked").
 
@@ -236,20 +243,31 @@ def begin_promptly(conn: sqlite3.Connection, timeout_ms: int = BUSY_TIMEOUT_MS) 
     add-claim waited up to 2.4 s behind imports and merges that each held it for
     milliseconds). Asking every millisecond takes it at the first gap. The busy timeout is
     off only for the ``BEGIN`` (a few microseconds per try), and set back at once.
+    ``waiting`` is entered when the lock is not free at once, for as long as it is waited for.
     """
     deadline = time.monotonic() + timeout_ms / 1000
     conn.execute("PRAGMA busy_timeout = 0")
     try:
-        while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if not _busy(exc) or time.monotonic() >= deadline:
-                    raise
-            time.sleep(PROMPT_POLL_S)
+        if _try_begin(conn, deadline):
+            return
+        with waiting or nullcontext():
+            while True:
+                time.sleep(PROMPT_POLL_S)
+                if _try_begin(conn, deadline):
+                    return
     finally:
         conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+
+
+def _try_begin(conn: sqlite3.Connection, deadline: float) -> bool:
+    """One ``BEGIN IMMEDIATE``: whether it took the lock (raises past the deadline)."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        return True
+    except sqlite3.OperationalError as exc:
+        if not _busy(exc) or time.monotonic() >= deadline:
+            raise
+        return False
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:

@@ -16,8 +16,12 @@ its :class:`~desk.store.Desk` objects, and never opens the side file elsewhere.
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 try:
@@ -30,6 +34,12 @@ SLOTS = 256
 _LOCK = threading.Lock()
 #: resolved desk path -> [descriptor, our slot or None, how many announcers here]
 _HELD: dict[str, list] = {}
+#: The byte a window holds (shared) while its write waits for the desk's write lock.
+WANT = SLOTS
+#: How long a background write lets waiting windows go first, at most (seconds).
+YIELD_MOST_S = 0.5
+#: resolved desk path -> how many of this process's writes wait with WANT held
+_WANTING: dict[str, int] = {}
 
 
 def side_file(desk_path: Path) -> Path:
@@ -108,3 +118,61 @@ def other_instances(desk_path: Path) -> int:
             else:
                 fcntl.lockf(entry[0], fcntl.LOCK_UN, 1, slot)
         return count
+
+
+# -- taking turns: a person's write goes before the background's ----------------------------
+
+@contextmanager
+def window_waiting(desk_path: Path) -> Iterator[None]:
+    """While the block runs (a window's write waiting for the desk's write lock), hold a
+    shared lock on the :data:`WANT` byte: :func:`let_windows_go_first` sees it from any
+    process. Without ``fcntl`` or the side file, nothing is said."""
+    key = str(desk_path.resolve())
+    with _LOCK:
+        entry = _descriptor(desk_path) if fcntl is not None else None
+        if entry is not None and not _WANTING.get(key):
+            try:
+                fcntl.lockf(entry[0], fcntl.LOCK_SH | fcntl.LOCK_NB, 1, WANT)
+            except OSError:
+                entry = None
+        if entry is not None:
+            _WANTING[key] = _WANTING.get(key, 0) + 1
+    try:
+        yield
+    finally:
+        if entry is not None:
+            with _LOCK:
+                _WANTING[key] -= 1
+                if not _WANTING[key]:
+                    del _WANTING[key]
+                    fcntl.lockf(entry[0], fcntl.LOCK_UN, 1, WANT)
+
+
+def let_windows_go_first(desk_path: Path, most_s: float = YIELD_MOST_S) -> float:
+    """Before a background write (the command line, a merge, a worker): wait while a window
+    waits for the write lock (:func:`window_waiting`, in this process or another), for at
+    most ``most_s``. Returns the seconds waited. A desk no window ever announced on has no
+    side file, and costs a ``stat``."""
+    if fcntl is None or not side_file(desk_path.resolve()).exists():
+        return 0.0
+    key = str(desk_path.resolve())
+    started = time.monotonic()
+    while True:
+        with _LOCK:
+            waiting = bool(_WANTING.get(key))
+            if not waiting:
+                entry = _descriptor(desk_path)
+                if entry is None:
+                    return 0.0
+                try:  # free unless another process holds it (this one holds none: above)
+                    fcntl.lockf(entry[0], fcntl.LOCK_EX | fcntl.LOCK_NB, 1, WANT)
+                except OSError as exc:
+                    if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                        return 0.0  # (a side file opened read-only: no turns here)
+                    waiting = True
+                else:
+                    fcntl.lockf(entry[0], fcntl.LOCK_UN, 1, WANT)
+        waited = time.monotonic() - started
+        if not waiting or waited >= most_s:
+            return waited
+        time.sleep(0.002)

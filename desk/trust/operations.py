@@ -186,3 +186,10 @@ def set_anchor(desk: Desk, claim: Claim, columns: dict[str, Any]) -> Claim:
         record_edits(desk.db, claim.id, ["anchor"], now, desk.editor)
     desk._notify(Change("claim_updated", claim.article_id, claim.id))
     return desk.claim(claim.id)
+
+
+def background_checkpoints(desk: Desk) -> Any:
+    """The window's checkpoints, on a background thread (:mod:`desk.store.checkpoints`)."""
+    from desk.store.checkpoints import BackgroundCheckpoints
+
+    return BackgroundCheckpoints(desk.path, desk.conn)

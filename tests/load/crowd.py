@@ -16,6 +16,7 @@ import json
 import os
 import random
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -32,6 +33,8 @@ SEEDS = ROOT / "seeds"
 KINDS = ("import", "export", "annotations", "merge", "api")
 #: The API writer's pause between edits (a script or a sync, not a loop flat out: ~20 a second).
 API_PAUSE = 0.05
+#: A file whose presence in the work folder ends the other processes' loops early.
+STOP = "stop"
 
 
 def prepare(work: Path) -> Path:
@@ -70,7 +73,7 @@ def work(kind: str, desk: Path, folder: Path, seconds: float, seed: int) -> dict
     deadline = time.monotonic() + seconds
     calls, errors, acked = 0, [], []
     api = Desk.open(desk, editor=f"api {seed}") if kind == "api" else None
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (folder / STOP).exists():
         calls += 1
         if kind == "import":
             article = folder / f"import-{seed}-{calls}.txt"
@@ -108,11 +111,18 @@ def work(kind: str, desk: Path, folder: Path, seconds: float, seed: int) -> dict
 
 
 def start(desk: Path, folder: Path, seconds: float) -> list[subprocess.Popen[bytes]]:
-    """Start one process of each kind (each runs ``seconds``)."""
+    """Start one process of each kind (each runs ``seconds``, or until :func:`stop`)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     return [subprocess.Popen([sys.executable, "-m", "tests.load.crowd", kind, str(desk),
                               str(folder), str(seconds), str(seed)], cwd=ROOT, env=env)
             for seed, kind in enumerate(KINDS, start=1)]
+
+
+def stop(folder: Path, processes: list[subprocess.Popen[bytes]], timeout: float = 300) -> None:
+    """End the other processes' loops now and wait for them (they write their results)."""
+    (folder / STOP).touch()
+    for process in processes:
+        process.wait(timeout=timeout)
 
 
 @dataclass
@@ -122,6 +132,9 @@ class WindowLog:
     add_seconds: list[float] = field(default_factory=list)
     #: Of each add, the time in ``Desk.add_claim``: waiting for the lock, writing, committing.
     core_seconds: list[float] = field(default_factory=list)
+    #: After each add, one durable insert into a scratch file beside the desk that no one
+    #: else writes: what a commit costs on the machine as loaded (no lock to wait for).
+    floor_seconds: list[float] = field(default_factory=list)
     live: set[str] = field(default_factory=set)
     deleted: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
@@ -131,15 +144,18 @@ class WindowLog:
         return len(self.add_seconds) + len(self.deleted)
 
 
-def drive_window(window: Any, seconds: float, seed: int = 1) -> WindowLog:
+def drive_window(window: Any, seconds: float, seed: int = 1, *, min_adds: int = 0,
+                 most_seconds: float = 0) -> WindowLog:
     """Add claims through the window's Add Claim action (a selection in the reader, as the
     editor makes it) and undo some (a delete), for ``seconds``; the events keep flowing.
     Each add is timed from the action to its return (durable, the window updated), and
-    within it the core's ``Desk.add_claim``."""
+    within it the core's ``Desk.add_claim``. With ``min_adds`` it goes on past ``seconds``
+    (up to ``most_seconds``) until it has added that many (a machine busy with other work
+    can leave the window few turns)."""
     rng = random.Random(seed)
     log = WindowLog()
     articles = [a.id for a in window.desk.articles()][:5]
-    deadline = time.monotonic() + seconds
+    started = time.monotonic()
     desk = window.desk
     add_claim = desk.add_claim
 
@@ -151,15 +167,30 @@ def drive_window(window: Any, seconds: float, seed: int = 1) -> WindowLog:
             log.core_seconds.append(time.perf_counter() - started)
 
     desk.add_claim = timed_add  # the instance's own attribute, removed below
+    scratch = sqlite3.connect(desk.path.with_name("floor.db"), isolation_level=None)
+    scratch.execute("PRAGMA journal_mode = WAL")
+    scratch.execute("PRAGMA synchronous = FULL")
+    scratch.execute("CREATE TABLE IF NOT EXISTS floor (n INTEGER PRIMARY KEY, note TEXT)")
+
+    def floor() -> None:
+        began = time.perf_counter()
+        scratch.execute("BEGIN IMMEDIATE")
+        scratch.execute("INSERT INTO floor (note) VALUES (?)", [f"{began}"])
+        scratch.execute("COMMIT")
+        log.floor_seconds.append(time.perf_counter() - began)
+
     try:
-        _drive(window, rng, log, articles, deadline)
+        _drive(window, rng, log, articles, started + seconds, floor)
+        while len(log.add_seconds) < min_adds and time.monotonic() < started + most_seconds:
+            _drive(window, rng, log, articles, time.monotonic() + 1, floor)
     finally:
         del desk.add_claim
+        scratch.close()
     return log
 
 
 def _drive(window: Any, rng: random.Random, log: WindowLog, articles: list[str],
-           deadline: float) -> None:
+           deadline: float, floor: Any) -> None:
     from PySide6.QtGui import QTextDocument
     from PySide6.QtWidgets import QApplication
 
@@ -186,6 +217,7 @@ def _drive(window: Any, rng: random.Random, log: WindowLog, articles: list[str],
             continue
         log.add_seconds.append(took)
         log.live |= added
+        floor()
         if rng.random() < 0.25:  # the editor changes their mind: undo is a delete
             window.undo_stack.undo()
             log.live -= added

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.load.crowd import drive_window, prepare, start, verify
+from tests.load.crowd import drive_window, prepare, start, stop, verify
 from ui import create_window
 
 
@@ -15,12 +15,11 @@ def test_a_crowded_desk_loses_nothing(qtbot, tmp_path: Path) -> None:
     window = create_window(desk_path)
     window.show()
     qtbot.waitExposed(window)
-    processes = start(desk_path, tmp_path, seconds=8)
+    processes = start(desk_path, tmp_path, seconds=60)  # or until stopped
     try:
-        log = drive_window(window, seconds=8)
+        log = drive_window(window, seconds=8, min_adds=5, most_seconds=50)
     finally:
-        for process in processes:
-            process.wait(timeout=120)
+        stop(tmp_path, processes)
         window.close()
     assert all(p.returncode == 0 for p in processes)
     verdict = verify(desk_path, tmp_path, log)

@@ -28,9 +28,10 @@ def install(folder: Path, who: str) -> None:
 
     @contextmanager
     def traced(conn: Any, path: Path, savepoint: Any, *, prompt: bool = False,
-               on_commit: Any = None) -> Iterator[None]:
+               on_commit: Any = None, turns: Any = None) -> Iterator[None]:
         if conn.in_transaction:
-            with original(conn, path, savepoint, prompt=prompt, on_commit=on_commit):
+            with original(conn, path, savepoint, prompt=prompt, on_commit=on_commit,
+                          turns=turns):
                 yield
             return
         caller = sys._getframe(2).f_code.co_name  # noqa: SLF001
@@ -38,8 +39,11 @@ def install(folder: Path, who: str) -> None:
         started = time.perf_counter()
         try:
             if prompt:
-                connection.begin_promptly(conn)
+                connection.begin_promptly(
+                    conn, waiting=turns.window_waiting(path) if turns else None)
             else:
+                if turns is not None:
+                    turns.let_windows_go_first(path)
                 conn.execute("BEGIN IMMEDIATE")
             got = time.perf_counter()
             try:
