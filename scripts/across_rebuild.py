@@ -1,6 +1,6 @@
 """Rebuild a desk's across-the-desk index, groups and disagreements; print time and peak memory.
 
-    python scripts/across_rebuild.py DESK [--json]
+    python scripts/across_rebuild.py DESK [--json] [--live]
 
 The desk is changed (its index is rebuilt, as after an upgrade). Peak memory is this
 process's maximum resident set size; CPU time is the process's (every thread's).
@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("desk", type=Path)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--live", action="store_true",
+                        help="print each phase to stderr as it starts (time, CPU, peak memory)")
     args = parser.parse_args(argv)
     phases: list[tuple[str, float, float]] = []
     start, cpu = time.perf_counter(), time.process_time()
@@ -36,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     def progress(done: int, total: int, label: str) -> None:
         if not phases or phases[-1][0] != label:
             phases.append((label, time.perf_counter() - start, time.process_time() - cpu))
+            if args.live:  # (so that a run stopped half-way says how far it got)
+                rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                print(f"  {phases[-1][1]:8.1f} s {phases[-1][2]:8.1f} s CPU {rss:6.0f} MB  "
+                      f"{label}", file=sys.stderr, flush=True)
 
     with Desk.open(args.desk, editor="rebuild") as desk:
         rebuild(desk, progress)

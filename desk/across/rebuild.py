@@ -13,15 +13,14 @@ to another). Groups are written set-based: only rows that change are touched.
 
 from __future__ import annotations
 
-import bisect
+import json
 from array import array
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from desk.across.grouping import (
-    MAGNITUDE_RATIO, QUOTE_THRESHOLD, TOPIC_THRESHOLD, _name_components,
+    MAGNITUDE_RATIO, MIN_QUOTE_CHARS, QUOTE_THRESHOLD, TOPIC_THRESHOLD, _name_components,
 )
 from desk.across.index import (
     BAND_CAP,
@@ -29,14 +28,13 @@ from desk.across.index import (
     FIGURE_NEIGHBOURS,
     INCREMENTAL_LIMIT,
     INSERT_KEYS,
-    LENGTH_WINDOW,
     _MIN_SHARE,
     cancel_check,
     refresh_claims,
 )
 from desk.across import signatures
 from desk.across.signatures import ClaimTable as _Claims
-from desk.across.signatures import bands_of_many, is_prefix_key, keys_of
+from desk.across.signatures import bands_of_many, keys_of
 from desk.across.stored import (
     META_KEY,
     is_built,
@@ -54,7 +52,7 @@ if TYPE_CHECKING:
     from desk.model import Cancelled, Progress
 
 #: Claims read, keyed and written per batch.
-BATCH = 5_000
+BATCH = 20_000
 _SCORE_SCALE = 1000  # a pair's score is kept to a thousandth
 _TOP = 200 * _SCORE_SCALE
 _SHIFT = 22  # claim numbers below 2**22 (4 million)
@@ -114,6 +112,8 @@ def rebuild(desk: Desk, progress: Progress | None = None,
     desk._check_writable()  # noqa: SLF001
     conn = desk.conn
     total = conn.execute("SELECT count(*) FROM claims WHERE deleted_at IS NULL").fetchone()[0]
+    with desk.writing():
+        _restore_indexes(conn)  # (those of a rebuild stopped half-way)
     if progress:
         progress(0, total, "indexing quotes")
     claims = _index(desk, total, progress, cancelled)
@@ -128,7 +128,7 @@ def rebuild(desk: Desk, progress: Progress | None = None,
     phase("comparing quotes")
     pairs = quote_pairs(desk, claims, cancelled)
     phase("comparing figures")
-    pairs.extend(_not_in(figure_pairs(desk, claims, cancelled), pairs))
+    pairs.extend(figure_pairs(desk, claims, cancelled))
     phase("grouping")
     with desk.writing():
         assigned = _cluster(conn, claims, pairs)
@@ -136,7 +136,9 @@ def rebuild(desk: Desk, progress: Progress | None = None,
         _write_groups(desk, claims, assigned)
         if progress:
             progress(total, total, "finding disagreements")
+        _drop_indexes(conn, ["figure_disagreements"])  # (one transaction: undone if it fails)
         rebuild_disagreements(conn)
+        _restore_indexes(conn)
         conn.execute("INSERT OR REPLACE INTO desk_meta (key, value) VALUES (?, 'built')",
                      [META_KEY])
         rebuild_summaries(conn)
@@ -152,11 +154,22 @@ def _index(desk: Desk, total: int, progress: Progress | None,
     with desk.writing():
         conn.execute("DELETE FROM desk_meta WHERE key = ?", [META_KEY])
         conn.execute("DELETE FROM across_pending")
-        conn.execute("DROP INDEX IF EXISTS idx_claim_bands_band")
+        _drop_indexes(conn, ["claim_keys", "claim_bands"])
         conn.execute("DELETE FROM claim_bands")
         conn.execute("DELETE FROM claim_keys")
+    try:
+        claims = _read_keys(desk, total, progress, cancelled)
+    finally:
+        with desk.writing():
+            _restore_indexes(conn)
+    return claims
+
+
+def _read_keys(desk: Desk, total: int, progress: Progress | None,
+               cancelled: Cancelled | None) -> _Claims:
+    conn = desk.conn
     claims = _Claims()
-    claims.bands = signatures.BandMatrix()
+    claims.bands = signatures.BandMatrix(total)
     reader = desk.conn.execute(f"{CLAIM_SQL} WHERE deleted_at IS NULL ORDER BY id")
     while True:
         rows = reader.fetchmany(BATCH)
@@ -176,10 +189,35 @@ def _index(desk: Desk, total: int, progress: Progress | None,
                              [(first + i, band) for i, b in enumerate(bands) for band in b])
         if progress:
             progress(len(claims), total, "indexing quotes")
-    with desk.writing():
-        conn.execute("CREATE INDEX IF NOT EXISTS idx_claim_bands_band ON claim_bands (band, n)")
     claims.bands.done()
     return claims
+
+
+#: ``desk_meta`` key: the indexes a rebuild dropped to fill their tables quickly, until it
+#: makes them again (a rebuild stopped half-way makes them at its next start).
+_DROPPED = "across_rebuild_indexes"
+
+
+def _drop_indexes(conn, tables: list[str]) -> None:  # noqa: ANN001
+    """Drop these tables' own indexes (a bulk write then sorts each index once instead of
+    updating it row by row), keeping their definitions in ``desk_meta``."""
+    rows = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({', '.join('?' * len(tables))})", tables).fetchall()
+    kept = conn.execute("SELECT value FROM desk_meta WHERE key = ?", [_DROPPED]).fetchone()
+    saved = (json.loads(kept[0]) if kept else []) + [sql for _, sql in rows]
+    conn.execute("INSERT OR REPLACE INTO desk_meta (key, value) VALUES (?, ?)",
+                 [_DROPPED, json.dumps(saved)])
+    for name, _ in rows:
+        conn.execute(f'DROP INDEX "{name}"')
+
+
+def _restore_indexes(conn) -> None:  # noqa: ANN001
+    """Make again the indexes :func:`_drop_indexes` dropped."""
+    kept = conn.execute("SELECT value FROM desk_meta WHERE key = ?", [_DROPPED]).fetchone()
+    for sql in json.loads(kept[0]) if kept else []:
+        conn.execute(sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+    conn.execute("DELETE FROM desk_meta WHERE key = ?", [_DROPPED])
 
 
 def _rank(desk: Desk, claims: _Claims) -> None:
@@ -250,7 +288,7 @@ def _pack_many(found: array, scores, a, b, rank) -> None:  # noqa: ANN001
 
 def _stored_bands(desk: Desk, claims: _Claims) -> signatures.BandMatrix:
     """The claims' bands as the index stored them (numbered as ``claims``)."""
-    bands = signatures.BandMatrix()
+    bands = signatures.BandMatrix(len(claims))
     rows = [list(array("q", blob or b"")) for _, blob in desk.conn.execute(
         "SELECT n, bands FROM claim_keys ORDER BY n")]
     if len(rows) != len(claims):
@@ -264,12 +302,15 @@ def _stored_bands(desk: Desk, claims: _Claims) -> signatures.BandMatrix:
 #: way), each is compared with its this many nearest in length, enough to join them and no
 #: more (all of them would be pairs by the million).
 BOILERPLATE_WINDOW = 24
+
+
 def figure_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None) -> array:
     """Pairs of claims by the figure rule (packed, see :func:`_pack`): every run (a source,
     unit and counted kind, with the claims of an unsaid kind; and those of an unsaid kind
     alone) sorted by size, each claim with its next :data:`FIGURE_NEIGHBOURS` of other
     articles within :data:`MAGNITUDE_RATIO`, all scored at once (``token_sort_ratio`` is
-    ``ratio`` of the words sorted, so each quote's words are sorted once)."""
+    ``ratio`` of the words sorted, so each quote's words are sorted once). A pair whose
+    quotes the quote rule also joins is given as a quote pair (as all-pairs gives it)."""
     np = signatures.numpy()
     found = array("q")
     buckets: dict[tuple[str, str | None], int] = {}
@@ -285,72 +326,40 @@ def figure_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None
     n = np.array(numbers, dtype=np.int64)
     kind = np.array([-1 if claims.kind[x] is None else kinds.setdefault(claims.kind[x], len(kinds))
                      for x in numbers], dtype=np.int64)
-    width = len(kinds) + 1
-    run = np.array(bucket, dtype=np.int64) * width + kind + 1  # kind 0: the unsaid alone
-    unsaid = kind < 0
-    # each claim of an unsaid kind also joins every kind's run of its bucket
-    said_runs = np.unique(run[~unsaid])
-    lows = np.searchsorted(said_runs // width, run[unsaid] // width, side="left")
-    counts = np.searchsorted(said_runs // width, run[unsaid] // width, side="right") - lows
-    extra = np.repeat(np.flatnonzero(unsaid), counts)
-    steps = np.arange(len(extra)) - np.repeat(np.cumsum(counts) - counts, counts)
-    entry = np.concatenate((np.arange(len(n)), extra))
-    runs = np.concatenate((run, said_runs[np.repeat(lows, counts) + steps]))
-    value = np.frombuffer(claims.value, dtype=np.float64)[n][entry]
-    rank = np.frombuffer(claims.rank, dtype=np.int32)[n][entry]
-    order = np.lexsort((rank, value, runs))
-    entry, runs, value = entry[order], runs[order], value[order]
-    claim = n[entry]
-    article = np.frombuffer(claims.article, dtype=np.int32)[claim]
-    blank = unsaid[entry]
-    skip = blank & (runs % width != 0)  # in a kind's run, two unsaid claims are not paired
-    end, _ = signatures._buckets(runs)  # noqa: SLF001
+    placed = np.frombuffer(claims.rank, dtype=np.int32)
     words = np.empty(len(claims.masked), dtype=object)
+    texts = np.empty(len(claims.masked), dtype=object)
     for x in set(numbers):
         words[x] = " ".join(sorted(claims.masked[x].split()))
-    taken = np.zeros(len(entry), dtype=np.int64)
-    active = np.arange(len(entry))
-    step = 1
-    while active.size:
+        texts[x] = claims.masked[x]
+    lengths = np.fromiter((len(t) if t is not None else 0 for t in texts), dtype=np.int64,
+                          count=len(texts))
+    for a, b in signatures.figure_candidates(
+            n, np.array(bucket, dtype=np.int64), kind,
+            np.frombuffer(claims.value, dtype=np.float64), placed,
+            np.frombuffer(claims.article, dtype=np.int32),
+            neighbours=FIGURE_NEIGHBOURS, ratio=MAGNITUDE_RATIO):
         cancel_check(cancelled)
-        j = active + step
-        ok = j < end[active]
-        active, j = active[ok], j[ok]
-        ok = value[j] <= value[active] * MAGNITUDE_RATIO
-        active, j = active[ok], j[ok]
-        pair = (article[active] != article[j]) & ~(skip[active] & blank[j])
-        a, b = claim[active[pair]], claim[j[pair]]
-        taken[active[pair]] += 1
-        active = active[taken[active] < FIGURE_NEIGHBOURS]
-        step += 1
         for start in range(0, len(a), 200_000):
             x, y = a[start:start + 200_000], b[start:start + 200_000]
             scores = process.cpdist(words[x], words[y], scorer=fuzz.ratio, processor=None,
                                     score_cutoff=TOPIC_THRESHOLD, dtype=np.float64,
                                     workers=WORKERS)
             hit = scores >= TOPIC_THRESHOLD
-            x, y = x[hit], y[hit]
-            packed = (((_TOP - np.rint(scores[hit] * _SCORE_SCALE).astype(np.int64))
+            x, y, scores = x[hit], y[hit], scores[hit]
+            # a pair the quote rule also makes is a quote pair (as in the all-pairs method)
+            quote = process.cpdist(texts[x], texts[y], scorer=fuzz.ratio, processor=None,
+                                   score_cutoff=QUOTE_THRESHOLD, dtype=np.float64,
+                                   workers=WORKERS)
+            quote[(lengths[x] < MIN_QUOTE_CHARS) | (lengths[y] < MIN_QUOTE_CHARS)] = 0
+            both = quote >= QUOTE_THRESHOLD
+            scores = np.where(both, quote + 100.0, scores)
+            swap = both & (placed[y] < placed[x])  # a quote pair: the earlier claim first
+            x, y = np.where(swap, y, x), np.where(swap, x, y)
+            packed = (((_TOP - np.rint(scores * _SCORE_SCALE).astype(np.int64))
                        << (2 * _SHIFT)) | (x << _SHIFT) | y)
             found.frombytes(packed.tobytes())
     return found
-
-
-def _not_in(pairs: array, others: array) -> array:
-    """``pairs`` but those of two claims also paired in ``others`` (a pair that both rules
-    find is a quote pair, as in the all-pairs method)."""
-    np = signatures.numpy()
-    mask = (1 << _SHIFT) - 1
-
-    def keys(packed):  # noqa: ANN001, ANN202
-        a, b = (packed >> _SHIFT) & mask, packed & mask
-        return (np.minimum(a, b) << _SHIFT) | np.maximum(a, b)
-
-    mine = np.frombuffer(pairs, dtype=np.int64)
-    if not len(mine) or not len(others):
-        return pairs
-    kept = mine[~np.isin(keys(mine), keys(np.frombuffer(others, dtype=np.int64)))]
-    return array("q", kept.tobytes())
 
 
 def unpack_pairs(pairs: array) -> list[tuple[float, int, int]]:
@@ -362,9 +371,8 @@ def unpack_pairs(pairs: array) -> list[tuple[float, int, int]]:
 
 def _sorted_chunks(pairs: array):  # noqa: ANN202
     np = signatures.numpy()
-    ordered = np.frombuffer(pairs, np.int64)  # sorted in place, repeats dropped
+    ordered = np.frombuffer(pairs, np.int64)  # sorted in place (a repeat is passed over)
     ordered.sort()
-    ordered = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
     for start in range(0, len(ordered), 100_000):
         chunk = ordered[start:start + 100_000]
         yield chunk
@@ -412,6 +420,8 @@ def _cluster(conn, claims: _Claims, pairs: array) -> dict[int, tuple[str, str]]:
             if (ra, rb) != (a, b):
                 same = matches.get((ra, rb))
                 if same is None:
+                    if len(matches) > 1_000_000:  # (bounded memory)
+                        matches.clear()
                     same = matches[(ra, rb)] = claims.same(ra, rb)
                 if not same:
                     continue

@@ -236,35 +236,37 @@ class ClaimTable:
 class BandMatrix:
     """Every claim's quote keys by claim number ``n`` (row 0 unused), for :func:`quote_candidates`:
     its MinHash bands as a matrix (a row of zeros for a quote too short to have any), its
-    prefix keys (up to three, zeros after), and how many prefix keys it has."""
+    prefix keys (up to three, zeros after), and how many prefix keys it has. Made for
+    ``size`` claims (it grows if more come)."""
 
-    def __init__(self) -> None:
+    def __init__(self, size: int = 0) -> None:
         np = numpy()
-        self.minhash = [np.zeros((1, BANDS), dtype=np.int64)]
-        self.prefix = [np.zeros((1, 3), dtype=np.int64)]
-        self.count = [np.zeros(1, dtype=np.int8)]
+        self.minhash = np.zeros((size + 1, BANDS), dtype=np.int64)
+        self.prefix = np.zeros((size + 1, 3), dtype=np.int64)
+        self.count = np.zeros(size + 1, dtype=np.int8)
+        self.filled = 1
 
     def add(self, bands: list[list[int]]) -> None:
         """Append the :func:`bands_of_many` of the next claims (in claim-number order)."""
         np = numpy()
-        minhash = np.zeros((len(bands), BANDS), dtype=np.int64)
-        prefix = np.zeros((len(bands), 3), dtype=np.int64)
-        count = np.zeros(len(bands), dtype=np.int8)
-        for row, keys in enumerate(bands):
+        end = self.filled + len(bands)
+        if end > len(self.count):
+            more = end - len(self.count)
+            self.minhash = np.concatenate((self.minhash, np.zeros((more, BANDS), np.int64)))
+            self.prefix = np.concatenate((self.prefix, np.zeros((more, 3), np.int64)))
+            self.count = np.concatenate((self.count, np.zeros(more, np.int8)))
+        for row, keys in enumerate(bands, self.filled):
             if keys:
-                minhash[row] = keys[:BANDS]
-                prefix[row, :len(keys) - BANDS] = keys[BANDS:]
-                count[row] = len(keys) - BANDS
-        self.minhash.append(minhash)
-        self.prefix.append(prefix)
-        self.count.append(count)
+                self.minhash[row] = keys[:BANDS]
+                self.prefix[row, :len(keys) - BANDS] = keys[BANDS:]
+                self.count[row] = len(keys) - BANDS
+        self.filled = end
 
     def done(self) -> None:
-        """Join the parts (call once all claims are added)."""
-        np = numpy()
-        self.minhash = [np.concatenate(self.minhash)]
-        self.prefix = [np.concatenate(self.prefix)]
-        self.count = [np.concatenate(self.count)]
+        """Drop the rows made for claims that did not come (call once all are added)."""
+        self.minhash = self.minhash[:self.filled]
+        self.prefix = self.prefix[:self.filled]
+        self.count = self.count[:self.filled]
 
 
 def _buckets(keys):  # noqa: ANN001, ANN202
@@ -305,7 +307,7 @@ def quote_candidates(bands: BandMatrix, lengths, *, cap: int, boilerplate_window
     scored once. Pairs of like length only: a ratio needs the shorter ``min_share`` of the
     longer."""
     np = numpy()
-    minhash, prefix, count = bands.minhash[0], bands.prefix[0], bands.count[0]
+    minhash, prefix, count = bands.minhash, bands.prefix, bands.count
     lengths = np.asarray(lengths, dtype=np.float64)
     ids = np.flatnonzero(minhash.any(axis=1))
     complete = np.zeros(minhash.shape, dtype=bool)
@@ -357,3 +359,46 @@ def quote_candidates(bands: BandMatrix, lengths, *, cap: int, boilerplate_window
         for start in range(0, len(packed), chunk):
             part = packed[start:start + chunk]
             yield part >> 32, part & 0xFFFFFFFF
+
+
+def figure_candidates(numbers, bucket, kind, value, rank, article, *, neighbours: int,  # noqa: ANN001, ANN201
+                      ratio: float):
+    """Candidate pairs of the figure rule ``(a, b)`` (arrays of claim numbers, ``a`` the
+    smaller figure): claims ``numbers`` in runs — one per ``bucket`` (a source and unit)
+    and counted ``kind`` (≥ 0), with the bucket's claims of an unsaid kind (-1), and one of
+    those alone — sorted by value then ``rank``; each claim with its next ``neighbours``
+    of other articles within ``ratio`` (two claims of an unsaid kind only in their own run).
+    ``value``, ``rank`` and ``article`` are by claim number."""
+    np = numpy()
+    width = int(kind.max(initial=-1)) + 2
+    run = bucket * width + kind + 1  # kind 0: the unsaid alone
+    unsaid = kind < 0
+    # each claim of an unsaid kind also joins every kind's run of its bucket
+    said_runs = np.unique(run[~unsaid])
+    lows = np.searchsorted(said_runs // width, run[unsaid] // width, side="left")
+    counts = np.searchsorted(said_runs // width, run[unsaid] // width, side="right") - lows
+    extra = np.repeat(np.flatnonzero(unsaid), counts)
+    steps = np.arange(len(extra)) - np.repeat(np.cumsum(counts) - counts, counts)
+    entry = np.concatenate((np.arange(len(numbers)), extra))
+    runs = np.concatenate((run, said_runs[np.repeat(lows, counts) + steps]))
+    claim = numbers[entry]
+    order = np.lexsort((rank[claim], value[claim], runs))
+    entry, runs, claim = entry[order], runs[order], claim[order]
+    size, where = value[claim], article[claim]
+    blank = unsaid[entry]
+    skip = blank & (runs % width != 0)  # in a kind's run, two unsaid claims are not paired
+    end, _ = _buckets(runs)
+    taken = np.zeros(len(entry), dtype=np.int64)
+    active = np.arange(len(entry))
+    step = 1
+    while active.size:
+        j = active + step
+        ok = j < end[active]
+        active, j = active[ok], j[ok]
+        ok = size[j] <= size[active] * ratio
+        active, j = active[ok], j[ok]
+        pair = (where[active] != where[j]) & ~(skip[active] & blank[j])
+        yield claim[active[pair]], claim[j[pair]]
+        taken[active[pair]] += 1
+        active = active[taken[active] < neighbours]
+        step += 1

@@ -3,8 +3,8 @@ rebuild against the all-pairs method, and the export reading the stored disagree
 
 from __future__ import annotations
 
-import shutil
 import bisect
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,8 +13,8 @@ from rapidfuzz import fuzz, process
 
 from desk import Desk, across
 from desk.across import disagreement, grouping
-from desk.across.grouping import MAGNITUDE_RATIO, TOPIC_THRESHOLD
 from desk.across import rebuild as rebuild_module
+from desk.across.grouping import MAGNITUDE_RATIO, TOPIC_THRESHOLD, GroupingCancelled
 from desk.across.index import FIGURE_NEIGHBOURS
 from desk.across.rebuild import (
     _Claims,
@@ -175,7 +175,8 @@ def _figure_walk(claims: _Claims, eligible: set[int], neighbours: int,
                  ) -> list[tuple[float, int, int]]:
     """The figure rule's pairs one claim at a time, as the rebuild found them before numpy:
     per source and unit, within each counted kind (claims of an unsaid kind with every
-    kind), each claim with its next FIGURE_NEIGHBOURS larger figures of other articles."""
+    kind), each claim with its next FIGURE_NEIGHBOURS larger figures of other articles; a
+    pair the quote rule also makes is a quote pair."""
     buckets: dict[tuple[str, str | None], list[int]] = {}
     for n in range(1, len(claims) + 1):
         if n in eligible and claims.value[n] > 0 and claims.source[n]:
@@ -194,7 +195,13 @@ def _figure_walk(claims: _Claims, eligible: set[int], neighbours: int,
                     claims.masked[a], [claims.masked[b] for b in near],
                     scorer=fuzz.token_sort_ratio, processor=None,
                     score_cutoff=TOPIC_THRESHOLD, limit=None):
-                found.append((round(score * 1000) / 1000, a, near[j]))
+                b = near[j]
+                quote = claims.quote_score(a, b)  # a pair the quote rule makes is a quote pair
+                if quote is not None:
+                    first, second = sorted((a, b), key=lambda n: claims.rank[n])
+                    found.append((round(quote * 1000) / 1000, first, second))
+                else:
+                    found.append((round(score * 1000) / 1000, a, b))
 
     for members in buckets.values():
         by_kind: dict[str | None, list[int]] = {}
@@ -230,3 +237,33 @@ def test_figure_pairs_in_numpy_are_those_one_claim_at_a_time(
     plain = _figure_walk(claims, with_interval, neighbours)
     assert len(plain) > 100
     assert quick == plain
+
+
+def test_a_rebuild_leaves_the_indexes_as_they_were_even_when_stopped(across_desk: Desk) -> None:
+    """The rebuild drops the index tables' own indexes while it fills them and makes them
+    again, also when it is cancelled half-way (and at its next start, had it died)."""
+    def indexes() -> list[tuple[str, str]]:
+        return across_desk.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN "
+            "('claim_keys', 'claim_bands', 'figure_disagreements') ORDER BY name").fetchall()
+
+    before = indexes()
+    assert len([sql for _, sql in before if sql]) >= 4
+    rebuild(across_desk)
+    assert indexes() == before
+    for stop_at in (1, 2, 3):  # while indexing the claims, then in later phases
+        asked = []
+
+        def cancelled(stop_at: int = stop_at) -> bool:
+            asked.append(1)
+            return len(asked) >= stop_at
+
+        with pytest.raises(GroupingCancelled):
+            rebuild(across_desk, cancelled=cancelled)
+        assert indexes() == before
+    with across_desk.writing():
+        rebuild_module._drop_indexes(across_desk.conn, ["figure_disagreements"])  # (died)
+    assert len(indexes()) == len(before) - 2
+    rebuild(across_desk)
+    assert indexes() == before
+    assert across.group_count(across_desk) == 5
