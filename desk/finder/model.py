@@ -123,6 +123,7 @@ class Model:
     _blend: tuple[dict[str, float], float, dict[str, float]] | None = field(default=None,
                                                                             repr=False)
     _telling: dict[str, float] | None = field(default=None, repr=False)
+    _cheap: tuple[str, dict[str, float], float] | None = field(default=None, repr=False)
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Model:
@@ -152,10 +153,16 @@ class Model:
 
     def _token_weight(self, token: str) -> float:
         """The weight one token (as :func:`desk.finder.scoring.tokens` gives it) adds to a
-        sentence before scaling: its word, word pieces and kinds."""
+        sentence before scaling: its word, word pieces and kinds (the sum of
+        :func:`desk.finder.features.token_features` weighted, without building the names
+        twice)."""
         get = self.weights.get
-        return sum(get(name, 0.0) * value
-                   for name, value in feats.token_features(feats.shape(token)))
+        shaped = _SHAPES[token]
+        padded = f" {shaped} "
+        pieces = sum(get("c:" + padded[i:i + size], 0.0) for size in feats.CHAR_SIZES
+                     for i in range(len(padded) - size + 1))
+        return (get("w:" + shaped, 0.0) + feats.CHAR_SCALE * pieces
+                + sum(get(kind, 0.0) for kind in _KINDS[token]))
 
     def _read(self, text: str, words: list[str] | None = None
               ) -> tuple[list[str], float]:
@@ -233,15 +240,22 @@ class Model:
                 max(0.0, ((1 - share) * self.weights.get("k:" + name, 0.0)
                           + share * scoring.CUES[name].weight) * most)
                 for name, most in scoring.PATTERN_CUES.items())
-        shifted = (self.blended(text, cues, words) + self._pattern_gain
-                   - _logit(self.threshold))
-        return 1 / (1 + math.exp(-max(-30.0, min(30.0, shifted))))
+        blended = self.blended(text, cues, words)
+        self._cheap = (text, dict(cues), blended)
+        return _squash(blended + self._pattern_gain - _logit(self.threshold))
 
     def score(self, text: str, cues: dict[str, float], words: list[str] | None = None
               ) -> float:
         """How check-worthy a sentence is, 0–1; 0.5 is the model's chosen threshold."""
-        shifted = self.blended(text, cues, words) - _logit(self.threshold)
-        return 1 / (1 + math.exp(-max(-30.0, min(30.0, shifted))))
+        cheap = self._cheap
+        if cheap is not None and cheap[0] == text and cheap[1].items() <= cues.items():
+            # the same sentence as :meth:`most` was asked about, plus its pattern cues
+            combined = self._cue_weights()[0]
+            blended = cheap[2] + sum(combined.get(name, 0.0) * value
+                                     for name, value in cues.items() if name not in cheap[1])
+        else:
+            blended = self.blended(text, cues, words)
+        return _squash(blended - _logit(self.threshold))
 
     def reasons(self, text: str, cues: dict[str, float], limit: int = 3) -> list[str]:
         """The cues that moved this sentence's score most, in words, strongest first."""
@@ -281,6 +295,10 @@ class Model:
                              if name[:2] == "w:" and weight > 0.5 and len(name) > 5
                              and name[2].isalpha()}
         return self._telling
+
+
+def _squash(z: float) -> float:
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def _logit(p: float) -> float:
