@@ -68,7 +68,7 @@ class AcrossView(QDialog):
         self.context, self.reader = context, reader
         self.desk = context.desk
         self.job: Any = None  # the regrouping or reading running on a worker thread
-        self.counting: Any = None  # counting the disagreements after the first rows show
+        self.counting: list[Any] = []  # counting the disagreements after the first rows show
         self._reload_pending = False  # a change came while reading: read again after
         self.setObjectName("acrossView")
         self.setWindowTitle("Across the Desk — Claims Desk")
@@ -104,8 +104,8 @@ class AcrossView(QDialog):
         if self._busy():
             self.job.cancel()
             self.job.wait(10000)
-        if self.counting is not None:
-            self.counting.wait(10000)
+        for job in self.counting:
+            job.wait(10000)
         self._unsubscribe()
         self.close()
 
@@ -240,20 +240,20 @@ class AcrossView(QDialog):
     def _count_disagreements(self, group_count: int) -> None:
         """Count the disagreements on a worker (a whole table's count: 0.1 s at 100,000
         claims), after their first rows are shown."""
-        if self.counting is not None and self.counting.isRunning():
-            self.counting.wait()
-        self.counting = DeskJob(self.desk.path, self.desk.editor, _count, self)
+        self.counting = [job for job in self.counting if job.isRunning()]  # (never waited on)
+        job = DeskJob(self.desk.path, self.desk.editor, _count, self)
+        self.counting.append(job)
 
         def counted(count: int) -> None:
-            if self.context.closed():
-                return
+            if self.context.closed() or job is not self.counting[-1]:
+                return  # (a later count is on its way)
             self.disagreements_model.set_total(count)
             self.tabs.setTabText(1, f"&Disagreements ({count:,})")
             self.status.setText(f"{group_count:,} groups of claims seen in several articles · "
                                 f"{count:,} disagreements")
 
-        self.counting.succeeded.connect(counted)
-        self.counting.start()
+        job.succeeded.connect(counted)
+        job.start()
 
     def _on_change(self, change: Change) -> None:
         if self.isVisible() and change.kind != "articles_changed":

@@ -69,3 +69,28 @@ def test_disagreements_show_before_they_are_counted(qtmodeltester, tmp_path: Pat
         while model.canFetchMore():
             model.fetchMore()
         assert model.items == everything
+
+
+def test_the_view_counts_the_disagreements_after_showing_them(qtbot, open_window,
+                                                              tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    path = tmp_path / "across.desk"
+    with Desk.open(path, editor="tester") as desk:
+        fill(desk)
+        across.refresh(desk)
+        count = across.disagreement_count(desk)
+        groups = across.group_count(desk)
+    window = open_window(path)
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_F,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    view = window.across.view
+    qtbot.waitUntil(lambda: view.tabs.tabText(1) == f"&Disagreements ({count:,})",
+                    timeout=20000)
+    assert view.tabs.tabText(0) == f"&Groups ({groups:,})"
+    assert view.disagreements_model.total == count and view.counting
+    view.reload()  # a reload shows the rows first, then counts again
+    qtbot.waitUntil(lambda: view.status.text().startswith(f"{groups:,} groups"), timeout=20000)
+    qtbot.waitUntil(lambda: view.status.text().endswith(f"{count:,} disagreements"),
+                    timeout=20000)
