@@ -32,6 +32,8 @@ def test_model_file_is_small_and_says_what_trained_it() -> None:
     "Thank you.",
     "I think we should all work together on this?",
     "The UN human rights office said 249 civilians had been killed.",
+    "We may have spent $4.2 billion, or 12% more, since 2019; you reportedly said so.",
+    "",
 ])
 def test_score_is_the_weighted_sum_of_the_features(text: str) -> None:
     model = shipped()
