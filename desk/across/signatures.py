@@ -310,19 +310,23 @@ def quote_candidates(bands: BandMatrix, lengths, *, cap: int, boilerplate_window
     minhash, prefix, count = bands.minhash, bands.prefix, bands.count
     lengths = np.asarray(lengths, dtype=np.float64)
     ids = np.flatnonzero(minhash.any(axis=1))
-    complete = np.zeros(minhash.shape, dtype=bool)
+    # each claim's complete bucket per band, by number (else a number of its own, negative)
+    bucket_no = np.repeat(-1 - np.arange(len(minhash), dtype=np.int32)[:, None], BANDS, axis=1)
+    numbered = 0
     for k in range(BANDS):
         keys = minhash[ids, k]
         order = np.lexsort((lengths[ids], keys))
         members, keys = ids[order], keys[order]
         end, size = _buckets(keys)
         whole = (size >= 2) & (size <= cap)
-        complete[members, k] = whole
+        bucket_no[members[whole], k] = numbered + np.searchsorted(np.unique(end[whole]),
+                                                               end[whole])
+        numbered += len(members)
         for i, j in _runs(lengths[members], end, np.where(whole, cap, 0), min_share):
             for start in range(0, len(i), chunk):
                 x, y = members[i[start:start + chunk]], members[j[start:start + chunk]]
                 if k:
-                    earlier = ((minhash[x, :k] == minhash[y, :k]) & complete[x, :k]).any(axis=1)
+                    earlier = (bucket_no[x, :k] == bucket_no[y, :k]).any(axis=1)
                     x, y = x[~earlier], y[~earlier]
                 yield x, y
     # prefix keys: after every MinHash band
@@ -342,7 +346,7 @@ def quote_candidates(bands: BandMatrix, lengths, *, cap: int, boilerplate_window
         for start in range(0, len(i), chunk):
             ii, jj = i[start:start + chunk], j[start:start + chunk]
             x, y = members[ii], members[jj]
-            seen = ((minhash[x] == minhash[y]) & complete[x]).any(axis=1)
+            seen = (bucket_no[x] == bucket_no[y]).any(axis=1)
             shared = ((prefix[x][:, :, None] == prefix[y][:, None, :]).any(axis=2)
                       & prefix_complete[x])
             first = np.where(shared, prefix[x], np.iinfo(np.int64).max).min(axis=1)
