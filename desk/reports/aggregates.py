@@ -1,11 +1,12 @@
 """The desk in numbers: SQL aggregates that the dashboard, the reports and the charts draw.
 
 Every figure is a ``GROUP BY`` over the live claims, read from a covering index whose
-leading columns are the groups (``idx_claims_by_day``, ``_by_source``, ``_by_article``, a step
-of :mod:`desk.store.schema_v4`), so that a desk of 100,000 claims is summed as it is read,
-without sorting and without reading a claim's text. Each call takes :class:`Filters` (a
-date range on when claims were tagged, a tag, an outlet); figures that disagree are read
-separately (:mod:`desk.across.views`), because finding them takes seconds on a big desk.
+leading columns are the groups (``idx_claims_by_day``, ``idx_claims_live_source``,
+``idx_claims_live``, :func:`desk.store.schema_v4.report_indexes`), so that a desk of 100,000
+claims is summed as it is read, without sorting and without reading a claim's text. Each call
+takes :class:`Filters` (a date range on when claims were tagged, a tag, an outlet); figures
+that disagree are read separately (:mod:`desk.across.views`), because finding them takes
+seconds on a big desk.
 """
 
 from __future__ import annotations
@@ -214,10 +215,11 @@ def by_day(conn: sqlite3.Connection, filters: Filters) -> dict[str, Any]:
 
 
 def by_source(conn: sqlite3.Connection, filters: Filters) -> dict[str, Any]:
-    """The top sources, stacked by status: one scan of ``idx_claims_by_source``."""
+    """The top sources, stacked by status: one scan of ``idx_claims_live_source``."""
     where, params = _where(filters, _outlet_map(conn, filters))
     rows = conn.execute(
-        f"SELECT c.source, c.status, count(*) FROM {_claims(conn, 'idx_claims_by_source', filters)}"
+        "SELECT c.source, c.status, count(*) FROM "
+        f"{_claims(conn, 'idx_claims_live_source', filters)}"
         f" WHERE {where} GROUP BY c.source, c.status", params)
     return {"sources": _bars(rows, TOP)}
 
@@ -250,10 +252,10 @@ def _unpack(low: int, high: int) -> Counts:
 
 def by_outlet(conn: sqlite3.Connection, filters: Filters) -> dict[str, Any]:
     """The top outlets, stacked by status, the number of articles with claims and every
-    outlet (for the filter box): one scan of ``idx_claims_by_article``."""
+    outlet (for the filter box): one scan of ``idx_claims_live``."""
     outlet_map = outlets(conn)
     where, params = _where(filters, outlet_map)
-    claims = _claims(conn, "idx_claims_by_article", filters)
+    claims = _claims(conn, "idx_claims_live", filters)
     rows = conn.execute(f"SELECT c.article_id, count(*), {_packed_counts('c.status')} "
                         f"FROM {claims} WHERE {where} GROUP BY c.article_id", params).fetchall()
     if rows and max(row[1] for row in rows) >> _BITS:  # 2 million claims in one article

@@ -25,7 +25,7 @@ from desk.errors import NotADeskError
 
 #: Tables and indexes that older desk formats had and a migration dropped.
 FORMER_NAMES = frozenset({"idx_articles_listing", "idx_claims_status", "idx_claims_source",
-                          "idx_claims_report"})
+                          "idx_claims_report", "idx_claims_by_source", "idx_claims_by_article"})
 
 _FTS_COLUMNS = '"title", "body"'
 _FTS_NEW = f'INSERT INTO "articles_fts" (rowid, {_FTS_COLUMNS}) VALUES (new.rowid, new."title", new."body");'

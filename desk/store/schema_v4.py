@@ -40,19 +40,34 @@ def report_index(db: sqlite_utils.Database) -> None:
                "(created_at, status, source, article_id, editor) WHERE deleted_at IS NULL")
 
 
+def _index(db: sqlite_utils.Database, name: str, sql: str) -> None:
+    """Make index ``name`` as ``sql`` (no ``IF NOT EXISTS``) says, replacing one of that name
+    made otherwise (an earlier, narrower definition)."""
+    row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+                     [name]).fetchone()
+    if row is not None and " ".join(str(row[0]).split()) != " ".join(sql.split()):
+        db.execute(f"DROP INDEX {name}")
+        row = None
+    if row is None:
+        db.execute(sql)
+
+
 def report_indexes(db: sqlite_utils.Database) -> None:
     """Reports (:mod:`desk.reports.aggregates`): the dashboard's counts read as they are
     summed. SQLite groups by sorting unless an index gives the rows in the groups' order, so
     each aggregate has a covering index led by its groups — by day and editor, by source,
     by article — and the backlog a small one of the waiting claims in the order they were
-    tagged. They replace ``idx_claims_report`` (whose sorts took 3× as long)."""
-    db.execute("DROP INDEX IF EXISTS idx_claims_report")
+    tagged. They replace ``idx_claims_report`` (whose sorts took 3× as long). The source and
+    article ones widen the live-claims indexes of format 2 under their names (one index to
+    keep up on every write, not two: a merge of 20,000 claims took 1.27× as long with both)."""
+    for former in ("idx_claims_report", "idx_claims_by_source", "idx_claims_by_article"):
+        db.execute(f"DROP INDEX IF EXISTS {former}")
+    _index(db, "idx_claims_live", "CREATE INDEX idx_claims_live ON claims (article_id, status, "
+           "created_at) WHERE deleted_at IS NULL")
+    _index(db, "idx_claims_live_source", "CREATE INDEX idx_claims_live_source ON claims (source, "
+           "status, created_at, article_id) WHERE deleted_at IS NULL")
     db.execute("CREATE INDEX IF NOT EXISTS idx_claims_by_day ON claims (substr(created_at, 1, 10), "
                "editor, status, article_id) WHERE deleted_at IS NULL")
-    db.execute("CREATE INDEX IF NOT EXISTS idx_claims_by_source ON claims (source, status, "
-               "created_at, article_id) WHERE deleted_at IS NULL")
-    db.execute("CREATE INDEX IF NOT EXISTS idx_claims_by_article ON claims (article_id, status, "
-               "created_at) WHERE deleted_at IS NULL")
     db.execute("CREATE INDEX IF NOT EXISTS idx_claims_waiting ON claims (created_at) "
                "WHERE deleted_at IS NULL AND status IN ('unchecked', 'checking')")
 

@@ -79,7 +79,7 @@ def test_each_part_counts_as_it_reads_its_index(seeded_desk):
         plan = " ".join(row[3] for row in seeded_desk.conn.execute("EXPLAIN QUERY PLAN " + sql))
         assert "TEMP B-TREE" not in plan, (sql, plan)
         used.update(word for word in plan.split() if word.startswith("idx_claims_"))
-    assert used == {"idx_claims_by_day", "idx_claims_by_source", "idx_claims_by_article",
+    assert used == {"idx_claims_by_day", "idx_claims_live_source", "idx_claims_live",
                     "idx_claims_waiting"}
 
 
