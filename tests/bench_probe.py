@@ -362,7 +362,8 @@ def dashboard_figures(desk_path: str, runs: int) -> dict[str, float]:
     """The dashboard as View ▸ Dashboard opens it: from building the dialog to its first
     paint with every chart drawn with the numbers (the workers' connections and SQL
     aggregates included; a new dialog each run), beside the plainest count of the desk's
-    claims by status (one GROUP BY on a fresh connection) measured in the same process."""
+    claims by status (one GROUP BY reading every claim, on a fresh connection) measured in the
+    same process."""
     from PySide6.QtTest import QSignalSpy
     from PySide6.QtWidgets import QApplication
 
@@ -393,7 +394,9 @@ def dashboard_figures(desk_path: str, runs: int) -> dict[str, float]:
     for _ in range(runs + 1):
         start = time.perf_counter()
         conn = sqlite3.connect(desk_path)
-        conn.execute("SELECT status, count(*) FROM claims WHERE deleted_at IS NULL "
+        # Every claim read once: NOT INDEXED, since format 5's idx_claims_live (article,
+        # status, …) covers this count and would make the baseline another of our indexes.
+        conn.execute("SELECT status, count(*) FROM claims NOT INDEXED WHERE deleted_at IS NULL "
                      "GROUP BY status").fetchall()
         conn.close()
         plain.append((time.perf_counter() - start) * 1000)
