@@ -14,6 +14,7 @@ to another). Groups are written set-based: only rows that change are touched.
 from __future__ import annotations
 
 import json
+import os
 from array import array
 from typing import TYPE_CHECKING
 
@@ -254,6 +255,7 @@ def quote_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None)
                           count=len(claims.masked))
     article = np.frombuffer(claims.article, dtype=np.int32)
     rank = np.frombuffer(claims.rank, dtype=np.int32)
+    workers = _workers()
     found = array("q")
     for step, (x, y) in enumerate(signatures.quote_candidates(
             bands, lengths, cap=BAND_CAP, boilerplate_window=BOILERPLATE_WINDOW,
@@ -266,15 +268,24 @@ def quote_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None)
             continue
         scores = process.cpdist(texts[x], texts[y], scorer=fuzz.ratio, processor=None,
                                 score_cutoff=QUOTE_THRESHOLD, dtype=np.float32,
-                                workers=WORKERS)
+                                workers=workers)
         hit = scores >= QUOTE_THRESHOLD
         _pack_many(found, scores[hit].astype(np.float64) + 100.0, x[hit], y[hit], rank)
     return found
 
 
-#: Threads rapidfuzz scores pairs on (-1: every core). One: on the loaded 2-core machine
-#: two cost 70 % more CPU time (45 → 76 s at 100,000 claims) for no quicker finish.
-WORKERS = 1
+def _workers() -> int:
+    """Threads rapidfuzz scores pairs on: every core when some are idle, else one (on the
+    loaded 2-core machine two cost 70 % more CPU time, 45 → 76 s at 100,000 claims, for no
+    quicker finish)."""
+    if WORKERS:
+        return WORKERS
+    cores = os.cpu_count() or 1
+    return -1 if cores > 1 and os.getloadavg()[0] < cores - 0.5 else 1
+
+
+#: Threads for rapidfuzz (-1: every core), or 0: as :func:`_workers` finds.
+WORKERS = 0
 
 
 def _pack_many(found: array, scores, a, b, rank) -> None:  # noqa: ANN001
@@ -328,6 +339,7 @@ def figure_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None
     kind = np.array([-1 if claims.kind[x] is None else kinds.setdefault(claims.kind[x], len(kinds))
                      for x in numbers], dtype=np.int64)
     placed = np.frombuffer(claims.rank, dtype=np.int32)
+    workers = _workers()
     words = np.empty(len(claims.masked), dtype=object)
     texts = np.empty(len(claims.masked), dtype=object)
     for x in set(numbers):
@@ -348,13 +360,13 @@ def figure_pairs(desk: Desk, claims: _Claims, cancelled: Cancelled | None = None
             x, y = a[start:start + 200_000], b[start:start + 200_000]
             scores = process.cpdist(words[x], words[y], scorer=fuzz.ratio, processor=None,
                                     score_cutoff=TOPIC_THRESHOLD, dtype=np.float64,
-                                    workers=WORKERS)
+                                    workers=workers)
             hit = scores >= TOPIC_THRESHOLD
             x, y, scores = x[hit], y[hit], scores[hit]
             # a pair the quote rule also makes is a quote pair (as in the all-pairs method)
             quote = process.cpdist(texts[x], texts[y], scorer=fuzz.ratio, processor=None,
                                    score_cutoff=QUOTE_THRESHOLD, dtype=np.float64,
-                                   workers=WORKERS)
+                                   workers=workers)
             quote[(lengths[x] < MIN_QUOTE_CHARS) | (lengths[y] < MIN_QUOTE_CHARS)] = 0
             both = quote >= QUOTE_THRESHOLD
             scores = np.where(both, quote + 100.0, scores)
