@@ -128,6 +128,7 @@ def rebuild(desk: Desk, progress: Progress | None = None,
     _rank(desk, claims)
     phase("comparing quotes")
     pairs = quote_pairs(desk, claims, cancelled)
+    claims.bands = None  # (memory: the rest does not read them)
     phase("comparing figures")
     pairs.extend(figure_pairs(desk, claims, cancelled))
     phase("grouping")
@@ -169,7 +170,7 @@ def _index(desk: Desk, total: int, progress: Progress | None,
 def _read_keys(desk: Desk, total: int, progress: Progress | None,
                cancelled: Cancelled | None) -> _Claims:
     conn = desk.conn
-    claims = _Claims()
+    claims = _Claims(keep_ids=False)  # (memory: a million ids are read back when needed)
     claims.bands = signatures.BandMatrix(total)
     reader = desk.conn.execute(f"{CLAIM_SQL} WHERE deleted_at IS NULL ORDER BY id")
     while True:
@@ -224,15 +225,13 @@ def _restore_indexes(conn) -> None:  # noqa: ANN001
 def _rank(desk: Desk, claims: _Claims) -> None:
     """Each claim's place in :meth:`desk.Desk.claims` order: the pair's first claim, whose
     group's first claim it becomes, is the earlier one there (as in the all-pairs method)."""
-    numbers = {claim_id: n for n, claim_id in enumerate(claims.ids) if n}
-    claims.rank = array("i", [0]) * len(claims.ids)
+    claims.rank = array("i", [0]) * (len(claims) + 1)
     rows = desk.conn.execute(
-        "SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id "
-        "WHERE c.deleted_at IS NULL "
+        "SELECT k.n FROM claims c JOIN articles a ON a.id = c.article_id "
+        "JOIN claim_keys k ON k.claim_id = c.id WHERE c.deleted_at IS NULL "
         "ORDER BY a.imported_at, a.rowid, c.start_char, c.end_char, c.created_at, c.id")
-    for place, (claim_id,) in enumerate(rows, 1):
-        n = numbers.get(claim_id)
-        if n is not None:
+    for place, (n,) in enumerate(rows, 1):
+        if n < len(claims.rank):
             claims.rank[n] = place
 
 
@@ -476,17 +475,18 @@ def _flatten(parent) -> None:  # noqa: ANN001
 def _write_groups(desk: Desk, claims: _Claims, assigned: dict[int, tuple[str, str]]) -> None:
     """Store the automatic groups, touching only the rows that change."""
     conn = desk.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS across_new "
-                 "(claim_id TEXT PRIMARY KEY, group_id TEXT, how TEXT)")
-    conn.execute("DELETE FROM temp.across_new")
-    conn.executemany("INSERT INTO temp.across_new VALUES (?, ?, ?)",
-                     ((claims.ids[n], gid, how) for n, (gid, how) in assigned.items()))
-    conn.execute("""DELETE FROM claim_groups WHERE how != 'editor'
-                    AND claim_id NOT IN (SELECT claim_id FROM temp.across_new)""")
-    conn.execute("""INSERT OR REPLACE INTO claim_groups
-                    (claim_id, group_id, how, confirmed_at, editor, updated_at)
-                    SELECT n.claim_id, n.group_id, n.how, NULL, ?, ? FROM temp.across_new n
-                    LEFT JOIN claim_groups g ON g.claim_id = n.claim_id
-                    WHERE g.claim_id IS NULL OR g.group_id != n.group_id OR g.how != n.how""",
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS across_assigned "
+                 "(n INTEGER PRIMARY KEY, group_id TEXT, how TEXT)")
+    conn.execute("DELETE FROM temp.across_assigned")
+    conn.executemany("INSERT INTO temp.across_assigned VALUES (?, ?, ?)",
+                     ((n, gid, how) for n, (gid, how) in assigned.items()))
+    new = "temp.across_assigned t JOIN claim_keys k ON k.n = t.n"  # (claim ids read back)
+    conn.execute(f"""DELETE FROM claim_groups WHERE how != 'editor'
+                     AND claim_id NOT IN (SELECT k.claim_id FROM {new})""")
+    conn.execute(f"""INSERT OR REPLACE INTO claim_groups
+                     (claim_id, group_id, how, confirmed_at, editor, updated_at)
+                     SELECT k.claim_id, t.group_id, t.how, NULL, ?, ? FROM {new}
+                     LEFT JOIN claim_groups g ON g.claim_id = k.claim_id
+                     WHERE g.claim_id IS NULL OR g.group_id != t.group_id OR g.how != t.how""",
                  [desk.editor or "", now_iso()])
-    conn.execute("DELETE FROM temp.across_new")
+    conn.execute("DELETE FROM temp.across_assigned")

@@ -179,7 +179,8 @@ class ClaimTable:
     """What the rebuild's union-find compares of every live claim, in memory, by its number
     ``n`` (1, 2, …): lists and arrays rather than an object per claim."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_ids: bool = True) -> None:
+        self.keep_ids = keep_ids
         self.ids: list[str] = [""]
         self.article: array = array("i", [0])
         self.masked: list[str] = [""]
@@ -194,7 +195,8 @@ class ClaimTable:
 
     def add(self, keys: Keys) -> None:
         """Append one claim's keys (its number is the count so far)."""
-        self.ids.append(keys.claim_id)
+        if self.keep_ids:
+            self.ids.append(keys.claim_id)
         self.article.append(self._articles.setdefault(keys.article_id, len(self._articles) + 1))
         self.masked.append(keys.masked)
         self.source.append(self._interned.setdefault(keys.source_key, keys.source_key))
@@ -204,7 +206,7 @@ class ClaimTable:
                          else self._interned.setdefault(keys.kind, keys.kind))
 
     def __len__(self) -> int:
-        return len(self.ids) - 1
+        return len(self.article) - 1
 
     def quote_score(self, a: int, b: int) -> float | None:
         """The quote rule's pair score of two claims (ratio + 100), or None."""

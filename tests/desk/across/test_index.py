@@ -267,3 +267,14 @@ def test_a_rebuild_leaves_the_indexes_as_they_were_even_when_stopped(across_desk
     rebuild(across_desk)
     assert indexes() == before
     assert across.group_count(across_desk) == 5
+
+
+def test_rapidfuzz_threads_follow_the_idle_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rebuild_module, "WORKERS", 0)
+    monkeypatch.setattr(rebuild_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(rebuild_module.os, "getloadavg", lambda: (0.4, 0.0, 0.0))
+    assert rebuild_module._workers() == -1
+    monkeypatch.setattr(rebuild_module.os, "getloadavg", lambda: (3.0, 0.0, 0.0))
+    assert rebuild_module._workers() == 1
+    monkeypatch.setattr(rebuild_module, "WORKERS", 2)
+    assert rebuild_module._workers() == 2
