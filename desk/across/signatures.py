@@ -336,35 +336,35 @@ def quote_candidates(bands: BandMatrix, lengths, *, cap: int, boilerplate_window
     members = np.concatenate(slots)
     slot = np.concatenate([np.full(len(s), k, dtype=np.int64) for k, s in enumerate(slots)])
     keys = prefix[members, slot]
-    order = np.lexsort((lengths[members], keys))
+    order = np.lexsort((members, lengths[members], keys))
     members, slot, keys = members[order], slot[order], keys[order]
     end, size = _buckets(keys)
     whole = (size >= 2) & (size <= cap)
     prefix_complete = np.zeros(prefix.shape, dtype=bool)
     prefix_complete[members, slot] = whole
-    limit = np.where(whole, cap, np.where(size > cap, boilerplate_window, 0))
-    spare = []
+    boilerplate = size > cap
+    prefix_boilerplate = np.zeros(prefix.shape, dtype=bool)
+    prefix_boilerplate[members, slot] = boilerplate
+    place = np.zeros(prefix.shape, dtype=np.int64)  # where each key is in the sorted entries
+    place[members, slot] = np.arange(len(members))
+    limit = np.where(whole, cap, np.where(boilerplate, boilerplate_window, 0))
+    none = np.iinfo(np.int64).max
     for i, j in _runs(lengths[members], end, limit, min_share):
         for start in range(0, len(i), chunk):
             ii, jj = i[start:start + chunk], j[start:start + chunk]
             x, y = members[ii], members[jj]
             seen = (bucket_no[x] == bucket_no[y]).any(axis=1)
-            shared = ((prefix[x][:, :, None] == prefix[y][:, None, :]).any(axis=2)
-                      & prefix_complete[x])
-            first = np.where(shared, prefix[x], np.iinfo(np.int64).max).min(axis=1)
-            mine = whole[ii]
-            keep = ~seen & np.where(mine, first == keys[ii], ~shared.any(axis=1))
-            yield x[keep & mine], y[keep & mine]
-            rest = keep & ~mine
-            if rest.any():
-                spare.append((np.minimum(x[rest], y[rest]) << 32) | np.maximum(x[rest], y[rest]))
-    if spare:  # boilerplate buckets: a pair may be in several; once
-        packed = np.concatenate(spare)
-        packed.sort()
-        packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
-        for start in range(0, len(packed), chunk):
-            part = packed[start:start + chunk]
-            yield part >> 32, part & 0xFFFFFFFF
+            same = prefix[x][:, :, None] == prefix[y][:, None, :]
+            shared = same.any(axis=2) & prefix_complete[x]
+            first = np.where(shared, prefix[x], none).min(axis=1)
+            # in boilerplate buckets: the first (smallest key) of those where the two are
+            # within the window of each other (without a complete bucket in common)
+            near = (same & prefix_boilerplate[x][:, :, None] & (np.abs(
+                place[x][:, :, None] - place[y][:, None, :]) <= boilerplate_window)).any(axis=2)
+            nearest = np.where(near, prefix[x], none).min(axis=1)
+            keep = ~seen & np.where(whole[ii], first == keys[ii],
+                                    ~shared.any(axis=1) & (nearest == keys[ii]))
+            yield x[keep], y[keep]
 
 
 def figure_candidates(numbers, bucket, kind, value, rank, article, *, neighbours: int,  # noqa: ANN001, ANN201

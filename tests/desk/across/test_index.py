@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import shutil
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +15,9 @@ from rapidfuzz import fuzz, process
 from desk import Desk, across
 from desk.across import disagreement, grouping
 from desk.across import rebuild as rebuild_module
+from desk.across import signatures
 from desk.across.grouping import MAGNITUDE_RATIO, TOPIC_THRESHOLD, GroupingCancelled
-from desk.across.index import FIGURE_NEIGHBOURS
+from desk.across.index import _MIN_SHARE, FIGURE_NEIGHBOURS
 from desk.across.rebuild import (
     _Claims,
     _rank,
@@ -278,3 +280,42 @@ def test_rapidfuzz_threads_follow_the_idle_cores(monkeypatch: pytest.MonkeyPatch
     assert rebuild_module._workers() == 1
     monkeypatch.setattr(rebuild_module, "WORKERS", 2)
     assert rebuild_module._workers() == 2
+
+
+@pytest.mark.parametrize(("cap", "window"), [(400, 24), (6, 2)])
+def test_quote_candidates_are_every_bucket_pair_once(tmp_path: Path, cap: int,
+                                                     window: int) -> None:
+    """The candidate pairs of quotes are those of every bucket (all pairs of like length in
+    a MinHash or prefix bucket of at most ``cap`` claims; in a bigger prefix bucket, those
+    at most ``window`` apart in length order), each given once."""
+    path = tmp_path / "synthetic.desk"
+    build_desk(path, DeskSpec(articles=60, claims=600, big_articles=0, big_size=0,
+                              claims_on_big=0), seed=5)
+    with Desk.open(path, editor="t") as desk:
+        refresh(desk)
+        rows = desk.conn.execute("SELECT n, masked, bands FROM claim_keys ORDER BY n").fetchall()
+    lengths = [0] + [len(masked) for _, masked, _ in rows]
+    keys = [[]] + [list(array("q", blob or b"")) for _, _, blob in rows]
+    matrix = signatures.BandMatrix(len(rows))
+    matrix.add(keys[1:])
+    matrix.done()
+    buckets: dict[tuple[int, int], list[int]] = {}
+    for n, mine in enumerate(keys):
+        for place, key in enumerate(mine):
+            buckets.setdefault((place if place < signatures.BANDS else -1, key), []).append(n)
+    expected = set()
+    for (place, _), members in buckets.items():
+        members.sort(key=lambda n: (lengths[n], n))
+        if len(members) > cap and place >= 0:
+            continue  # a MinHash band of boilerplate
+        reach = len(members) if len(members) <= cap else window + 1
+        for i, x in enumerate(members):
+            for y in members[i + 1:i + reach]:
+                if lengths[y] <= lengths[x] / _MIN_SHARE:
+                    expected.add(frozenset((x, y)))
+    found = [frozenset((x, y)) for xs, ys in signatures.quote_candidates(
+        matrix, lengths, cap=cap, boilerplate_window=window, min_share=_MIN_SHARE)
+        for x, y in zip(xs.tolist(), ys.tolist())]
+    assert len(found) == len(set(found))
+    assert set(found) == expected
+    assert len(expected) > 500
