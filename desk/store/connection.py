@@ -181,6 +181,18 @@ def write_failure_message(path: Path, exc: sqlite3.Error) -> str:
     return f"The change was not saved to {path.name}: {why}. Nothing else was changed."
 
 
+def begin_write(conn: sqlite3.Connection, path: Path, *, prompt: bool = False,
+                turns: Any = None) -> None:
+    """Take the write lock (``BEGIN IMMEDIATE``): promptly for a ``prompt`` write, which
+    says it is waiting through ``turns``; any other write lets a waiting window go first."""
+    if prompt:
+        begin_promptly(conn, waiting=turns.window_waiting(path) if turns else None)
+    else:
+        if turns is not None:
+            turns.let_windows_go_first(path)
+        conn.execute("BEGIN IMMEDIATE")
+
+
 @contextmanager
 def write_transaction(conn: sqlite3.Connection, path: Path,
                       savepoint: Callable[[], AbstractContextManager[object]],
@@ -205,12 +217,7 @@ def write_transaction(conn: sqlite3.Connection, path: Path,
             with savepoint():
                 yield
             return
-        if prompt:
-            begin_promptly(conn, waiting=turns.window_waiting(path) if turns else None)
-        else:
-            if turns is not None:
-                turns.let_windows_go_first(path)
-            conn.execute("BEGIN IMMEDIATE")
+        begin_write(conn, path, prompt=prompt, turns=turns)
         try:
             yield
         except BaseException:

@@ -24,6 +24,7 @@ def install(folder: Path, who: str) -> None:
     from desk.store import connection
 
     original = connection.write_transaction
+    folder.mkdir(parents=True, exist_ok=True)
     log = open(folder / f"trace-{os.getpid()}.jsonl", "a", encoding="utf-8")  # noqa: SIM115
 
     @contextmanager
@@ -38,13 +39,7 @@ def install(folder: Path, who: str) -> None:
         asked = time.time()
         started = time.perf_counter()
         try:
-            if prompt:
-                connection.begin_promptly(
-                    conn, waiting=turns.window_waiting(path) if turns else None)
-            else:
-                if turns is not None:
-                    turns.let_windows_go_first(path)
-                conn.execute("BEGIN IMMEDIATE")
+            connection.begin_write(conn, path, prompt=prompt, turns=turns)
             got = time.perf_counter()
             try:
                 yield
